@@ -26,8 +26,8 @@ _ADD_UNIT_SECONDS = {
     "m": 60,
     "s": 1,
 }
-_DURATION = re.compile(r"^(?P<sign>-)?(?P<parts>(?:\d+[wdhms])+)$")
-_DURATION_PART = re.compile(r"(\d+)([wdhms])")
+_DURATION = re.compile(r"(?P<sign>-)?(?P<parts>(?:\d+[wdhms])+)", re.ASCII)
+_DURATION_PART = re.compile(r"(\d+)([wdhms])", re.ASCII)
 
 
 def td_date_trunc(unit: str, time: int | None, tz: str = "UTC") -> int | None:
@@ -43,7 +43,7 @@ def td_date_trunc(unit: str, time: int | None, tz: str = "UTC") -> int | None:
 
 def duration_seconds(duration: str) -> int:
     """Seconds in a TD_TIME_ADD duration such as '1d12h30m' or '-2d3h' (the sign covers all)."""
-    match = _DURATION.match(duration) if isinstance(duration, str) else None
+    match = _DURATION.fullmatch(duration) if isinstance(duration, str) else None
     if match is None:
         raise DurationError(_duration_message(duration))
     parts = _DURATION_PART.findall(match["parts"])

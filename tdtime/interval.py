@@ -22,15 +22,15 @@ from tdtime.zones import resolve_zone
 Now = int | float | datetime
 
 _UNIT_LETTERS = "smhdwMqy" if QUARTER_UNIT_SUPPORTED else "smhdwMy"
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_COUNT_AND_UNIT = rf"(?P<{{sign}}>-)?(?P<{{count}}>\d+)(?P<{{unit}}>[{_UNIT_LETTERS}])"
-#: The documented grammar as one regular expression (also used to validate in dbt's Jinja).
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_COUNT_AND_UNIT = rf"(?P<{{sign}}>-)?(?P<{{count}}>[0-9]+)(?P<{{unit}}>[{_UNIT_LETTERS}])"
+#: The documented grammar, matched whole with `fullmatch` (dbt_project/macros/target_range.sql
+#: validates target_range with the same grammar).
 INTERVAL_PATTERN = re.compile(
-    "^"
-    + _COUNT_AND_UNIT.format(sign="sign", count="count", unit="unit")
+    _COUNT_AND_UNIT.format(sign="sign", count="count", unit="unit")
     + "(?:/(?:(?P<now>now)|"
     + _COUNT_AND_UNIT.format(sign="offset_sign", count="offset_count", unit="offset_unit")
-    + rf"|(?P<date>{_DATE})))?$"
+    + rf"|(?P<date>{_DATE})))?"
 )
 _GRAMMAR_HINT = (
     "TD_INTERVAL takes duration[/offset]: a duration such as -7d, -1M or 1d, and an optional "
@@ -91,7 +91,7 @@ def parse_interval(text: str) -> Interval:
     """Parse a TD_INTERVAL string, or raise IntervalError quoting it and suggesting a fix."""
     if not isinstance(text, str):
         raise IntervalError(f"TD_INTERVAL needs a string, got {type(text).__name__} {text!r}")
-    match = INTERVAL_PATTERN.match(text)
+    match = INTERVAL_PATTERN.fullmatch(text)
     if match is None:
         raise IntervalError(_explain_rejection(text))
     duration = Span(_signed(match["sign"], match["count"]), Unit(match["unit"]))

@@ -11,16 +11,17 @@ from tdtime.inferred import UNPARSEABLE_TIME_IS_NULL
 from tdtime.zones import resolve_zone
 
 _TIME_TEXT = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?: (?P<clock>\d{2}:\d{2}:\d{2})(?:\.\d{1,9})?)?"
-    r"(?: ?(?P<zone>[+-]\d{2}:?\d{2})| (?P<zone_name>[A-Za-z][A-Za-z0-9_/+-]*))?$"
+    r"(?: ?(?P<zone>[+-]\d{2}:?\d{2})| (?P<zone_name>[A-Za-z][A-Za-z0-9_/+-]*))?",
+    re.ASCII,
 )
 
 
 def parse_time(text: str, tz: str = "UTC") -> int:
     """Unix seconds of a TD time string; a zone in the text wins over `tz`. Raises TimeParseError."""
     zone = resolve_zone(tz)
-    match = _TIME_TEXT.match(text.strip()) if isinstance(text, str) else None
+    match = _TIME_TEXT.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise TimeParseError(
             f"cannot read time {text!r}: expected 'yyyy-MM-dd', 'yyyy-MM-dd HH:mm:ss', "

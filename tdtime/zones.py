@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from tdtime.errors import UnknownZoneError
 from tdtime.inferred import ABBREVIATION_OFFSETS, AMBIGUOUS_ABBREVIATIONS
 
-_NUMERIC_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$")
+_NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})", re.ASCII)
 _UTC_NAMES = ("UTC", "GMT")
 
 
@@ -27,7 +27,7 @@ def resolve_zone(name: str) -> tzinfo:
         raise UnknownZoneError(
             f"timezone {name!r} is ambiguous: write the IANA name, {AMBIGUOUS_ABBREVIATIONS[name]}"
         )
-    offset = _NUMERIC_OFFSET.match(name)
+    offset = _NUMERIC_OFFSET.fullmatch(name)
     if offset:
         return _fixed_offset(offset)
     try:

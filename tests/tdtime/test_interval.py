@@ -106,6 +106,8 @@ def test_undocumented_forms_are_rejected_with_the_documented_equivalent(bad, fix
         ("-1d; DROP TABLE x", "duration[/offset]"),
         ("d", "duration[/offset]"),
         ("-1d/now/now", "duration[/offset]"),
+        ("-1d\n", "whitespace"),
+        ("-\u0663d", "duration[/offset]"),  # a non-ASCII digit
     ],
 )
 def test_invalid_strings_name_the_problem(bad, reason):

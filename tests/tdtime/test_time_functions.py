@@ -133,6 +133,7 @@ class TestTimeAdd:
             ("1y", "months and years"),
             ("1x", "signed combination"),
             ("1d1d", "repeats a unit"),
+            ("1d\n", "signed combination"),
             ("", "signed combination"),
         ],
     )
