@@ -1,0 +1,131 @@
+{#-
+  Overrides of dbt-trino 1.11 for Treasure Data's hosted Trino (version 423).
+
+  TD rejects CREATE VIEW, CREATE OR REPLACE TABLE, MERGE, COMMENT ON and every query on
+  system.metadata.*. dbt-trino emits each of them somewhere; these overrides keep the adapter on
+  what TD accepts: CREATE TABLE AS, INSERT, DELETE ... WHERE, DROP TABLE and information_schema.
+-#}
+
+
+{#- Views become tables: the view materialization drops the old relation first. -#}
+{% macro trino__create_view_as(relation, sql) -%}
+  create table {{ relation }} as (
+    {{ sql }}
+  )
+{%- endmacro %}
+
+
+{#- No CREATE OR REPLACE (Trino 431+), no COMMENT clause, no contract-enforced column list. -#}
+{% macro trino__create_table_as(temporary, relation, sql, on_exists=None) -%}
+  {%- if on_exists == 'replace' -%}
+    {{ exceptions.raise_compiler_error(
+        "on_table_exists: replace emits CREATE OR REPLACE TABLE, which TD's Trino 423 does not have. "
+        ~ "Use on_table_exists: drop (this project's default) for " ~ relation) }}
+  {%- endif -%}
+  {%- set if_not_exists = ' if not exists' if on_exists == 'skip' else '' -%}
+  create table{{ if_not_exists }} {{ relation }}
+    {{ properties(temporary) }}
+  as (
+    {{ sql }}
+  )
+{%- endmacro %}
+
+
+{#- Relation listing from information_schema only (stock joins system.metadata.materialized_views). -#}
+{% macro trino__list_relations_without_caching(relation) %}
+  {%- do require_td_api_key() -%}
+  {% call statement('list_relations_without_caching', fetch_result=True) -%}
+    select
+      table_catalog as database,
+      table_name as name,
+      table_schema as schema,
+      case when table_type = 'BASE TABLE' then 'table'
+           when table_type = 'VIEW' then 'view'
+           else table_type
+      end as table_type
+    from {{ relation.information_schema() }}.tables
+    where table_schema = '{{ relation.schema | lower }}'
+  {% endcall %}
+  {{ return(load_result('list_relations_without_caching').table) }}
+{% endmacro %}
+
+
+{#- The docs catalog: table comments from information_schema (stock reads system.metadata.table_comments). -#}
+{% macro trino__get_catalog_table_comment_schemas_sql(information_schema, schemas) -%}
+    select
+        table_catalog as "table_database",
+        table_schema as "table_schema",
+        table_name as "table_name",
+        cast(null as varchar) as "table_comment"
+    from {{ information_schema }}.tables
+    where
+        table_schema != 'information_schema'
+        and table_schema in ('{{ schemas | join("','") | lower }}')
+{%- endmacro %}
+
+
+{% macro trino__get_catalog_table_comment_relations_sql(information_schema, relations) -%}
+    select
+        table_catalog as "table_database",
+        table_schema as "table_schema",
+        table_name as "table_name",
+        cast(null as varchar) as "table_comment"
+    from {{ information_schema }}.tables
+    {{ trino__get_catalog_relations_where_clause_sql(relations) }}
+{%- endmacro %}
+
+
+{#- No COMMENT ON: descriptions stay in dbt docs. -#}
+{% macro trino__persist_docs(relation, model, for_relation, for_columns) -%}
+  {%- if config.persist_relation_docs() or config.persist_column_docs() -%}
+    {{ exceptions.warn("persist_docs is ignored for " ~ relation ~ ": TD's Trino does not accept COMMENT ON.") }}
+  {%- endif -%}
+{%- endmacro %}
+
+
+{#- No MERGE on TD: incremental models use td_window (or delete+insert), snapshots are not supported. -#}
+{% macro trino__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) -%}
+  {{ exceptions.raise_compiler_error(
+      "incremental_strategy merge emits MERGE, which TD's Trino does not support. Use "
+      ~ "incremental_strategy: td_window (replace the target_range window) for " ~ target) }}
+{%- endmacro %}
+
+
+{% macro trino__snapshot_merge_sql(target, source, insert_cols) -%}
+  {{ exceptions.raise_compiler_error(
+      "dbt snapshots emit MERGE, which TD's Trino does not support (" ~ target ~ ").") }}
+{%- endmacro %}
+
+
+{#- Seeds: never CREATE OR REPLACE. -#}
+{% macro trino__reset_csv_table(model, full_refresh, old_relation, agate_table) %}
+    {{ adapter.drop_relation(old_relation) }}
+    {{ return(create_csv_table(model, agate_table)) }}
+{% endmacro %}
+
+
+{#- Listing schemas is dbt's first query on most commands: check the API key before it. -#}
+{% macro trino__list_schemas(database) -%}
+  {%- do require_td_api_key() -%}
+  {% call statement('list_schemas', fetch_result=True, auto_begin=False) %}
+    select schema_name
+    from {{ information_schema_name(database) }}.schemata
+  {% endcall %}
+  {{ return(load_result('list_schemas').table) }}
+{% endmacro %}
+
+
+{#-
+  TD databases are created in the TD console, not by dbt; tdlocal (the `local` target) creates
+  them on demand like any Trino catalog would.
+-#}
+{% macro trino__create_schema(relation) -%}
+  {%- if target.name != 'local' -%}
+    {{ exceptions.raise_compiler_error(
+        "TD database '" ~ relation.schema ~ "' does not exist. Create it in the TD console "
+        ~ "(or with `td db:create " ~ relation.schema ~ "`), or set TD_DATABASE to an existing one.") }}
+  {%- endif -%}
+  {%- call statement('create_schema') -%}
+    create schema if not exists {{ relation.without_identifier() }}
+  {%- endcall -%}
+{% endmacro %}
