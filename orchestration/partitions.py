@@ -155,3 +155,29 @@ def parse_partition_key(key: str) -> date:
     if parsed.strftime(KEY_FORMAT) != key:
         raise PartitionRangeError(f"partition key {key!r} is not a date in yyyy-MM-dd form")
     return parsed
+
+
+def keys_within_definition(
+    keys: list[str], partitions: DailyPartitionsDefinition, now: datetime
+) -> list[str]:
+    """`keys` unchanged if every one is a partition of `partitions` at `now`, else a clear error."""
+    from dagster import partition_loading_context
+
+    with partition_loading_context(effective_dt=now):
+        first, last = partitions.get_first_partition_key(), partitions.get_last_partition_key()
+    if last is None or first is None:
+        raise PartitionRangeError(
+            f"there are no complete daily partitions yet at {now.isoformat()} (the first is {first})"
+        )
+    outside = [key for key in keys if not first <= key <= last]
+    if outside:
+        raise PartitionRangeError(
+            f"{_describe_keys(outside)} outside the daily partitions {first}..{last} "
+            f"({partitions.timezone}): the newest partition is the last complete day, and the first is "
+            f"{PARTITION_START_ENV} (set it earlier to backfill older days)"
+        )
+    return keys
+
+
+def _describe_keys(keys: list[str]) -> str:
+    return f"partition {keys[0]} is" if len(keys) == 1 else f"partitions {keys[0]}..{keys[-1]} are"

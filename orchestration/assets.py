@@ -1,0 +1,118 @@
+"""The dbt models as two asset definitions: daily-partitioned (the incremental models) and the rest.
+
+Both bodies only build a dbt command line (dbt_args.py) and stream dbt's events, adding the
+warehouse's own metadata to each materialization.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from dagster import (
+    AssetExecutionContext,
+    AssetMaterialization,
+    BackfillPolicy,
+    Config,
+    DailyPartitionsDefinition,
+    Output,
+    RetryRequested,
+)
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+from pydantic import Field
+
+from orchestration.dbt_args import dbt_build_args, full_refresh_requested, partitioned_dbt_vars
+from orchestration.materialization_metadata import adapter_response_metadata
+from orchestration.model_selection import PARTITIONED_SELECTOR
+from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
+from orchestration.settings import Settings
+from orchestration.translator import TdDbtTranslator
+from orchestration.warehouse import prepare_warehouse
+
+#: Concurrency pool shared by everything that queries the warehouse (limits: dagster.yaml).
+WAREHOUSE_POOL = "td"
+PARTITIONED_ASSETS_NAME = "td_partitioned_models"
+UNPARTITIONED_ASSETS_NAME = "td_models"
+
+
+class DbtRunConfig(Config):
+    full_refresh: bool = Field(
+        default=False,
+        description=(
+            "Rebuild the selected models from scratch (dbt --full-refresh). A partitioned model is "
+            "rebuilt from the selected partitions only: days outside them are dropped. Backfills take "
+            "no run config: tag the backfill td/full_refresh=true instead."
+        ),
+    )
+
+
+def build_dbt_assets(project: DbtProject, partitions: DailyPartitionsDefinition, settings: Settings) -> list:
+    """The partitioned and the unpartitioned dbt asset definitions."""
+    translator = TdDbtTranslator()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        select=PARTITIONED_SELECTOR,
+        partitions_def=partitions,
+        backfill_policy=BackfillPolicy.single_run(),  # a range backfill is one dbt invocation
+        dagster_dbt_translator=translator,
+        name=PARTITIONED_ASSETS_NAME,
+        pool=WAREHOUSE_POOL,
+    )
+    def partitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+        # has_partitions covers a single key and a range (has_partition_key is False in a range
+        # run); a checks-only run has neither, and partition_time_window would raise there.
+        dbt_vars = None
+        if context.op_execution_context.has_partitions:
+            window = context.partition_time_window
+            dbt_vars = partitioned_dbt_vars(window.start, window.end, partitions.timezone)
+        yield from _run_dbt(context, dbt, settings, dbt_vars, config)
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        exclude=PARTITIONED_SELECTOR,
+        dagster_dbt_translator=translator,
+        name=UNPARTITIONED_ASSETS_NAME,
+        pool=WAREHOUSE_POOL,
+    )
+    def unpartitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+        yield from _run_dbt(context, dbt, settings, None, config)
+
+    return [partitioned_models, unpartitioned_models]
+
+
+def _run_dbt(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: Settings,
+    dbt_vars: dict[str, str] | None,
+    config: DbtRunConfig,
+) -> Iterator[Any]:
+    prepare_warehouse(settings, context.log)
+    args = dbt_build_args(
+        dbt_vars=dbt_vars, full_refresh=full_refresh_requested(config.full_refresh, context.run.tags)
+    )
+    context.log.info("Running dbt %s", " ".join(args))
+    invocation = dbt.cli(args, context=context)
+    try:
+        for event in invocation.stream_raw_events():
+            extra = adapter_response_metadata(event.raw_event, settings.td_console_url)
+            for dagster_event in event.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
+                if extra and isinstance(dagster_event, (Output, AssetMaterialization)):
+                    dagster_event = dagster_event.with_metadata({**dagster_event.metadata, **extra})
+                yield dagster_event
+    except DagsterDbtCliRuntimeError as error:
+        if is_transient_warehouse_error(str(error)) and context.retry_number < MAX_RETRIES:
+            delay = retry_delay_seconds(context.retry_number)
+            context.log.warning(
+                "Warehouse trouble (retry %d in %d s): %s", context.retry_number + 1, delay, error
+            )
+            raise RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=delay) from error
+        raise

@@ -1,0 +1,81 @@
+"""The code location's entry point: `orchestration.definitions:defs` (see workspace.yaml)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from dagster import AssetKey, AssetSelection, AssetSpec, Definitions
+from dagster_dbt import DbtProject
+
+from orchestration.alerting import build_failure_sensor
+from orchestration.assets import build_dbt_assets
+from orchestration.jobs import build_jobs
+from orchestration.model_selection import is_partitioned_model
+from orchestration.partition_window_checks import build_partition_window_checks
+from orchestration.partitions import daily_partitions_def
+from orchestration.project import dbt_project, dbt_resource
+from orchestration.schedules import build_automation_sensor, build_schedules
+from orchestration.settings import Settings
+from orchestration.translator import SOURCES_GROUP, TdDbtTranslator
+
+
+def build_definitions(settings: Settings | None = None) -> Definitions:
+    """Everything Dagster loads: dbt assets, checks, jobs, schedules, sensors, the dbt resource."""
+    settings = settings or Settings.from_env()
+    project = dbt_project(settings)
+    partitions = daily_partitions_def()
+    partitioned_models, unpartitioned_models = build_dbt_assets(project, partitions, settings)
+    relations = _partitioned_relations(project)
+    window_checks = build_partition_window_checks(list(relations), relations, partitions.timezone, settings)
+    model_assets = [partitioned_models, unpartitioned_models]
+    jobs = build_jobs(model_assets, partitions)
+    return Definitions(
+        assets=[*model_assets, *_source_specs(project)],
+        asset_checks=[window_checks],
+        jobs=jobs,
+        schedules=build_schedules({job.name: job for job in jobs}, partitions, settings.schedules_enabled),
+        sensors=[
+            build_automation_sensor(AssetSelection.assets(*model_assets), settings.schedules_enabled),
+            build_failure_sensor(settings.alert_webhook_url),
+        ],
+        resources={"dbt": dbt_resource(settings)},
+    )
+
+
+def _partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
+    """Asset key -> warehouse relation of every partitioned model in the manifest."""
+    manifest = _manifest(project)
+    translator = TdDbtTranslator()
+    return {
+        translator.get_asset_spec(manifest, unique_id, project).key: node["relation_name"]
+        for unique_id, node in manifest["nodes"].items()
+        if is_partitioned_model(node)
+    }
+
+
+def _source_specs(project: DbtProject) -> list[AssetSpec]:
+    """The TD tables the models read, shown as external assets in their own group."""
+    manifest = _manifest(project)
+    translator = TdDbtTranslator()
+    specs = []
+    for unique_id, source in manifest["sources"].items():
+        spec = translator.get_asset_spec(manifest, unique_id, project)
+        specs.append(
+            AssetSpec(
+                key=spec.key,
+                group_name=SOURCES_GROUP,
+                description=source.get("description") or f"TD table {source['relation_name']}",
+                kinds={"treasuredata"},
+                metadata={"relation": source["relation_name"]},
+            )
+        )
+    return specs
+
+
+@lru_cache(maxsize=4)
+def _manifest(project: DbtProject) -> dict:
+    return json.loads(project.manifest_path.read_text())
+
+
+defs = build_definitions()

@@ -1,0 +1,112 @@
+"""Run a range of daily partitions as one Dagster run, recorded in the local instance, and say
+what it did."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from dagster import DagsterRunStatus
+
+from orchestration.dbt_args import FULL_REFRESH_TAG
+from orchestration.jobs import RANGE_JOB_NAME
+from orchestration.materialization_metadata import QUERY_ID_KEY, ROWS_AFFECTED_KEY
+from orchestration.partitions import target_range_for_keys
+from orchestration.settings import Settings
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+@dataclass
+class AssetOutcome:
+    partitions: int = 0
+    rows: int | None = None
+    query_id: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str
+    first_key: str
+    last_key: str
+    timezone: str
+    assets: dict[str, AssetOutcome] = field(default_factory=dict)
+    checks_passed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == DagsterRunStatus.SUCCESS.value and not self.checks_failed
+
+    def render(self, elapsed_seconds: float) -> str:
+        days = "day" if self.first_key == self.last_key else "days"
+        span = self.first_key if self.first_key == self.last_key else f"{self.first_key}..{self.last_key}"
+        lines = [
+            f"Run {self.run_id}: {self.status} in {elapsed_seconds:.0f} s",
+            f"  loaded {days} {span} ({self.timezone}) as target_range {target_range_for_keys(self.first_key, self.last_key)}",
+        ]
+        for name in sorted(self.assets):
+            outcome = self.assets[name]
+            what = (
+                f"{outcome.partitions} partition{'s' if outcome.partitions != 1 else ''}"
+                if outcome.partitions
+                else "rebuilt"
+            )
+            rows = f"{outcome.rows:,} rows" if outcome.rows is not None else ""
+            query = f"query {outcome.query_id}" if outcome.query_id else ""
+            lines.append(f"  {name:<28} {what:<14} {rows:<16} {query}".rstrip())
+        total = len(self.checks_passed) + len(self.checks_failed)
+        lines.append(f"  checks: {len(self.checks_passed)} of {total} passed")
+        lines += [f"    FAILED {name}" for name in self.checks_failed]
+        lines += [f"  error: {error}" for error in self.errors]
+        lines.append("  See it in the UI: `uv run dagster dev` in this directory, then the Runs page.")
+        return "\n".join(lines)
+
+
+def run_partition_range(
+    settings: Settings, first_key: str, last_key: str, full_refresh: bool = False
+) -> RunSummary:
+    """Execute the load_and_test job over first..last (one dbt invocation for the range)."""
+    from orchestration.definitions import build_definitions
+    from orchestration.instance import local_instance
+    from orchestration.project import refresh_manifest
+    from orchestration.warehouse import prepare_warehouse
+
+    prepare_warehouse(settings)  # fail fast (key, engine) before parsing
+    refresh_manifest(settings)  # edits made since the last parse count
+    definitions = build_definitions(settings)
+    job = definitions.resolve_job_def(RANGE_JOB_NAME)
+    tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key}
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
+    with local_instance() as instance:
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        summary = RunSummary(
+            run_id=result.run_id,
+            status=result.dagster_run.status.value,
+            first_key=first_key,
+            last_key=last_key,
+            timezone=job.partitions_def.timezone,
+        )
+        outcomes: dict[str, AssetOutcome] = defaultdict(AssetOutcome)
+        for event in result.get_asset_materialization_events():
+            materialization = event.event_specific_data.materialization
+            outcome = outcomes[materialization.asset_key.to_user_string()]
+            outcome.partitions += 1 if materialization.partition else 0
+            if ROWS_AFFECTED_KEY in materialization.metadata:
+                outcome.rows = materialization.metadata[ROWS_AFFECTED_KEY].value
+            if QUERY_ID_KEY in materialization.metadata:
+                outcome.query_id = materialization.metadata[QUERY_ID_KEY].value
+        summary.assets = dict(outcomes)
+        for evaluation in result.get_asset_check_evaluations():
+            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+        summary.errors = [
+            event.event_specific_data.error.message.strip()
+            for event in result.all_events
+            if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
+        ]
+    return summary

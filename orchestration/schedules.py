@@ -1,0 +1,49 @@
+"""Cron schedules in the partition timezone, and the automation that refreshes marts after loads."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DailyPartitionsDefinition,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    ScheduleDefinition,
+    build_schedule_from_partitioned_job,
+)
+
+from orchestration.jobs import DAILY_JOB_NAME, TEST_JOB_NAME
+
+LOAD_HOUR = 3
+TEST_HOUR = 4
+
+
+def build_schedules(jobs_by_name: dict, partitions: DailyPartitionsDefinition, enabled: bool) -> list:
+    """Load yesterday's partition at 03:00 and test at 04:00, both in the partition timezone."""
+    status = DefaultScheduleStatus.RUNNING if enabled else DefaultScheduleStatus.STOPPED
+    return [
+        # The schedule takes its timezone from the partitions: the 03:00 tick on day D loads D-1.
+        build_schedule_from_partitioned_job(
+            jobs_by_name[DAILY_JOB_NAME],
+            name=f"{DAILY_JOB_NAME}_schedule",
+            hour_of_day=LOAD_HOUR,
+            minute_of_hour=0,
+            default_status=status,
+        ),
+        ScheduleDefinition(
+            name=f"{TEST_JOB_NAME}_schedule",
+            job=jobs_by_name[TEST_JOB_NAME],
+            cron_schedule=f"0 {TEST_HOUR} * * *",
+            execution_timezone=partitions.timezone,
+            default_status=status,
+        ),
+    ]
+
+
+def build_automation_sensor(models: AssetSelection, enabled: bool) -> AutomationConditionSensorDefinition:
+    return AutomationConditionSensorDefinition(
+        "refresh_after_loads",
+        target=models,
+        default_status=DefaultSensorStatus.RUNNING if enabled else DefaultSensorStatus.STOPPED,
+        description="Refreshes unpartitioned models once their upstream loads (including backfills) land.",
+    )

@@ -1,0 +1,97 @@
+"""The code location's configuration, read from the environment in one place.
+
+Partition settings (TD_TIMEZONE, TD_PARTITION_START) live with the partitions in partitions.py.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.materialization_metadata import console_base_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DEFAULT_TD_API_HOST = "api-presto.treasuredata.com"
+LOCAL_TARGET = "local"
+TD_TARGETS = ("dev", "prod")
+_FALSE_WORDS = {"0", "false", "no", "off"}
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value the code location cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the code location reads from the environment (see README: Configuration)."""
+
+    dbt_project_dir: Path
+    dbt_target: str
+    schedules_enabled: bool
+    alert_webhook_url: str | None
+    tdlocal_data_dir: Path
+    tdlocal_host: str
+    tdlocal_port: int
+    td_console_url: str | None
+
+    @property
+    def uses_tdlocal(self) -> bool:
+        return self.dbt_target == LOCAL_TARGET
+
+    def require_td_api_key(self, environ: dict[str, str] | None = None) -> None:
+        """Raise before any dbt run on a TD target that has no API key (loading needs none)."""
+        env = os.environ if environ is None else environ
+        if not self.uses_tdlocal and not env.get("TD_API_KEY", "").strip():
+            raise SettingsError(
+                f"TD_API_KEY is not set, and DBT_TARGET={self.dbt_target!r} runs on Treasure Data. Set "
+                "it to your TD API key (TD console > My Settings > API Keys), or use DBT_TARGET=local"
+            )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        target = env.get("DBT_TARGET", LOCAL_TARGET)
+        if target not in (LOCAL_TARGET, *TD_TARGETS):
+            raise SettingsError(
+                f"DBT_TARGET={target!r} is not a target of dbt_project/profiles.yml: use "
+                f"{LOCAL_TARGET!r} (tdlocal), 'dev' or 'prod' (Treasure Data)"
+            )
+        project_dir = Path(env.get("DBT_PROJECT_DIR", str(DEFAULT_DBT_PROJECT_DIR))).resolve()
+        if not (project_dir / "dbt_project.yml").is_file():
+            raise SettingsError(
+                f"DBT_PROJECT_DIR={str(project_dir)!r} has no dbt_project.yml: point it at the "
+                "dbt project (default: dbt_project/ in this repository)"
+            )
+        return cls(
+            dbt_project_dir=project_dir,
+            dbt_target=target,
+            schedules_enabled=_flag(env, "TD_SCHEDULES_ENABLED", default=True),
+            alert_webhook_url=env.get("ALERT_WEBHOOK_URL") or None,
+            tdlocal_data_dir=Path(env.get("TDLOCAL_DATA_DIR", str(PROJECT_ROOT / ".tdlocal"))).resolve(),
+            tdlocal_host=env.get("TDLOCAL_HOST", "127.0.0.1"),
+            tdlocal_port=_port(env),
+            td_console_url=None
+            if target == LOCAL_TARGET
+            else env.get("TD_CONSOLE_URL") or console_base_url(env.get("TD_API_HOST", DEFAULT_TD_API_HOST)),
+        )
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in _TRUE_WORDS:
+        return True
+    if value.lower() in _FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}={value!r} is not a yes/no value: use true or false")
+
+
+def _port(env) -> int:
+    value = env.get("TDLOCAL_PORT", "8765")
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"TDLOCAL_PORT={value!r} is not a TCP port number (1-65535)")
+    return int(value)

@@ -1,0 +1,61 @@
+"""dbt command lines built for partitioned, range, unpartitioned and full-refresh runs."""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orchestration.dbt_args import (
+    FULL_REFRESH_TAG,
+    dbt_build_args,
+    full_refresh_requested,
+    partitioned_dbt_vars,
+)
+from orchestration.partitions import PartitionRangeError, daily_partitions_def
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def test_one_partition_passes_an_absolute_one_day_range_and_its_zone():
+    window = daily_partitions_def("Asia/Tokyo", "2025-01-01").time_window_for_partition_key("2026-11-22")
+    assert partitioned_dbt_vars(window.start, window.end, "Asia/Tokyo") == {
+        "target_range": "-1d/2026-11-23",
+        "td_timezone": "Asia/Tokyo",
+    }
+
+
+def test_a_range_run_passes_the_whole_window_in_one_invocation():
+    start, end = datetime(2026, 11, 18, tzinfo=TOKYO), datetime(2026, 11, 23, tzinfo=TOKYO)
+    args = dbt_build_args(dbt_vars=partitioned_dbt_vars(start, end, "Asia/Tokyo"))
+    assert args[0] == "build" and args[1] == "--vars"
+    assert json.loads(args[2]) == {"target_range": "-5d/2026-11-23", "td_timezone": "Asia/Tokyo"}
+
+
+def test_a_dst_zone_counts_local_days():
+    la = ZoneInfo("America/Los_Angeles")
+    start, end = datetime(2026, 3, 7, tzinfo=la), datetime(2026, 3, 10, tzinfo=la)  # spans the spring jump
+    assert partitioned_dbt_vars(start, end, "America/Los_Angeles")["target_range"] == "-3d/2026-03-10"
+
+
+def test_runs_without_partitions_pass_no_vars():
+    assert dbt_build_args() == ["build"]
+    assert dbt_build_args(dbt_vars={}) == ["build"]
+
+
+def test_full_refresh():
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert full_refresh_requested(True, {})
+    assert full_refresh_requested(False, {FULL_REFRESH_TAG: "true"})
+    assert full_refresh_requested(False, {FULL_REFRESH_TAG: "True "})
+    assert not full_refresh_requested(False, {FULL_REFRESH_TAG: "false"})
+    assert not full_refresh_requested(False, {})
+    with pytest.raises(ValueError, match="td/full_refresh='yes please'"):
+        full_refresh_requested(False, {FULL_REFRESH_TAG: "yes please"})
+
+
+def test_a_window_that_is_not_whole_days_never_reaches_dbt():
+    with pytest.raises(PartitionRangeError, match="not a local midnight"):
+        partitioned_dbt_vars(
+            datetime(2026, 11, 22, 9, tzinfo=TOKYO), datetime(2026, 11, 23, tzinfo=TOKYO), "Asia/Tokyo"
+        )
