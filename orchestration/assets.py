@@ -21,6 +21,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from pydantic import Field
 
 from orchestration.dbt_args import dbt_build_args, full_refresh_requested, partitioned_dbt_vars
+from orchestration.dbt_node_results import NodeResultLog
 from orchestration.materialization_metadata import adapter_response_metadata
 from orchestration.model_selection import PARTITIONED_SELECTOR
 from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
@@ -95,9 +96,9 @@ def _run_dbt(
     )
     context.log.info("Running dbt %s", " ".join(args))
     invocation = dbt.cli(args, context=context)
+    node_results = NodeResultLog(invocation.target_path / "dbt.log")
     try:
         for event in invocation.stream_raw_events():
-            extra = adapter_response_metadata(event.raw_event, settings.td_console_url)
             for dagster_event in event.to_default_asset_events(
                 manifest=invocation.manifest,
                 dagster_dbt_translator=invocation.dagster_dbt_translator,
@@ -105,7 +106,9 @@ def _run_dbt(
                 target_path=invocation.target_path,
                 project=invocation.project,
             ):
-                if extra and isinstance(dagster_event, (Output, AssetMaterialization)):
+                if isinstance(dagster_event, (Output, AssetMaterialization)):
+                    finished = node_results.finished_event(event.raw_event["data"]["node_info"]["unique_id"])
+                    extra = adapter_response_metadata(finished or {}, settings.td_console_url)
                     dagster_event = dagster_event.with_metadata({**dagster_event.metadata, **extra})
                 yield dagster_event
     except DagsterDbtCliRuntimeError as error:

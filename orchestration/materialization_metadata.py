@@ -27,9 +27,9 @@ def adapter_response_metadata(raw_event: Mapping[str, Any], console_url: str | N
     """Metadata from a dbt NodeFinished event's adapter response; {} for other events."""
     response = raw_event.get("data", {}).get("run_result", {}).get("adapter_response") or {}
     metadata: dict[str, Any] = {}
-    rows = response.get("rows_affected")
-    if isinstance(rows, int) and rows >= 0:
-        metadata[ROWS_AFFECTED_KEY] = MetadataValue.int(rows)
+    rows = response.get("rows_affected")  # a float: dbt's events carry numbers as JSON doubles
+    if isinstance(rows, (int, float)) and not isinstance(rows, bool) and rows >= 0:
+        metadata[ROWS_AFFECTED_KEY] = MetadataValue.int(int(rows))
     query_id = response.get("query_id")
     if query_id:
         metadata[QUERY_ID_KEY] = MetadataValue.text(str(query_id))

@@ -149,8 +149,11 @@ def _latest_window(context: AssetCheckExecutionContext, key: AssetKey) -> Loaded
 
 def _query_counts(dbt: DbtCliResource, sql: str) -> dict[str, int]:
     invocation = dbt.cli(["show", "--inline", sql, "--output", "json", "--limit", "-1"], raise_on_error=True)
-    for event in invocation.stream_raw_events():
-        if event.raw_event["info"]["name"] == "ShowNode":
-            rows = json.loads(event.raw_event["data"]["preview"])
-            return {row["asset"]: int(row["rows_in_window"]) for row in rows}
-    raise RuntimeError(f"dbt show printed no result for: {sql}")
+    previews = [
+        event.raw_event["data"]["preview"]
+        for event in invocation.stream_raw_events()  # read to the end: dbt must exit cleanly
+        if event.raw_event["info"]["name"] == "ShowNode"
+    ]
+    if not previews:
+        raise RuntimeError(f"dbt show printed no result for: {sql}")
+    return {row["asset"]: int(row["rows_in_window"]) for row in json.loads(previews[0])}

@@ -83,7 +83,13 @@ def run_partition_range(
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
     with local_instance() as instance:
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            # dbt's own progress lines still print; Dagster's per-event debug lines would bury them.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
         summary = RunSummary(
             run_id=result.run_id,
             status=result.dagster_run.status.value,

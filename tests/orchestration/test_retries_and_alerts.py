@@ -77,7 +77,7 @@ def test_adapter_response_becomes_metadata():
     assert CONSOLE_LINK_KEY not in adapter_response_metadata(event, None)  # tdlocal has no console
     assert adapter_response_metadata({"data": {}}, None) == {}
     assert ROWS_AFFECTED_KEY not in adapter_response_metadata(
-        {"data": {"run_result": {"adapter_response": {"rows_affected": -1}}}}, None
+        {"data": {"run_result": {"adapter_response": {"rows_affected": -1.0}}}}, None
     )
 
 

@@ -1,0 +1,139 @@
+"""`td-dagster` as a user runs it: ranges, lint, bad input, and `run` on a fresh checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance
+from dagster._core.instance.ref import InstanceRef
+
+import tdlocal
+from orchestration.cli import main
+from orchestration.settings import PROJECT_ROOT
+
+from .conftest import PINNED_NOW, copy_dbt_project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_ranges_prints_keys_and_target_range(local_td, capsys):
+    assert main(["ranges", "-3d"]) == 0
+    out = capsys.readouterr().out
+    assert "partitions:   2026-11-20..2026-11-22 (3 days)" in out
+    assert "target_range: -3d/2026-11-23" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "--range", "2024-01-01/2024-01-31"], "write '-30d/2024-01-31'"),
+        (["run", "--range", "-7d/now"], "not at local midnight"),
+        (["run", "--partition", "2026-11-31"], "partition key '2026-11-31' is not a date"),
+        (
+            ["run", "--partition", "2026-11-23"],
+            "partition 2026-11-23 is outside the daily partitions 2026-11-01..2026-11-22",
+        ),
+        (["run", "--range", "-3d/2026-10-02"], "outside the daily partitions"),
+    ],
+)
+def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message):
+    before = local_td.statements_logged()
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert local_td.statements_logged() == before
+
+
+def test_lint_passes_on_the_project_and_names_each_bad_fixture_model(local_td, tmp_path, capsys, monkeypatch):
+    assert main(["lint"]) == 0
+    assert "every TD source scan is time-filtered" in capsys.readouterr().out
+
+    project = copy_dbt_project(tmp_path / "dbt_project")
+    shutil.copytree(FIXTURES / "lint", project / "models" / "lint_fixtures")
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(project))
+    assert main(["lint"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        'models/lint_fixtures/scans_without_time_filter.sql (scans_without_time_filter): scans TD source "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE'
+        in out
+    )
+    assert (
+        "models/lint_fixtures/range_without_timezone.sql (range_without_timezone): consumes target_range"
+        in out
+    )
+    assert "with no timezone" in out
+    assert "stg_events" not in out and "incremental_events" not in out
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fresh_checkout(destination: Path) -> Path:
+    """The repository's files as a clone has them: tracked and new ones, nothing ignored."""
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, listed):
+        source = PROJECT_ROOT / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
+    checkout = _fresh_checkout(tmp_path / "checkout")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TDLOCAL_", "DBT_", "DAGSTER_")) and key not in ("TD_PARTITION_START",)
+    }
+    env |= {"TDLOCAL_PORT": str(_free_port()), "TDLOCAL_NOW": PINNED_NOW.isoformat()}
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "run", "--range", "-3d"],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    finally:
+        tdlocal.stop_running(checkout / ".tdlocal")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    out = completed.stdout
+    assert (
+        "SUCCESS" in out
+        and "loaded days 2026-11-20..2026-11-22 (Asia/Tokyo) as target_range -3d/2026-11-23" in out
+    )
+    assert "incremental_events           3 partitions" in out
+    assert "checks: 25 of 25 passed" in out
+    # The run is in the checkout's own instance, where `dagster dev` started there would show it
+    # (dagster.yaml's storage paths are relative to the directory Dagster starts in).
+    previous = Path.cwd()
+    os.chdir(checkout)
+    try:
+        with DagsterInstance.from_ref(
+            InstanceRef.from_dir(str(checkout / ".dagster_home"), config_dir=str(checkout))
+        ) as instance:
+            runs = instance.get_runs()
+    finally:
+        os.chdir(previous)
+    assert [run.job_name for run in runs] == ["load_and_test"]
+    assert runs[0].tags["dagster/asset_partition_range_start"] == "2026-11-20"
