@@ -33,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_keep_negative_ranges(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
     try:
         return args.handler(args)
     except (PartitionRangeError, TdTimeError, SettingsError) as error:

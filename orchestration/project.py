@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,14 +15,27 @@ from orchestration.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def dbt_executable() -> str:
+    """dbt on PATH, else the one installed next to this Python (a venv's python run directly)."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    return shutil.which("dbt") or (str(beside_python) if beside_python.exists() else "dbt")
+
+
 @lru_cache(maxsize=8)
 def _project(project_dir: Path, target: str) -> DbtProject:
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir, target=target)
-    project.prepare_if_dev()  # `dagster dev` re-parses on every reload
-    if not project.manifest_path.exists():
-        log.info("No dbt manifest at %s yet: running dbt parse", project.manifest_path)
-        project.preparer.prepare(project)
+    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
+        # `dagster dev` re-parses on every reload; elsewhere only a missing manifest is parsed.
+        parse(project)
     return project
+
+
+def parse(project: DbtProject) -> None:
+    """Write the project's manifest with `dbt parse` (no warehouse connection is needed)."""
+    log.info("Parsing the dbt project at %s", project.project_dir)
+    DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+        ["parse", "--quiet"], target_path=project.target_path
+    ).wait()
 
 
 def dbt_project(settings: Settings) -> DbtProject:
@@ -31,9 +46,11 @@ def dbt_project(settings: Settings) -> DbtProject:
 def refresh_manifest(settings: Settings) -> DbtProject:
     """Re-parse the dbt project now (the CLI does, so edits made since the last parse count)."""
     project = dbt_project(settings)
-    project.preparer.prepare(project)
+    parse(project)
     return project
 
 
 def dbt_resource(settings: Settings) -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project(settings), target=settings.dbt_target)
+    return DbtCliResource(
+        project_dir=dbt_project(settings), target=settings.dbt_target, dbt_executable=dbt_executable()
+    )
