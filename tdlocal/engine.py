@@ -1,5 +1,12 @@
 """The local TD engine: Trino SQL text + a session in, typed rows out, over one DuckDB file.
 
+STATUS (for the server): implemented end to end. Queries, DDL/DML with update counts,
+information_schema / SHOW / DESCRIBE, SET/RESET SESSION, USE, PREPARE / EXECUTE / EXECUTE
+IMMEDIATE / DEALLOCATE, cancel(), strict TD mode (default) and TD functions all work; the SQL
+side lives in tdlocal/sql/. fetch() returns Python values: int, float, Decimal, str, bytes, bool,
+date, datetime (naive for `timestamp(p)`, aware for `... with time zone`), time, timedelta
+(intervals), list (arrays), dict (maps), tuple (rows, in field order); UUIDs come as str.
+
 CONTRACT (the server codes against this; the engine implementation fills it in):
 
     engine = Engine(data_dir, strict=True)       # opens <data_dir>/td.duckdb (catalog "td")
@@ -17,14 +24,45 @@ CONTRACT (the server codes against this; the engine implementation fills it in):
 Thread safety: execute() may be called from many threads at once (dbt uses 4 threads); each call
 uses its own DuckDB cursor on the shared database. Opening a data dir that another process holds
 raises DataDirInUseError with a message naming the directory.
+
+Additions to the contract: `Engine(data_dir, strict=True, now=None)` (now: Unix seconds, an
+aware datetime or a TDLOCAL_NOW-style string; default: TDLOCAL_NOW, else each query's start
+time), `Engine.data_dir`, `Engine.strict`, `Engine.database_path`, `Engine.clock`, and
+`QueryResult.fetch_all()`. A second Engine on a data dir already open in the same process also
+raises DataDirInUseError. Statements that write (DDL/DML) run one at a time, so concurrent dbt
+threads never hit DuckDB write-write conflicts; reads run in parallel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
+from tdlocal.clock import Clock, parse_now, pinned_now_from_environment
+from tdlocal.errors import TrinoError
 from tdlocal.session import Session, SessionChanges
+from tdlocal.sql import function_library
+from tdlocal.sql.context import TD_CATALOG, TranslationContext
+from tdlocal.sql.duckdb_errors import trino_error_from_duckdb
+from tdlocal.sql.output_names import output_name
+from tdlocal.sql.plan import Plan, TableRef, quote_string
+from tdlocal.sql.statements import TIME_COLUMN, plan_statement
+from tdlocal.sql.zones import duckdb_session_time_zone
+from tdlocal.trino_types import row_converter, trino_type
+
+DATABASE_FILE_NAME = f"{TD_CATALOG}.duckdb"
+# DuckDB shares one database instance per file within a process, so a second Engine on the same
+# data dir would silently share (and then close) the first one's functions: refuse it instead.
+_OPEN_DATABASES: set[Path] = set()
+_OPEN_DATABASES_LOCK = threading.Lock()
+# How often a statement waiting for the write lock checks whether it was canceled.
+_WRITE_LOCK_POLL_SECONDS = 0.05
 
 
 class DataDirInUseError(RuntimeError):
@@ -42,28 +80,342 @@ class Column:
 class QueryResult:
     """The outcome of one statement. Rows are fetched lazily in pages."""
 
-    columns: list[Column]
-    update_type: str | None
-    update_count: int | None
-    changes: SessionChanges
-    executed_sql: list[str]
+    def __init__(
+        self,
+        *,
+        columns: list[Column] | None = None,
+        update_type: str | None = None,
+        update_count: int | None = None,
+        changes: SessionChanges | None = None,
+        executed_sql: list[str] | None = None,
+        cursor: duckdb.DuckDBPyConnection | None = None,
+        convert: Callable[[tuple], tuple] | None = None,
+        running: _RunningQuery | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.columns = columns or []
+        self.update_type = update_type
+        self.update_count = update_count
+        self.changes = changes or SessionChanges()
+        self.executed_sql = executed_sql or []
+        self._cursor = cursor
+        self._convert = convert
+        self._running = running
+        self._on_close = on_close
 
     def fetch(self, n: int) -> list[tuple]:
-        raise NotImplementedError
+        """The next `n` rows (fewer at the end); [] once drained. Raises TrinoError."""
+        if self._cursor is None:
+            return []
+        if self._running is not None and self._running.canceled:
+            self.close()
+            raise TrinoError("Query was canceled", "USER_CANCELED")
+        try:
+            rows = self._cursor.fetchmany(n)
+        except duckdb.Error as error:
+            canceled = self._running is not None and self._running.canceled
+            self.close()
+            if canceled:
+                raise TrinoError("Query was canceled", "USER_CANCELED") from None
+            raise trino_error_from_duckdb(error) from None
+        except Exception as error:
+            self.close()
+            raise TrinoError(f"tdlocal failed to fetch rows: {error!r}", "GENERIC_INTERNAL_ERROR") from None
+        if len(rows) < n:
+            self.close()
+        if self._convert is not None:
+            rows = [self._convert(row) for row in rows]
+        return rows
+
+    def fetch_all(self) -> list[tuple]:
+        """Every remaining row."""
+        rows: list[tuple] = []
+        while page := self.fetch(10_000):
+            rows.extend(page)
+        return rows
 
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the cursor; further fetches return []."""
+        cursor, self._cursor = self._cursor, None
+        if cursor is not None:
+            with contextlib.suppress(duckdb.Error):
+                cursor.close()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+
+
+class _RunningQuery:
+    """A query in flight: what cancel() needs to interrupt it."""
+
+    def __init__(self, query_id: str) -> None:
+        self.query_id = query_id
+        self.cursor: duckdb.DuckDBPyConnection | None = None
+        self.canceled = False
+        self._lock = threading.Lock()
+
+    def attach(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            self.cursor = cursor
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.canceled = True
+            if self.cursor is not None:
+                with contextlib.suppress(duckdb.Error):
+                    self.cursor.interrupt()
+
+    def check(self) -> None:
+        if self.canceled:
+            raise TrinoError("Query was canceled", "USER_CANCELED")
 
 
 class Engine:
-    def __init__(self, data_dir: Path | str, *, strict: bool = True) -> None:
-        raise NotImplementedError
+    """Trino statements over one DuckDB database, <data_dir>/td.duckdb, whose catalog is `td`."""
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        strict: bool = True,
+        now: int | float | datetime | str | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.strict = strict
+        self.clock = Clock(_pinned_now(now))
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.database_path = self.data_dir / DATABASE_FILE_NAME
+        _claim(self.database_path.resolve(), self.data_dir)
+        try:
+            self._connection = _open_database(self.database_path, self.data_dir)
+        except BaseException:
+            _release(self.database_path.resolve())
+            raise
+        self._queries: dict[str, _RunningQuery] = {}
+        self._queries_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._closed = False
+
+    # -- public API ------------------------------------------------------------------------------
 
     def execute(self, sql: str, session: Session, query_id: str) -> QueryResult:
-        raise NotImplementedError
+        """Run one Trino statement; raises TrinoError (never anything else) when it fails."""
+        running = self._register(query_id)
+        try:
+            return self._execute(sql, session, running)
+        except TrinoError:
+            self._unregister(running)
+            raise
+        except duckdb.Error as error:
+            self._unregister(running)
+            if running.canceled:
+                raise TrinoError("Query was canceled", "USER_CANCELED") from None
+            raise trino_error_from_duckdb(error) from None
+        except Exception as error:
+            self._unregister(running)
+            raise TrinoError(
+                f"tdlocal internal error: {type(error).__name__}: {error}", "GENERIC_INTERNAL_ERROR"
+            ) from error
 
     def cancel(self, query_id: str) -> None:
-        raise NotImplementedError
+        """Interrupt the query `query_id` if it is running or still being fetched."""
+        with self._queries_lock:
+            running = self._queries.get(query_id)
+        if running is not None:
+            running.cancel()
 
     def close(self) -> None:
-        raise NotImplementedError
+        """Interrupt running queries and close the database."""
+        with self._queries_lock:
+            if self._closed:
+                return
+            self._closed = True
+            running = list(self._queries.values())
+        for query in running:
+            query.cancel()
+        try:
+            self._connection.close()
+        finally:
+            _release(self.database_path.resolve())
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _register(self, query_id: str) -> _RunningQuery:
+        running = _RunningQuery(query_id)
+        with self._queries_lock:
+            if self._closed:
+                raise TrinoError("the tdlocal engine is closed", "GENERIC_INTERNAL_ERROR")
+            self._queries[query_id] = running
+        return running
+
+    def _unregister(self, running: _RunningQuery) -> None:
+        with self._queries_lock:
+            if self._queries.get(running.query_id) is running:
+                del self._queries[running.query_id]
+
+    def _context(self, session: Session) -> TranslationContext:
+        return TranslationContext(
+            now=self.clock.query_start(),
+            strict=self.strict,
+            catalog=(session.catalog or TD_CATALOG).lower(),
+            schema=session.schema.lower() if session.schema else None,
+            time_zone=session.time_zone,
+        )
+
+    def _execute(self, sql: str, session: Session, running: _RunningQuery) -> QueryResult:
+        plan = plan_statement(sql, session, self._context(session))
+        if not plan.sql and plan.required_schema is None:
+            self._unregister(running)
+            return QueryResult(update_type=plan.update_type, changes=plan.changes)
+        cursor = self._connection.cursor()
+        running.attach(cursor)
+        try:
+            result = self._run(plan, session, cursor, running)
+        except BaseException:
+            cursor.close()
+            raise
+        if not plan.returns_rows:
+            cursor.close()
+            self._unregister(running)
+        return result
+
+    def _run(
+        self, plan: Plan, session: Session, cursor: duckdb.DuckDBPyConnection, running: _RunningQuery
+    ) -> QueryResult:
+        _prepare_cursor(cursor, session)
+        running.check()
+        _check_requirements(plan, cursor)
+        if plan.writes:
+            self._acquire_write_lock(running)
+        try:
+            rows: list[tuple] = []
+            last = len(plan.sql) - 1
+            for index, statement in enumerate(plan.sql):
+                running.check()
+                if index == last and plan.parameters is not None:
+                    cursor.execute(statement, plan.parameters)
+                else:
+                    cursor.execute(statement)
+                if index < last or not plan.returns_rows:
+                    rows = cursor.fetchall()
+            if plan.returns_rows:
+                return self._rows_result(plan, cursor, running)
+            count = int(rows[0][0]) if plan.counts_rows and rows and rows[0] else None
+            executed = list(plan.sql)
+            if plan.add_time_column_to is not None:
+                added = _add_time_column(cursor, plan.add_time_column_to, plan.creation_time)
+                if added:
+                    executed.append(added)
+            return QueryResult(
+                update_type=plan.update_type, update_count=count, changes=plan.changes, executed_sql=executed
+            )
+        finally:
+            if plan.writes:
+                self._write_lock.release()
+
+    def _rows_result(
+        self, plan: Plan, cursor: duckdb.DuckDBPyConnection, running: _RunningQuery
+    ) -> QueryResult:
+        description = cursor.description or []
+        types = [column[1] for column in description]
+        columns = [
+            Column(output_name(column[0], position), trino_type(kind))
+            for position, (column, kind) in enumerate(zip(description, types, strict=True))
+        ]
+        return QueryResult(
+            columns=columns,
+            changes=plan.changes,
+            executed_sql=plan.sql,
+            cursor=cursor,
+            convert=row_converter(types),
+            running=running,
+            on_close=lambda: self._unregister(running),
+        )
+
+    def _acquire_write_lock(self, running: _RunningQuery) -> None:
+        while not self._write_lock.acquire(timeout=_WRITE_LOCK_POLL_SECONDS):
+            running.check()
+
+
+def _pinned_now(now: int | float | datetime | str | None) -> int | None:
+    if now is None:
+        return pinned_now_from_environment()
+    if isinstance(now, str):
+        return parse_now(now, source="now")
+    if isinstance(now, datetime):
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError(f"now={now!r} is a naive datetime: pass an aware datetime or Unix seconds")
+        return int(now.timestamp() // 1)
+    return int(now // 1)
+
+
+def _claim(path: Path, data_dir: Path) -> None:
+    with _OPEN_DATABASES_LOCK:
+        if path in _OPEN_DATABASES:
+            raise DataDirInUseError(
+                f"the tdlocal data dir {data_dir} is already open by another Engine in this process: "
+                "share that Engine, or close it first"
+            )
+        _OPEN_DATABASES.add(path)
+
+
+def _release(path: Path) -> None:
+    with _OPEN_DATABASES_LOCK:
+        _OPEN_DATABASES.discard(path)
+
+
+def _open_database(path: Path, data_dir: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        connection = duckdb.connect(str(path))
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise DataDirInUseError(
+                f"the tdlocal data dir {data_dir} is in use: another process holds {path} "
+                f"(a tdlocal server is probably running on it). Stop that process, or use another "
+                f"data dir. DuckDB said: {error}"
+            ) from None
+        raise
+    # Trino's integer division (7 / 2 = 3), results in UTC unless the session says otherwise.
+    connection.execute("SET GLOBAL integer_division = true")
+    connection.execute("SET GLOBAL TimeZone = 'UTC'")
+    function_library.install(connection)
+    return connection
+
+
+def _prepare_cursor(cursor: duckdb.DuckDBPyConnection, session: Session) -> None:
+    """Per-connection state a fresh cursor needs (global settings and UDFs are inherited)."""
+    zone = duckdb_session_time_zone(session.time_zone)
+    if zone != "UTC":
+        cursor.execute(f"SET TimeZone = {quote_string(zone)}")
+
+
+def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
+    if plan.required_schema is not None:
+        found = cursor.execute(
+            "SELECT count(*) FROM duckdb_schemas() WHERE database_name = ? AND schema_name = ?",
+            [TD_CATALOG, plan.required_schema],
+        ).fetchone()
+        if not found or not found[0]:
+            raise TrinoError(f"Schema '{plan.required_schema}' does not exist", "SCHEMA_NOT_FOUND")
+    if plan.required_table is not None:
+        table = plan.required_table
+        found = cursor.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+            [TD_CATALOG, table.schema, table.name],
+        ).fetchone()
+        if not found or not found[0]:
+            raise TrinoError(f"Table '{table}' does not exist", "TABLE_NOT_FOUND")
+
+
+def _add_time_column(cursor: duckdb.DuckDBPyConnection, table: TableRef, now: int | None) -> str | None:
+    """TD gives a table created without `time` one holding the creation time; so does strict mode."""
+    found = cursor.execute(
+        "SELECT count(*) FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name = ? AND table_name = ? AND lower(column_name) = ?",
+        [TD_CATALOG, table.schema, table.name, TIME_COLUMN],
+    ).fetchone()
+    if found and found[0]:
+        return None
+    statement = f'ALTER TABLE {table.sql} ADD COLUMN "{TIME_COLUMN}" BIGINT DEFAULT {int(now)}'
+    cursor.execute(statement)
+    return statement

@@ -1,0 +1,138 @@
+"""DuckDB exceptions as the Trino errors a client would get from TD for the same mistake."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from tdlocal.errors import TrinoError
+
+# A Python UDF's exception arrives as "...while executing the UDF: ErrorClass: message".
+_UDF_FAILURE = re.compile(r"Python exception occurred while executing the UDF: (?:\w+\.)*(\w+): (.*)", re.S)
+_ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+_LINE_CONTEXT = re.compile(r"\n+LINE \d+:.*", re.S)
+# "Did you mean ..." suggestions that point into DuckDB's own catalogs mean nothing to a TD user.
+_INTERNAL_HINT = re.compile(r"Did you mean .*(information_schema|pg_catalog|duckdb_|sqlite_|tdlocal)", re.I)
+# tdtime's ValueErrors and what the engine raises for bad TD function arguments.
+_INVALID_ARGUMENT_ERRORS = {
+    "ValueError",
+    "TdTimeError",
+    "IntervalError",
+    "UnknownZoneError",
+    "UnitError",
+    "FormatPatternError",
+    "DurationError",
+    "TimeParseError",
+    "TimeOutOfRangeError",
+}
+
+# (error class, message pattern, Trino error name), first match wins.
+_RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
+    (duckdb.CatalogException, re.compile(r"because schema .* does not exist", re.S), "SCHEMA_NOT_FOUND"),
+    (duckdb.CatalogException, re.compile(r"Table with name .* does not exist", re.S), "TABLE_NOT_FOUND"),
+    (duckdb.CatalogException, re.compile(r"View with name .* does not exist", re.S), "TABLE_NOT_FOUND"),
+    (duckdb.CatalogException, re.compile(r"Schema with name .* does not exist", re.S), "SCHEMA_NOT_FOUND"),
+    (duckdb.CatalogException, re.compile(r"Catalog .* does not exist", re.S), "CATALOG_NOT_FOUND"),
+    (
+        duckdb.CatalogException,
+        re.compile(r"Function with name .* does not exist", re.S),
+        "FUNCTION_NOT_FOUND",
+    ),
+    (duckdb.CatalogException, re.compile(r"Type with name .* does not exist", re.S), "TYPE_NOT_FOUND"),
+    (
+        duckdb.CatalogException,
+        re.compile(r"Schema with name .* already exists", re.S),
+        "SCHEMA_ALREADY_EXISTS",
+    ),
+    (
+        duckdb.CatalogException,
+        re.compile(r"(Table|View) with name .* already exists", re.S),
+        "TABLE_ALREADY_EXISTS",
+    ),
+    (
+        duckdb.CatalogException,
+        re.compile(r"Column with name .* already exists", re.S),
+        "COLUMN_ALREADY_EXISTS",
+    ),
+    (duckdb.CatalogException, re.compile(r"already exists", re.S), "ALREADY_EXISTS"),
+    (duckdb.CatalogException, re.compile(r"depend", re.S), "SCHEMA_NOT_EMPTY"),
+    (duckdb.DependencyException, re.compile(r".", re.S), "SCHEMA_NOT_EMPTY"),
+    (
+        duckdb.BinderException,
+        re.compile(r"Referenced column .* not found|Column .* does not exist", re.S),
+        "COLUMN_NOT_FOUND",
+    ),
+    (duckdb.BinderException, re.compile(r"Referenced table .* not found", re.S), "TABLE_NOT_FOUND"),
+    (
+        duckdb.BinderException,
+        re.compile(r"must appear in the GROUP BY clause", re.S),
+        "EXPRESSION_NOT_AGGREGATE",
+    ),
+    (duckdb.BinderException, re.compile(r"ambiguous", re.S | re.I), "AMBIGUOUS_NAME"),
+    (
+        duckdb.BinderException,
+        re.compile(r"No function matches|Could not choose a best candidate", re.S),
+        "FUNCTION_NOT_FOUND",
+    ),
+    (
+        duckdb.BinderException,
+        re.compile(r"Cannot compare|Cannot mix|cannot be cast|type mismatch", re.S | re.I),
+        "TYPE_MISMATCH",
+    ),
+    (duckdb.InvalidInputException, re.compile(r"Division by zero", re.S), "DIVISION_BY_ZERO"),
+    (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
+    (duckdb.OutOfRangeException, re.compile(r".", re.S), "NUMERIC_VALUE_OUT_OF_RANGE"),
+    (duckdb.ConstraintException, re.compile(r".", re.S), "CONSTRAINT_VIOLATION"),
+    (duckdb.TransactionException, re.compile(r".", re.S), "TRANSACTION_CONFLICT"),
+    (duckdb.ParserException, re.compile(r".", re.S), "SYNTAX_ERROR"),
+    (duckdb.SyntaxException, re.compile(r".", re.S), "SYNTAX_ERROR"),
+    (duckdb.TypeMismatchException, re.compile(r".", re.S), "TYPE_MISMATCH"),
+    (duckdb.NotImplementedException, re.compile(r".", re.S), "NOT_SUPPORTED"),
+    (duckdb.CatalogException, re.compile(r".", re.S), "NOT_FOUND"),
+    (duckdb.BinderException, re.compile(r".", re.S), "GENERIC_USER_ERROR"),
+    (duckdb.InvalidInputException, re.compile(r".", re.S), "GENERIC_USER_ERROR"),
+]
+
+
+def trino_error_from_duckdb(error: duckdb.Error) -> TrinoError:
+    """The Trino error for a DuckDB exception; unknown kinds are GENERIC_INTERNAL_ERROR."""
+    raw = str(error)
+    if isinstance(error, duckdb.InterruptException):
+        return TrinoError("Query was canceled", "USER_CANCELED")
+    udf = _UDF_FAILURE.search(raw)
+    if udf:
+        kind, message = udf.group(1), udf.group(2).strip()
+        name = "INVALID_FUNCTION_ARGUMENT" if kind in _INVALID_ARGUMENT_ERRORS else "GENERIC_INTERNAL_ERROR"
+        return TrinoError(message, name)
+    message = readable_message(raw)
+    for kind, pattern, name in _RULES:
+        if isinstance(error, kind) and pattern.search(message):
+            return TrinoError(_trino_wording(message), name)
+    return TrinoError(f"DuckDB failed: {message}", "GENERIC_INTERNAL_ERROR")
+
+
+# DuckDB's wording of the most common failures, in Trino's words (names stay as DuckDB found them).
+_REWORDINGS = [
+    (
+        re.compile(
+            r'^Table with name "?([^"!]+?)"? does not exist because schema "?([^"]+?)"? does not exist\.?'
+        ),
+        r"Schema '\2' does not exist (table '\1')",
+    ),
+    (re.compile(r'^Table with name "?([^"!]+?)"? does not exist!'), r"Table '\1' does not exist"),
+]
+
+
+def _trino_wording(message: str) -> str:
+    for pattern, replacement in _REWORDINGS:
+        message = pattern.sub(replacement, message, count=1)
+    return message
+
+
+def readable_message(raw: str) -> str:
+    """A DuckDB message without its "X Error: " prefix, LINE/caret context and internal hints."""
+    message = _ERROR_PREFIX.sub("", _LINE_CONTEXT.sub("", raw), count=1).strip()
+    lines = [line for line in message.splitlines() if not _INTERNAL_HINT.search(line)]
+    return "\n".join(lines).strip()

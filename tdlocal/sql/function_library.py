@@ -1,0 +1,74 @@
+"""The functions tdlocal adds to DuckDB: Python UDFs and SQL macros the translated SQL calls.
+
+Python UDFs registered on the engine's connection are visible to all its cursors (verified:
+DuckDB registers them database-wide), while TEMP macros are per connection. So SQL macros live in
+an attached in-memory catalog, `tdlocal`, which every cursor shares and which never touches the
+user's td.duckdb file. No UDF is registered with side effects: DuckDB constant-folds a pure UDF
+whose arguments are constants, which keeps TD_INTERVAL's bounds computed once per query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from tdlocal.trino_types import trino_type_from_text
+
+FUNCTION_CATALOG = "tdlocal"
+TRINO_TYPE_UDF = "tdlocal_trino_type"
+
+
+@dataclass(frozen=True)
+class PythonFunction:
+    """A Python UDF: its SQL name, implementation, and DuckDB signature."""
+
+    name: str
+    function: Callable[..., Any]
+    parameters: list[str]
+    returns: str
+    special_nulls: bool = False  # the function sees NULL arguments (else NULL in -> NULL out)
+
+
+def _trino_type_name(duckdb_type_text: str) -> str:
+    return trino_type_from_text(duckdb_type_text)
+
+
+def python_functions() -> list[PythonFunction]:
+    """Every Python UDF the translated SQL may call."""
+    from tdlocal.sql.td_udfs import TD_PYTHON_FUNCTIONS
+
+    return [
+        PythonFunction(TRINO_TYPE_UDF, _trino_type_name, ["VARCHAR"], "VARCHAR"),
+        *TD_PYTHON_FUNCTIONS,
+    ]
+
+
+def sql_macros() -> dict[str, str]:
+    """Every SQL macro (name -> `(params) AS body`) created in the `tdlocal` catalog."""
+    from tdlocal.sql.trino_semantics import MACROS as TRINO_MACROS
+
+    return dict(TRINO_MACROS)
+
+
+def install(connection: duckdb.DuckDBPyConnection) -> None:
+    """Register the UDFs and create the macros on a freshly opened connection."""
+    for udf in python_functions():
+        connection.create_function(
+            udf.name,
+            udf.function,
+            [duckdb.sqltype(kind) for kind in udf.parameters],
+            duckdb.sqltype(udf.returns),
+            null_handling="special" if udf.special_nulls else "default",
+            side_effects=False,
+        )
+    connection.execute(f"ATTACH ':memory:' AS {FUNCTION_CATALOG}")
+    for name, definition in sql_macros().items():
+        connection.execute(f"CREATE MACRO {FUNCTION_CATALOG}.main.{name}{definition}")
+
+
+def macro(name: str) -> str:
+    """The qualified SQL name of a tdlocal macro."""
+    return f"{FUNCTION_CATALOG}.main.{name}"

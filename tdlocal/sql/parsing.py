@@ -1,0 +1,55 @@
+"""Trino SQL text to one sqlglot tree, with parse failures reported as Trino SYNTAX_ERRORs."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from tdlocal.errors import TrinoError
+
+# sqlglot logs a warning when it falls back to a generic Command; we detect those trees ourselves.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+READ_DIALECT = "trino"
+
+
+def parse_statement(sql: str) -> exp.Expression:
+    """The single statement in `sql` (a trailing semicolon is allowed), or a SYNTAX_ERROR."""
+    try:
+        statements = [tree for tree in sqlglot.parse(sql, read=READ_DIALECT) if tree is not None]
+    except ParseError as error:
+        raise _syntax_error(error) from None
+    except TokenError as error:
+        raise TrinoError(f"line 1:1: {error}", "SYNTAX_ERROR", line=1, column=1) from None
+    if not statements:
+        raise TrinoError(
+            "line 1:1: empty statement: send one SQL statement", "SYNTAX_ERROR", line=1, column=1
+        )
+    if len(statements) > 1:
+        raise TrinoError(
+            "Trino runs one statement per request: send the statements separately (split on ';')",
+            "SYNTAX_ERROR",
+        )
+    return statements[0]
+
+
+def parse_expression(sql: str) -> exp.Expression:
+    """One Trino expression (not a statement), e.g. a parameter value."""
+    try:
+        return sqlglot.parse_one(sql, read=READ_DIALECT, into=exp.Expression)
+    except (ParseError, TokenError) as error:
+        raise TrinoError(f"cannot read {sql!r} as a value: {error}", "SYNTAX_ERROR") from None
+
+
+def _syntax_error(error: ParseError) -> TrinoError:
+    details = error.errors[0] if error.errors else {}
+    line, column = details.get("line") or 1, details.get("col") or 1
+    description = details.get("description") or str(error)
+    near = details.get("highlight")
+    message = f"line {line}:{column}: {description}"
+    if near:
+        message += f" at or near {near!r}"
+    return TrinoError(message, "SYNTAX_ERROR", line=line, column=column)

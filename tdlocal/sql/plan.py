@@ -1,0 +1,54 @@
+"""A Plan: what the engine must run, and report, for one Trino statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tdlocal.session import SessionChanges
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A table or view in the `td` catalog."""
+
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"td.{self.schema}.{self.name}"
+
+    @property
+    def sql(self) -> str:
+        """The DuckDB-quoted name."""
+        return f'"td".{quote_identifier(self.schema)}.{quote_identifier(self.name)}'
+
+
+@dataclass
+class Plan:
+    """DuckDB statements to run in order on one cursor, and how to report the outcome.
+
+    `returns_rows`: the last statement's rows are the result. Otherwise `update_type` is reported,
+    with the last statement's row count as update_count when `counts_rows` is set.
+    """
+
+    sql: list[str] = field(default_factory=list)
+    returns_rows: bool = False
+    update_type: str | None = None
+    counts_rows: bool = False
+    changes: SessionChanges = field(default_factory=SessionChanges)
+    writes: bool = False  # takes the engine's write lock
+    required_schema: str | None = None  # must exist before running (USE, SHOW TABLES ...)
+    required_table: TableRef | None = None  # must exist before running (DESCRIBE ...)
+    add_time_column_to: TableRef | None = None  # strict mode: a new table without `time` gets one
+    creation_time: int | None = None  # ... holding this value (the query's "now")
+    parameters: list | None = None  # values bound to the last statement's `?` placeholders
+
+
+def quote_identifier(name: str) -> str:
+    """`name` as a double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_string(text: str) -> str:
+    """`text` as a single-quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,361 @@
+"""Where DuckDB (through sqlglot) would silently answer differently from Trino: the fixes.
+
+Each rewrite works on the Trino-parsed tree before DuckDB SQL is generated, and has a test that
+states Trino's documented result. Where a fix depends on an argument's type, which is unknown
+at translation time, DuckDB's cast_to_type()/typeof() resolve it when the query is bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from sqlglot import exp
+
+import tdtime
+from tdlocal.errors import TrinoError
+from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.date_patterns import joda_sql
+from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
+from tdlocal.sql.templates import fill
+from tdlocal.sql.tree_walk import rewrite_bottom_up
+from tdlocal.sql.zones import local_timestamp, sql_zone
+
+# Trino's `timestamp` without a precision means timestamp(3); DuckDB's would be microseconds.
+DEFAULT_TIMESTAMP_PRECISION = 3
+# Trino's `decimal` without a precision means decimal(38,0); DuckDB's would be decimal(18,3).
+DEFAULT_DECIMAL = (38, 0)
+
+# SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
+MACROS: dict[str, str] = {
+    # Java's Double.toString, which Trino's CAST(double AS varchar) uses: plain notation for
+    # 1e-3 <= |d| < 1e7 ('100.0'), else computerized scientific notation ('1.0E20'). Both use
+    # the shortest digits that identify the double, as DuckDB's own cast does; DuckDB prints
+    # plain notation in that range too, so only other magnitudes are rewritten (always in
+    # scientific notation), from the digits and exponent of DuckDB's text.
+    "java_double_text": (
+        "(d) AS CASE "
+        "WHEN d IS NULL THEN NULL "
+        "WHEN abs(d) >= 0.001 AND abs(d) < 10000000 THEN CAST(d AS VARCHAR) "
+        "WHEN isnan(d) THEN 'NaN' "
+        "WHEN isinf(d) THEN CASE WHEN d > 0 THEN 'Infinity' ELSE '-Infinity' END "
+        "WHEN d = 0 THEN CAST(d AS VARCHAR) "
+        "ELSE (CASE WHEN d < 0 THEN '-' ELSE '' END) || tdlocal.main.java_scientific_text("
+        "tdlocal.main.shortest_digits(CAST(abs(d) AS VARCHAR)), "
+        "tdlocal.main.shortest_exponent(CAST(abs(d) AS VARCHAR))) END"
+    ),
+    # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
+    "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
+    # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
+    "shortest_digits": "(s) AS rtrim(ltrim(replace(split_part(s, 'e', 1), '.', ''), '0'), '0')",
+    # The decimal exponent of its first significant digit ('1.5e+20' -> 20, '0.0001' -> -4).
+    "shortest_exponent": (
+        "(s) AS CASE "
+        "WHEN contains(s, 'e') THEN CAST(split_part(s, 'e', 2) AS INTEGER) "
+        "WHEN starts_with(s, '0.') "
+        "THEN length(ltrim(split_part(s, '.', 2), '0')) - length(split_part(s, '.', 2)) - 1 "
+        "ELSE position('.' IN s) - 2 END"
+    ),
+    # CAST(x AS varchar) as Trino prints it: doubles in Java's notation, timestamps with their
+    # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and
+    # typeof() is constant, so DuckDB keeps only the branch for x's type.
+    "trino_varchar": (
+        "(x) AS CASE "
+        "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
+        "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
+        "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
+        "ELSE CAST(x AS VARCHAR) END"
+    ),
+}
+
+
+def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """Apply every Trino-semantics fix to `tree`; returns the (possibly new) root."""
+    for data_type in list(tree.find_all(exp.DataType)):
+        _default_precisions(data_type)
+    for cast in list(tree.find_all(exp.Cast)):
+        _decimal_literal_precision(cast)
+    for struct in list(tree.find_all(exp.Struct)):
+        _anonymous_row(struct)
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        fix = _fix_for(type(node))
+        if fix is not None:
+            return fix(node, context)
+        if isinstance(node, exp.Anonymous) and isinstance(node.this, str):
+            fix = _ANONYMOUS_FIXES.get(node.this.lower())
+            if fix is not None:
+                return fix(node, context)
+        return node
+
+    return rewrite_bottom_up(tree, replace)
+
+
+# --- types and literals ---------------------------------------------------------------------------
+
+
+def _default_precisions(data_type: exp.DataType) -> None:
+    if data_type.expressions:
+        return
+    if data_type.this == exp.DataType.Type.TIMESTAMP:
+        data_type.set("expressions", [_type_param(DEFAULT_TIMESTAMP_PRECISION)])
+    elif data_type.this == exp.DataType.Type.DECIMAL and not isinstance(data_type.parent, exp.Cast):
+        data_type.set("expressions", [_type_param(value) for value in DEFAULT_DECIMAL])
+
+
+def _decimal_literal_precision(cast: exp.Cast) -> None:
+    """DECIMAL '1.50' is decimal(3,2) in Trino: its precision and scale come from the digits."""
+    target = cast.to
+    if target.this != exp.DataType.Type.DECIMAL or target.expressions:
+        return
+    literal = cast.this
+    if isinstance(literal, exp.Literal) and literal.is_string:
+        try:
+            digits = Decimal(literal.this.strip())
+        except InvalidOperation:
+            digits = None
+        if digits is not None and digits.is_finite():
+            exponent = digits.as_tuple().exponent
+            scale = max(0, -exponent) if isinstance(exponent, int) else 0
+            precision = max(len(digits.as_tuple().digits), scale, 1)
+            target.set("expressions", [_type_param(precision), _type_param(scale)])
+            return
+    target.set("expressions", [_type_param(value) for value in DEFAULT_DECIMAL])
+
+
+def _anonymous_row(struct: exp.Struct) -> None:
+    """ROW(1, 'x') is an anonymous row: DuckDB's row() casts to named rows by position.
+
+    sqlglot would write {'_0': 1, '_1': 'x'}, which DuckDB refuses to insert into, or cast to,
+    a row column with named fields.
+    """
+    if any(isinstance(member, (exp.PropertyEQ, exp.Alias, exp.Slice)) for member in struct.expressions):
+        return
+    struct.replace(exp.Anonymous(this="row", expressions=list(struct.expressions)))
+
+
+def _type_param(value: int) -> exp.DataTypeParam:
+    return exp.DataTypeParam(this=exp.Literal.number(value))
+
+
+# --- expressions ----------------------------------------------------------------------------------
+
+
+def _same_type_as(node: exp.Expression, template: exp.Expression) -> exp.Expression:
+    """`node` cast to `template`'s type: DATE in, DATE out, as Trino's date functions do."""
+    return exp.Anonymous(this="cast_to_type", expressions=[node, template.copy()])
+
+
+def _date_trunc(node: exp.TimestampTrunc, context: TranslationContext) -> exp.Expression:
+    # Trino: date_trunc('month', DATE '2020-01-15') is DATE '2020-01-01'; DuckDB gives a TIMESTAMP.
+    return _same_type_as(node, node.this)
+
+
+def _date_add(node: exp.DateAdd, context: TranslationContext) -> exp.Expression:
+    # Trino: date_add('day', 1, DATE '2020-01-15') is DATE '2020-01-16'.
+    return _same_type_as(node, node.this)
+
+
+def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
+    # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE.
+    left, right = node.this, node.expression
+    if isinstance(right, exp.Interval) and not isinstance(left, exp.Interval):
+        return _same_type_as(node, left)
+    if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
+        return _same_type_as(node, right)
+    return node
+
+
+def _current_time(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """current_timestamp, now(), current_date, localtimestamp: the query's "now", once per query.
+
+    Trino evaluates them once, at the query's start; tdlocal uses the same "now" as
+    TD_SCHEDULED_TIME, so a run pinned with TDLOCAL_NOW is reproducible.
+    """
+    instant = exp.Anonymous(this="to_timestamp", expressions=[exp.Literal.number(context.now)])
+    if isinstance(node, exp.CurrentTimestamp):
+        return instant
+    zone = tdtime.resolve_zone(_session_zone(context))
+    local = datetime.fromtimestamp(context.now, UTC).astimezone(zone)
+    if isinstance(node, exp.CurrentDate):
+        return exp.Cast(this=exp.Literal.string(local.date().isoformat()), to=exp.DataType.build("DATE"))
+    text = local.replace(tzinfo=None).isoformat(sep=" ")
+    return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
+
+
+def _session_zone(context: TranslationContext) -> str:
+    try:
+        tdtime.resolve_zone(context.time_zone or "UTC")
+        return context.time_zone or "UTC"
+    except ValueError:
+        return "UTC"
+
+
+def _from_unixtime(node: exp.UnixToTime, context: TranslationContext) -> exp.Expression:
+    """from_unixtime(t, zone) / (t, hours, minutes): the wall clock in that zone.
+
+    DuckDB has no timestamp carrying its own zone, so the result is the local wall-clock
+    timestamp, which is what hour(), date(), format_datetime() and casts to varchar read.
+    """
+    zone = node.args.get("zone")
+    hours, minutes = node.args.get("hours"), node.args.get("minutes")
+    if zone is None and hours is None:
+        return node
+    time = node.this
+    if hours is not None:
+        offset = fill("({h} * 3600 + {m} * 60)", h=hours, m=minutes or exp.Literal.number(0))
+        return fill("make_timestamp((CAST({t} AS BIGINT) + {o}) * 1000000)", t=time, o=offset)
+    if isinstance(zone, exp.Literal) and zone.is_string:
+        return local_timestamp(time, sql_zone(zone.this))
+    return fill("timezone({z}, to_timestamp({t}))", z=zone, t=time)
+
+
+def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
+    # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1.
+    arguments = [node.this, *node.expressions]
+    any_null = exp.or_(*(exp.Is(this=argument.copy(), expression=exp.Null()) for argument in arguments))
+    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node)
+
+
+def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression:
+    # Trino: regexp_extract('abc', '\d') is NULL when nothing matches; DuckDB gives ''.
+    matches = exp.Anonymous(this="regexp_matches", expressions=[node.this.copy(), node.expression.copy()])
+    return exp.Case(ifs=[exp.If(this=matches, true=node)], default=exp.Null())
+
+
+def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContext) -> exp.Expression:
+    # Trino: json_extract_scalar returns NULL when the path selects an object or an array.
+    kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
+    composite = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")])
+    return exp.Case(ifs=[exp.If(this=composite, true=exp.Null())], default=node)
+
+
+def _format(node: exp.Format, context: TranslationContext) -> exp.Expression:
+    # Trino's format() takes Java's %-specifiers; DuckDB's format() takes {} (printf takes %).
+    return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
+
+
+def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
+    """reduce(array, initial, (s, x) -> ..., s -> finish): DuckDB has no finish step; apply it."""
+    finish = node.args.get("finish")
+    if finish is None:
+        return node
+    node.set("finish", None)
+    if not isinstance(finish, exp.Lambda) or len(finish.expressions) != 1:
+        raise TrinoError("reduce's output function must be a one-argument lambda (s -> ...)", "NOT_SUPPORTED")
+    parameter = finish.expressions[0].name
+    body = exp.Paren(this=finish.this.copy())
+    # Lambda bodies refer to their parameter by a bare identifier (or a column, once qualified).
+    for identifier in list(body.find_all(exp.Identifier)):
+        if identifier.name != parameter:
+            continue
+        target = identifier.parent if isinstance(identifier.parent, exp.Column) else identifier
+        if isinstance(target, exp.Column) and target.table:
+            continue
+        target.replace(exp.Paren(this=node.copy()))
+    return body
+
+
+def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
+    # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
+    target = node.to
+    if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
+        return node
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        return node
+    call = exp.Anonymous(this=macro("trino_varchar"), expressions=[value])
+    if target.expressions:  # varchar(n)
+        return exp.Cast(this=call, to=target)
+    return call
+
+
+def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
+    # Trino: typeof(1) is 'integer'; DuckDB says 'INTEGER'.
+    return exp.Anonymous(
+        this=TRINO_TYPE_UDF, expressions=[exp.Anonymous(this="typeof", expressions=[node.this])]
+    )
+
+
+def _map_agg(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    # Trino's map_agg(key, value); rows with a NULL key are skipped.
+    if len(node.expressions) != 2:
+        raise TrinoError("map_agg takes (key, value)", "FUNCTION_NOT_FOUND")
+    key, value = node.expressions
+    return fill("map_from_entries(list(row({k}, {v})) FILTER (WHERE {k} IS NOT NULL))", k=key, v=value)
+
+
+def _format_datetime(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 2:
+        raise TrinoError("format_datetime takes (timestamp, format)", "FUNCTION_NOT_FOUND")
+    timestamp, pattern = node.expressions
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise TrinoError("tdlocal needs format_datetime's format to be a string literal", "NOT_SUPPORTED")
+    return joda_sql(pattern.this, timestamp)
+
+
+def _sequence(node: exp.GenerateSeries, context: TranslationContext) -> exp.Expression:
+    """sequence(DATE '2020-01-01', DATE '2020-01-03') is an array(date) in Trino.
+
+    Only a start that is visibly a DATE is recognized (DuckDB would give timestamps); integer
+    sequences stay bigint, as in Trino.
+    """
+    start = node.args.get("start")
+    if not _is_date_expression(start):
+        return node
+    if node.args.get("step") is None:  # Trino steps dates by one day by default
+        node.set("step", exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")))
+    return _same_type_as(node, exp.Array(expressions=[start]))
+
+
+def _is_date_expression(node: exp.Expression | None) -> bool:
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.DATE
+    return isinstance(node, (exp.Date, exp.CurrentDate, exp.TsOrDsToDate, exp.DateFromParts))
+
+
+_NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = [
+    (exp.TimestampTrunc, _date_trunc),
+    (exp.DateTrunc, _date_trunc),
+    (exp.DateAdd, _date_add),
+    (exp.Add, _interval_arithmetic),
+    (exp.Sub, _interval_arithmetic),
+    (exp.CurrentTimestamp, _current_time),
+    (exp.CurrentDate, _current_time),
+    (exp.Localtimestamp, _current_time),
+    (exp.UnixToTime, _from_unixtime),
+    (exp.Greatest, _greatest_least),
+    (exp.Least, _greatest_least),
+    (exp.RegexpExtract, _regexp_extract),
+    (exp.JSONExtractScalar, _json_extract_scalar),
+    (exp.Format, _format),
+    (exp.Reduce, _reduce),
+    (exp.Cast, _cast),
+    (exp.GenerateSeries, _sequence),
+    (exp.Typeof, _typeof),
+]
+
+
+def _special_double(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    # Trino's nan() and infinity(); DuckDB spells them as DOUBLE literals.
+    text = "NaN" if node.this.lower() == "nan" else "Infinity"
+    return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("DOUBLE"))
+
+
+@cache
+def _fix_for(kind: type[exp.Expression]) -> Callable[..., exp.Expression] | None:
+    """The fix for a node class (subclasses such as TryCast share their parent's), or None."""
+    for fixed_kind, fix in _NODE_FIXES:
+        if issubclass(kind, fixed_kind):
+            return fix
+    return None
+
+
+_ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Expression]] = {
+    "map_agg": _map_agg,
+    "format_datetime": _format_datetime,
+    "nan": _special_double,
+    "infinity": _special_double,
+}

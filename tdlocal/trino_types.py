@@ -1,0 +1,158 @@
+"""DuckDB types as Trino names them, and DuckDB values in the shapes Trino clients expect.
+
+Trino type texts are lowercase (`bigint`, `decimal(10,2)`, `array(varchar)`, `row("a" integer)`);
+the server builds type signatures from them and the dbt adapter reads them from
+information_schema.columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+
+# DuckDB's own microsecond TIMESTAMP is timestamp(6); TIMESTAMP(3) and TIMESTAMP(0) columns are
+# stored as TIMESTAMP_MS and TIMESTAMP_S, so their Trino precision survives a round trip.
+_SIMPLE_TYPES = {
+    "boolean": "boolean",
+    "tinyint": "tinyint",
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    # DuckDB widens sums of integers to HUGEINT where Trino keeps bigint.
+    "hugeint": "bigint",
+    "utinyint": "smallint",
+    "usmallint": "integer",
+    "uinteger": "bigint",
+    "ubigint": "decimal(20,0)",
+    "uhugeint": "decimal(38,0)",
+    "bignum": "decimal(38,0)",
+    "float": "real",
+    "double": "double",
+    "varchar": "varchar",
+    "blob": "varbinary",
+    "bit": "varchar",
+    "date": "date",
+    "time": "time(6)",
+    "time with time zone": "time(6) with time zone",
+    "timestamp_s": "timestamp(0)",
+    "timestamp_ms": "timestamp(3)",
+    "timestamp": "timestamp(6)",
+    "timestamp_ns": "timestamp(9)",
+    "timestamp with time zone": "timestamp(6) with time zone",
+    "interval": "interval day to second",
+    "uuid": "uuid",
+    "enum": "varchar",
+    "union": "varchar",
+    "null": "unknown",
+}
+
+
+def trino_type(duckdb_type: duckdb.DuckDBPyType) -> str:
+    """The Trino type text of a DuckDB type, e.g. STRUCT(a INTEGER)[] -> array(row("a" integer))."""
+    kind = duckdb_type.id
+    if kind == "varchar" and str(duckdb_type) == "JSON":
+        return "json"
+    if kind in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[kind]
+    children = duckdb_type.children
+    if kind == "decimal":
+        parts = dict(children)
+        return f"decimal({parts['precision']},{parts['scale']})"
+    if kind in ("list", "array"):
+        return f"array({trino_type(dict(children)['child'])})"
+    if kind == "map":
+        parts = dict(children)
+        return f"map({trino_type(parts['key'])}, {trino_type(parts['value'])})"
+    if kind == "struct":
+        fields = ", ".join(f"{_quoted(name)} {trino_type(child)}" for name, child in children)
+        return f"row({fields})"
+    if kind == "tuple":
+        return f"row({', '.join(trino_type(child) for _, child in children)})"
+    return "varchar"
+
+
+@lru_cache(maxsize=4096)
+def trino_type_from_text(duckdb_type_text: str) -> str:
+    """The Trino type text of a DuckDB type written as text (as duckdb_columns() reports it)."""
+    try:
+        return trino_type(duckdb.sqltype(duckdb_type_text))
+    except (duckdb.Error, ValueError, TypeError):
+        return duckdb_type_text.lower()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- values -----------------------------------------------------------------------------------
+
+Converter = Callable[[Any], Any]
+
+
+def value_converter(duckdb_type: duckdb.DuckDBPyType) -> Converter | None:
+    """A function turning a fetched DuckDB value into its Trino shape, or None when none is needed.
+
+    Rows become tuples in field order (Trino sends rows positionally) and UUIDs become text.
+    """
+    kind = duckdb_type.id
+    if kind == "uuid":
+        return _uuid_text
+    if kind in ("list", "array"):
+        child = value_converter(dict(duckdb_type.children)["child"])
+        return None if child is None else _list_of(child)
+    if kind == "map":
+        parts = dict(duckdb_type.children)
+        key, value = value_converter(parts["key"]), value_converter(parts["value"])
+        if key is None and value is None:
+            return None
+        return _map_of(key or _identity, value or _identity)
+    if kind in ("struct", "tuple"):
+        fields = [value_converter(child) or _identity for _, child in duckdb_type.children]
+        return _row_of(fields)
+    return None
+
+
+def row_converter(types: list[duckdb.DuckDBPyType]) -> Callable[[tuple], tuple] | None:
+    """A function converting whole fetched rows, or None when every column is already in shape."""
+    converters = [value_converter(kind) for kind in types]
+    if all(converter is None for converter in converters):
+        return None
+    indexed = [(index, converter) for index, converter in enumerate(converters) if converter]
+
+    def convert(row: tuple) -> tuple:
+        values = list(row)
+        for index, converter in indexed:
+            if values[index] is not None:
+                values[index] = converter(values[index])
+        return tuple(values)
+
+    return convert
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _uuid_text(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _list_of(child: Converter) -> Converter:
+    return lambda values: None if values is None else [child(value) for value in values]
+
+
+def _map_of(key: Converter, value: Converter) -> Converter:
+    return lambda entries: None if entries is None else {key(k): value(v) for k, v in entries.items()}
+
+
+def _row_of(fields: list[Converter]) -> Converter:
+    def convert(row: Any) -> Any:
+        if row is None:
+            return None
+        values = row.values() if isinstance(row, dict) else row
+        return tuple(field(value) for field, value in zip(fields, values, strict=False))
+
+    return convert
