@@ -1,0 +1,41 @@
+"""tdlocal: a local Treasure Data stand-in that speaks Trino's client protocol over DuckDB.
+
+The production dbt-trino adapter, TD's SQL functions and any Trino client run against it unchanged,
+offline. The public API:
+
+    url = tdlocal.ensure_running(data_dir, host, port)   # reuse or start a background server
+    with tdlocal.start_in_thread(data_dir) as server:      # a server inside this process (tests)
+        ... server.url ...
+    tdlocal.find_running(data_dir) / tdlocal.stop_running(data_dir)
+    tdlocal.serve(data_dir, host=..., port=...)            # foreground, as `tdlocal serve`
+"""
+
+from tdlocal.engine import DataDirInUseError
+from tdlocal.process import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    LocalServer,
+    PortInUseError,
+    TdlocalStartError,
+    ensure_running,
+    find_running,
+    serve,
+    start_in_thread,
+    stop_running,
+)
+
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "DataDirInUseError",
+    "LocalServer",
+    "PortInUseError",
+    "TdlocalStartError",
+    "ensure_running",
+    "find_running",
+    "serve",
+    "start_in_thread",
+    "stop_running",
+]

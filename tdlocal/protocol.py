@@ -1,0 +1,201 @@
+"""Trino's client protocol documents: QueryResults (result columns, data, stats, paging URIs), the
+`error` object of a failed statement, and the query text limit.
+
+Pure functions: `tdlocal.queries` builds each page's document with them and the HTTP edge
+(`tdlocal.server`) serializes it. Column types and values come from `tdlocal.wire_types` and
+`tdlocal.wire_values`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tdlocal.errors import TrinoError
+from tdlocal.wire_types import (
+    TrinoType,
+    TypeTextError,
+    canonical_type,
+    display_name,
+    parse_type,
+    type_signature,
+)
+from tdlocal.wire_values import value_encoder
+
+# Trino's own default for `query.max-length`; TD documents the same 1 MB limit.
+MAX_QUERY_TEXT_LENGTH = 1_000_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Result columns and rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """A column as the protocol sends it, with the encoder for its values."""
+
+    name: str
+    type: TrinoType
+    encode: Callable[[Any], Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": display_name(self.type),
+            "typeSignature": type_signature(self.type),
+        }
+
+
+def result_column(name: str, type_text: str) -> ResultColumn:
+    """Describe a result column from its Trino type text; unparseable text becomes an opaque varchar-like type."""
+    try:
+        parsed = canonical_type(parse_type(type_text))
+    except TypeTextError:
+        parsed = TrinoType(type_text.strip().lower())
+    return ResultColumn(name, parsed, value_encoder(parsed))
+
+
+def encode_rows(rows: Iterable[tuple], columns: list[ResultColumn]) -> list[list[Any]]:
+    """Encode rows of Python values column by column for the `data` field."""
+    encoders = [column.encode for column in columns]
+    return [[encode(value) for encode, value in zip(encoders, row, strict=True)] for row in rows]
+
+
+# What update statements (CTAS, INSERT, DELETE, MERGE) and pure DDL answer instead of result columns.
+UPDATE_COUNT_COLUMN = result_column("rows", "bigint")
+DDL_RESULT_COLUMN = result_column("result", "boolean")
+
+
+# ---------------------------------------------------------------------------------------------
+# QueryResults documents and the URIs they point to
+# ---------------------------------------------------------------------------------------------
+
+
+def query_info_uri(base_url: str, query_id: str) -> str:
+    """A query's `infoUri` (served by the `/v1/query/{query_id}` route)."""
+    return f"{base_url}/v1/query/{query_id}"
+
+
+def next_page_uri(base_url: str, query_id: str, slug: str, token: int) -> str:
+    """The `nextUri` of page `token` (served by the `/v1/statement/executing/...` routes)."""
+    return f"{base_url}/v1/statement/executing/{query_id}/{slug}/{token}"
+
+
+def statement_stats(state: str, *, elapsed_seconds: float = 0.0, processed_rows: int = 0) -> dict[str, Any]:
+    """The `stats` object; clients read `state`, the rest keeps tools that print progress happy."""
+    elapsed_millis = int(elapsed_seconds * 1000)
+    return {
+        "state": state,
+        "queued": state == "QUEUED",
+        "scheduled": state not in {"QUEUED"},
+        "nodes": 1,
+        "totalSplits": 1,
+        "queuedSplits": 0,
+        "runningSplits": 1 if state == "RUNNING" else 0,
+        "completedSplits": 1 if state in {"FINISHED", "FAILED"} else 0,
+        "cpuTimeMillis": elapsed_millis,
+        "wallTimeMillis": elapsed_millis,
+        "queuedTimeMillis": 0,
+        "elapsedTimeMillis": elapsed_millis,
+        "processedRows": processed_rows,
+        "processedBytes": 0,
+        "physicalInputBytes": 0,
+        "peakMemoryBytes": 0,
+        "spilledBytes": 0,
+    }
+
+
+def query_results(
+    query_id: str,
+    info_uri: str,
+    state: str,
+    *,
+    next_uri: str | None = None,
+    columns: list[ResultColumn] | None = None,
+    data: list[list[Any]] | None = None,
+    update_type: str | None = None,
+    update_count: int | None = None,
+    error: dict[str, Any] | None = None,
+    elapsed_seconds: float = 0.0,
+    processed_rows: int = 0,
+) -> dict[str, Any]:
+    """One QueryResults document: what every POST and GET on /v1/statement answers."""
+    document: dict[str, Any] = {"id": query_id, "infoUri": info_uri}
+    if next_uri is not None:
+        document["nextUri"] = next_uri
+    if columns is not None:
+        document["columns"] = [column.to_json() for column in columns]
+    if data:
+        document["data"] = data
+    document["stats"] = statement_stats(state, elapsed_seconds=elapsed_seconds, processed_rows=processed_rows)
+    if error is not None:
+        document["error"] = error
+    document["warnings"] = []
+    if update_type is not None:
+        document["updateType"] = update_type
+    if update_count is not None:
+        document["updateCount"] = update_count
+    return document
+
+
+def failed_results(
+    query_id: str, info_uri: str, error: TrinoError, *, elapsed_seconds: float = 0.0
+) -> dict[str, Any]:
+    """A complete QueryResults document for a statement that failed."""
+    return query_results(
+        query_id, info_uri, "FAILED", error=error_info(error), elapsed_seconds=elapsed_seconds
+    )
+
+
+def to_json_bytes(document: Any) -> bytes:
+    """Serialize a response document (NaN never appears: doubles were encoded as strings)."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+
+
+def error_info(error: TrinoError) -> dict[str, Any]:
+    """The `error` object of a failed statement, from which the client raises TrinoUserError/TrinoQueryError."""
+    failure_type = (
+        "io.trino.sql.parser.ParsingException"
+        if error.name == "SYNTAX_ERROR"
+        else "io.trino.spi.TrinoException"
+    )
+    failure: dict[str, Any] = {"type": failure_type, "message": error.message, "suppressed": [], "stack": []}
+    info: dict[str, Any] = {
+        "message": error.message,
+        "errorCode": error.code,
+        "errorName": error.name,
+        "errorType": error.type,
+    }
+    if error.line is not None:
+        location = {"lineNumber": error.line, "columnNumber": error.column if error.column is not None else 1}
+        info["errorLocation"] = location
+        failure["errorLocation"] = location
+    info["failureInfo"] = failure
+    return info
+
+
+def error_document(error: TrinoError) -> dict[str, Any]:
+    """The body of an answer that is not a QueryResults (an HTTP 4xx/5xx, e.g. an unknown query)."""
+    return {"error": error_info(error), "message": error.message}
+
+
+def internal_error(exception: BaseException) -> TrinoError:
+    """Wrap an unexpected exception as Trino's GENERIC_INTERNAL_ERROR, keeping its message."""
+    return TrinoError(f"{type(exception).__name__}: {exception}", "GENERIC_INTERNAL_ERROR")
+
+
+def query_text_too_large(length: int) -> TrinoError:
+    """Trino's error for a statement over the query text limit."""
+    return TrinoError(
+        f"Query text length ({length}) exceeds the maximum length ({MAX_QUERY_TEXT_LENGTH}); TD rejects "
+        "statements over 1 MB too: split the statement or load large data with `tdlocal load`",
+        "QUERY_TEXT_TOO_LARGE",
+    )
