@@ -1,4 +1,4 @@
-"""The code location's entry point: `orchestration.definitions:defs` (see workspace.yaml)."""
+"""Everything the code location defines, built from settings (`definitions.py` is the entry point)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,3 @@ def _source_specs(project: DbtProject) -> list[AssetSpec]:
 @lru_cache(maxsize=4)
 def _manifest(project: DbtProject) -> dict:
     return json.loads(project.manifest_path.read_text())
-
-
-defs = build_definitions()

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
+_parsed_in_this_process: set[Path] = set()
 
 
 def dbt_executable() -> str:
@@ -33,6 +34,7 @@ def _project(project_dir: Path, target: str) -> DbtProject:
 def parse(project: DbtProject) -> None:
     """Write the project's manifest with `dbt parse` (no warehouse connection is needed)."""
     log.info("Parsing the dbt project at %s", project.project_dir)
+    _parsed_in_this_process.add(project.project_dir)
     DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
         ["parse", "--quiet"], target_path=project.target_path
     ).wait()
@@ -44,13 +46,16 @@ def dbt_project(settings: Settings) -> DbtProject:
 
 
 def refresh_manifest(settings: Settings) -> DbtProject:
-    """Re-parse the dbt project now (the CLI does, so edits made since the last parse count)."""
+    """The project with a manifest parsed now (the CLI wants edits since the last parse to count)."""
     project = dbt_project(settings)
-    parse(project)
+    if project.project_dir not in _parsed_in_this_process:
+        parse(project)
     return project
 
 
+@lru_cache(maxsize=8)
 def dbt_resource(settings: Settings) -> DbtCliResource:
+    """The dbt CLI resource (cached: it runs `dbt --version` once per instance)."""
     return DbtCliResource(
         project_dir=dbt_project(settings), target=settings.dbt_target, dbt_executable=dbt_executable()
     )

@@ -15,7 +15,10 @@ def lint_project(settings: Settings) -> list[Finding]:
     prepare_warehouse(settings)
     invocation = (
         dbt_resource(settings)
-        .cli(["compile", "--vars", json.dumps(sentinel_vars()), "--quiet"], raise_on_error=True)
+        .cli(
+            ["compile", "--select", "resource_type:model", "--vars", json.dumps(sentinel_vars()), "--quiet"],
+            raise_on_error=True,
+        )
         .wait()
     )
     return lint_manifest(invocation.get_artifact("manifest.json"))

@@ -70,7 +70,7 @@ def run_partition_range(
     settings: Settings, first_key: str, last_key: str, full_refresh: bool = False
 ) -> RunSummary:
     """Execute the load_and_test job over first..last (one dbt invocation for the range)."""
-    from orchestration.definitions import build_definitions
+    from orchestration.code_location import build_definitions
     from orchestration.instance import local_instance
     from orchestration.project import refresh_manifest
     from orchestration.warehouse import prepare_warehouse

@@ -89,7 +89,7 @@ def local_td(tmp_path_factory) -> Iterator[LocalTd]:
 
 @pytest.fixture(scope="session")
 def definitions(local_td) -> Definitions:
-    from orchestration.definitions import build_definitions
+    from orchestration.code_location import build_definitions
 
     return build_definitions(local_td.settings)
 

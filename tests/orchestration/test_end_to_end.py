@@ -1,14 +1,26 @@
 """The code location on tdlocal through the real dbt-trino adapter: what users do from the UI,
-the schedules and backfills, checked against the data that lands in the tables."""
+the schedules and backfills, checked against the data that lands in the tables.
+
+dbt takes seconds to start, so one scripted history of loads (module fixture) serves several
+tests, each asserting one thing a user relies on.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import AssetCheckKey, AssetKey, DagsterInstance, build_schedule_context
+from dagster import (
+    AssetCheckKey,
+    AssetKey,
+    AssetSelection,
+    Definitions,
+    build_schedule_context,
+    define_asset_job,
+)
 
 from orchestration.jobs import DAILY_JOB_NAME, TEST_JOB_NAME
 from orchestration.partition_window_checks import CHECK_NAME
@@ -18,149 +30,176 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 PARTITIONED = [AssetKey("incremental_events"), AssetKey("user_daily_activity")]
 
 
-def load(
-    definitions, instance: DagsterInstance, first: str, last: str | None = None, tags: dict | None = None
-):
-    """Materialize the partitioned models for first..last the way a UI launch or backfill does."""
-    job = definitions.resolve_implicit_global_asset_job_def()
+def load_job(definitions: Definitions):
+    """A job loading the partitioned models only, as a UI launch or a backfill does (no checks)."""
+    job = define_asset_job(
+        "load_partitioned_models",
+        selection=AssetSelection.assets(*PARTITIONED).without_checks(),
+        partitions_def=definitions.resolve_assets_def(PARTITIONED[0]).partitions_def,
+    )
+    return Definitions.merge(definitions, Definitions(jobs=[job])).resolve_job_def(job.name)
+
+
+def run_load(job, instance, first: str, last: str | None = None, tags: dict | None = None):
     run_tags = dict(tags or {})
     if last and last != first:
         run_tags |= {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-        return job.execute_in_process(instance=instance, asset_selection=PARTITIONED, tags=run_tags)
-    return job.execute_in_process(
-        instance=instance, asset_selection=PARTITIONED, partition_key=first, tags=run_tags
-    )
+        result = job.execute_in_process(instance=instance, tags=run_tags)
+    else:
+        result = job.execute_in_process(instance=instance, partition_key=first, tags=run_tags)
+    assert result.success
+    return result
 
 
 def source_event_ids(local_td, day: str) -> set[str]:
     """Distinct source events of one Tokyo day, selected with plain bounds computed by tdtime."""
-    start, end = td_interval_bounds(f"-1d/{_next_day(day)}", 0, "Asia/Tokyo")
+    next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    start, end = td_interval_bounds(f"-1d/{next_day}", 0, "Asia/Tokyo")
     rows = local_td.query(
         f"select distinct event_id from td.raw.events where time >= {start} and time < {end}"
     )
     return {row[0] for row in rows}
 
 
-def _next_day(day: str) -> str:
-    from datetime import date, timedelta
-
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-
-
-def loaded(local_td, day: str) -> list[tuple]:
-    return sorted(local_td.query(f"select * from incremental_events where event_date = '{day}'"))
+def table(local_td, name: str, day: str | None = None) -> list[tuple]:
+    where = f" where event_date = '{day}'" if day else ""
+    return sorted(local_td.query(f"select * from {name}{where}"))
 
 
-def test_one_partition_loads_exactly_that_days_rows(local_td, definitions, instance):
-    result = load(definitions, instance, "2026-11-20")
-    assert result.success
-    days = local_td.query("select distinct event_date from incremental_events")
-    assert days == [("2026-11-20",)]
-    assert {row[0] for row in local_td.query("select event_id from incremental_events")} == source_event_ids(
-        local_td, "2026-11-20"
-    )
-    # Each materialization carries the load's row count and Trino query id.
-    materialization = instance.get_latest_materialization_event(
-        AssetKey("incremental_events")
-    ).asset_materialization
+@dataclass
+class History:
+    """What the tables held after each step of the scripted loads."""
+
+    snapshots: dict[str, dict[str, list[tuple]]] = field(default_factory=dict)
+    results: dict[str, object] = field(default_factory=dict)
+    materializations: dict[str, object] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def history(local_td, definitions, instance) -> History:
+    job = load_job(definitions)
+    story = History()
+
+    def step(name: str, first: str, last: str | None = None, tags: dict | None = None) -> None:
+        story.results[name] = run_load(job, instance, first, last, tags)
+        story.snapshots[name] = {
+            model: table(local_td, model) for model in ("incremental_events", "user_daily_activity")
+        }
+        story.materializations[name] = instance.get_latest_materialization_event(
+            AssetKey("incremental_events")
+        ).asset_materialization
+
+    step("first load", "2026-11-20")
+    step("same day again", "2026-11-20")
+    step("newer day", "2026-11-21")
+    step("older day", "2026-11-12")
+    step("five-day backfill", "2026-11-14", "2026-11-18")
+    return story
+
+
+def test_one_partition_loads_exactly_that_days_rows(local_td, history):
+    rows = history.snapshots["first load"]["incremental_events"]
+    assert {row[6] for row in rows} == {"2026-11-20"}  # event_date
+    assert {row[0] for row in rows} == source_event_ids(local_td, "2026-11-20")
+    # The materialization carries the load's row count and the Trino query id.
+    materialization = history.materializations["first load"]
     assert materialization.partition == "2026-11-20"
-    assert materialization.metadata["td/rows_affected"].value == len(source_event_ids(local_td, "2026-11-20"))
+    assert materialization.metadata["td/rows_affected"].value == len(rows)
     assert materialization.metadata["td/query_id"].value
 
 
-def test_rerunning_a_partition_leaves_the_table_identical(local_td, definitions, instance):
-    load(definitions, instance, "2026-11-19")
-    before = sorted(local_td.query("select * from incremental_events"))
-    daily_before = sorted(local_td.query("select * from user_daily_activity"))
-    assert load(definitions, instance, "2026-11-19").success
-    assert sorted(local_td.query("select * from incremental_events")) == before
-    assert sorted(local_td.query("select * from user_daily_activity")) == daily_before
+def test_rerunning_a_partition_leaves_the_tables_identical(history):
+    assert history.snapshots["same day again"] == history.snapshots["first load"]
 
 
-def test_an_older_day_after_newer_days_is_loaded(local_td, definitions, instance):
-    load(definitions, instance, "2026-11-21")
-    newer = loaded(local_td, "2026-11-21")
-    assert load(definitions, instance, "2026-11-12").success
-    assert {row[0] for row in loaded(local_td, "2026-11-12")} == source_event_ids(local_td, "2026-11-12")
-    assert loaded(local_td, "2026-11-21") == newer  # untouched
+def test_an_older_day_after_newer_days_is_loaded(local_td, history):
+    after = history.snapshots["older day"]["incremental_events"]
+    assert {row[0] for row in after if row[6] == "2026-11-12"} == source_event_ids(local_td, "2026-11-12")
+    newer = [row for row in history.snapshots["newer day"]["incremental_events"] if row[6] == "2026-11-21"]
+    assert newer and [row for row in after if row[6] == "2026-11-21"] == newer  # untouched
 
 
-def test_a_five_day_backfill_is_one_run_and_one_dbt_invocation(local_td, definitions, instance):
+def test_a_five_day_backfill_is_one_run_and_one_dbt_invocation(local_td, definitions, instance, history):
     partitioned = definitions.resolve_assets_def(AssetKey("incremental_events"))
     assert partitioned.backfill_policy.max_partitions_per_run is None  # single-run backfills
-    result = load(definitions, instance, "2026-11-14", "2026-11-18")
-    assert result.success
-    materialized = [
+    result = history.results["five-day backfill"]
+    materialized = sorted(
         event.event_specific_data.materialization.partition
         for event in result.get_asset_materialization_events()
         if event.event_specific_data.materialization.asset_key == AssetKey("incremental_events")
-    ]
-    assert sorted(materialized) == ["2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"]
+    )
+    assert materialized == ["2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"]
     invocations = [
         entry.user_message
         for entry in instance.all_logs(result.run_id)
         if "Finished dbt command" in (entry.user_message or "")
     ]
     assert len(invocations) == 1 and '"target_range": "-5d/2026-11-19"' in invocations[0]
+    loaded = history.snapshots["five-day backfill"]
     for day in ["2026-11-14", "2026-11-16", "2026-11-18"]:
-        assert {row[0] for row in loaded(local_td, day)} == source_event_ids(local_td, day)
-    totals = dict(local_td.query("select event_date, sum(event_count) from user_daily_activity group by 1"))
+        assert {row[0] for row in loaded["incremental_events"] if row[6] == day} == source_event_ids(
+            local_td, day
+        )
+    totals = {}
+    for row in loaded["user_daily_activity"]:
+        totals[row[2]] = totals.get(row[2], 0) + row[3]  # event_date, event_count
     assert totals["2026-11-16"] == len(source_event_ids(local_td, "2026-11-16"))
-
-
-def test_full_refresh_on_a_backfill_comes_from_a_run_tag(local_td, definitions, instance):
-    load(definitions, instance, "2026-11-10")
-    result = load(definitions, instance, "2026-11-16", "2026-11-17", tags={"td/full_refresh": "true"})
-    assert result.success
-    assert [
-        row[0] for row in local_td.query("select distinct event_date from incremental_events order by 1")
-    ] == [
+    assert set(totals) == {
+        "2026-11-12",
+        "2026-11-14",
+        "2026-11-15",
         "2026-11-16",
         "2026-11-17",
-    ]
-
-
-def test_the_test_job_records_check_results(local_td, definitions, instance):
-    load(definitions, instance, "2026-11-20", "2026-11-22")
-    result = definitions.resolve_job_def(TEST_JOB_NAME).execute_in_process(
-        instance=instance, raise_on_error=False
-    )
-    evaluations = {
-        (e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()
+        "2026-11-18",
+        "2026-11-20",
+        "2026-11-21",
     }
-    assert evaluations[("incremental_events", "unique_incremental_events_event_id")]
-    assert evaluations[("user_daily_activity", "assert_daily_activity_matches_events")]
-    assert evaluations[("incremental_events", CHECK_NAME)]
-    assert evaluations[("user_daily_activity", CHECK_NAME)]
+
+
+def test_the_test_job_records_check_results_and_the_window_check_catches_misplaced_rows(
+    local_td, definitions, instance, history
+):
+    test_job = definitions.resolve_job_def(TEST_JOB_NAME)
+    result = test_job.execute_in_process(instance=instance, raise_on_error=False)
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()
+    }
+    assert evaluations[("incremental_events", "unique_incremental_events_event_id")].passed
+    assert evaluations[("user_daily_activity", "assert_daily_activity_matches_events")].passed
+    window = evaluations[("incremental_events", CHECK_NAME)]
+    assert window.passed and "All" in window.metadata["description"].value
+    assert evaluations[("user_daily_activity", CHECK_NAME)].passed
     stored = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        [e.asset_check_key for e in result.get_asset_check_evaluations()]
+        [evaluation.asset_check_key for evaluation in evaluations.values()]
     )
     assert len(stored) == len(evaluations) >= 20
 
-
-def test_the_window_check_fails_when_the_window_does_not_hold_the_loaded_rows(
-    local_td, definitions, instance
-):
-    assert load(definitions, instance, "2026-11-20").success
     # What a model whose `time` falls outside its partition leaves behind: fewer rows in the
-    # window than the load wrote (here some are removed from the window after the load).
-    local_td.query("delete from incremental_events where event_date = '2026-11-20' and event_type = 'click'")
-    result = definitions.resolve_implicit_global_asset_job_def().execute_in_process(
-        instance=instance,
-        asset_selection=[],
-        asset_check_selection=[AssetCheckKey(AssetKey("incremental_events"), CHECK_NAME)],
-        raise_on_error=False,
+    # window than the latest load wrote (here, some are removed after the load).
+    local_td.query("delete from incremental_events where event_date = '2026-11-16' and event_type = 'click'")
+    window_key = AssetCheckKey(AssetKey("incremental_events"), CHECK_NAME)
+    window_only = define_asset_job("window_check_only", selection=AssetSelection.checks(window_key))
+    result = (
+        Definitions.merge(definitions, Definitions(jobs=[window_only]))
+        .resolve_job_def(window_only.name)
+        .execute_in_process(instance=instance, raise_on_error=False)
     )
-    (evaluation,) = result.get_asset_check_evaluations()
-    assert not evaluation.passed
-    assert "lie in its window -1d/2026-11-21" in evaluation.metadata["description"].value
+    (window,) = result.get_asset_check_evaluations()
+    assert not window.passed
+    assert "lie in its window -5d/2026-11-19" in window.metadata["description"].value
+
+
+def test_full_refresh_on_a_backfill_comes_from_a_run_tag(local_td, definitions, instance, history):
+    run_load(load_job(definitions), instance, "2026-11-16", "2026-11-17", tags={"td/full_refresh": "true"})
+    days = [row[0] for row in local_td.query("select distinct event_date from incremental_events order by 1")]
+    assert days == ["2026-11-16", "2026-11-17"]  # rebuilt from the selected partitions only
 
 
 @pytest.mark.parametrize(
     ("tick", "job", "partition"),
     [
         (datetime(2026, 11, 23, 3, 0, tzinfo=TOKYO), DAILY_JOB_NAME, "2026-11-22"),
-        (datetime(2026, 1, 1, 3, 0, tzinfo=TOKYO), DAILY_JOB_NAME, "2025-12-31"),
+        (datetime(2026, 11, 2, 3, 0, tzinfo=TOKYO), DAILY_JOB_NAME, "2026-11-01"),  # the first partition
         (datetime(2026, 11, 23, 4, 0, tzinfo=TOKYO), TEST_JOB_NAME, None),
     ],
 )
