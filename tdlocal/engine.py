@@ -187,7 +187,7 @@ class Engine:
         self.database_path = self.data_dir / DATABASE_FILE_NAME
         _claim(self.database_path.resolve(), self.data_dir)
         try:
-            self._connection = _open_database(self.database_path, self.data_dir)
+            self._connection = _open_database(self.data_dir)
         except BaseException:
             _release(self.database_path.resolve())
             raise
@@ -353,8 +353,8 @@ def _claim(path: Path, data_dir: Path) -> None:
     with _OPEN_DATABASES_LOCK:
         if path in _OPEN_DATABASES:
             raise DataDirInUseError(
-                f"the tdlocal data dir {data_dir} is already open by another Engine in this process: "
-                "share that Engine, or close it first"
+                f"the tdlocal data dir {data_dir} is in use: an Engine (or tdlocal server) in this "
+                "process already has it open. Share or stop that one, or use another data dir"
             )
         _OPEN_DATABASES.add(path)
 
@@ -364,17 +364,23 @@ def _release(path: Path) -> None:
         _OPEN_DATABASES.discard(path)
 
 
-def _open_database(path: Path, data_dir: Path) -> duckdb.DuckDBPyConnection:
+def connect_database_file(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to <data_dir>/td.duckdb, or DataDirInUseError when a process holds it."""
+    path = data_dir / DATABASE_FILE_NAME
     try:
-        connection = duckdb.connect(str(path))
+        return duckdb.connect(str(path))
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise DataDirInUseError(
-                f"the tdlocal data dir {data_dir} is in use: another process holds {path} "
-                f"(a tdlocal server is probably running on it). Stop that process, or use another "
-                f"data dir. DuckDB said: {error}"
+                f"the tdlocal data dir {data_dir} is in use: another process holds {path} (a tdlocal "
+                f"server is probably running on it). Stop it with `tdlocal stop --data-dir {data_dir}`, "
+                f"or use another data dir. DuckDB said: {error}"
             ) from None
         raise
+
+
+def _open_database(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_database_file(data_dir)
     # Trino's integer division (7 / 2 = 3), results in UTC unless the session says otherwise.
     connection.execute("SET GLOBAL integer_division = true")
     connection.execute("SET GLOBAL TimeZone = 'UTC'")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from tdlocal.engine import DATABASE_FILE_NAME, DataDirInUseError
+from tdlocal.engine import connect_database_file
 
 CATALOG = "td"
 TIME_COLUMN = "time"
@@ -81,17 +81,7 @@ def open_database(data_dir: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection to <data_dir>/td.duckdb for loading; DataDirInUseError if a server holds it."""
     directory = Path(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / DATABASE_FILE_NAME
-    try:
-        connection = duckdb.connect(str(path))
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise DataDirInUseError(
-                f"the tdlocal data dir {directory} is in use: another process holds {path} (a tdlocal "
-                f"server is probably running on it). Stop it with `tdlocal stop --data-dir {directory}`, "
-                "load, then start it again"
-            ) from None
-        raise
+    connection = connect_database_file(directory)
     try:
         yield connection
     finally:

@@ -27,7 +27,7 @@ from typing import Any
 
 import uvicorn
 
-from tdlocal.engine import DATABASE_FILE_NAME, DataDirInUseError, Engine
+from tdlocal.engine import DATABASE_FILE_NAME, Engine
 from tdlocal.loading import open_database
 from tdlocal.queries import StatementEngine
 from tdlocal.sample_data import load_sample
@@ -205,35 +205,12 @@ class LocalServer:
             self.engine.close()
         if self._statement_log is not None:
             self._statement_log.close()
-        _release_in_this_process(self.data_dir)
 
     def __enter__(self) -> LocalServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-
-# Data dirs served by threads of this process. DuckDB shares one database instance among the
-# connections of a process, so a second engine on the same file would not hit the file lock that
-# keeps other processes out: this set refuses it instead.
-_served_here: set[Path] = set()
-_served_here_lock = threading.Lock()
-
-
-def _claim_in_this_process(directory: Path) -> None:
-    with _served_here_lock:
-        if directory in _served_here:
-            raise DataDirInUseError(
-                f"the tdlocal data dir {directory} is in use: a tdlocal server in this process already serves "
-                "it. Stop that server first, or use another data dir"
-            )
-        _served_here.add(directory)
-
-
-def _release_in_this_process(directory: Path) -> None:
-    with _served_here_lock:
-        _served_here.discard(directory)
 
 
 def start_in_thread(
@@ -254,7 +231,6 @@ def start_in_thread(
     directory = Path(data_dir).resolve()
     directory.mkdir(parents=True, exist_ok=True)
     owns_engine = engine is None
-    _claim_in_this_process(directory)
     # The engine first: the port only listens once the server can answer (a new data dir loads
     # its sample first), so a caller never mistakes a busy port for a foreign program.
     served = (
@@ -289,7 +265,6 @@ def start_in_thread(
             served.close()  # type: ignore[attr-defined]
         if statement_log is not None:
             statement_log.close()
-        _release_in_this_process(directory)
         raise
     record = ServerRecord(url, os.getpid(), str(directory), strict)
     record.write()
