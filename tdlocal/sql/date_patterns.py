@@ -96,7 +96,8 @@ def _simple_date_format_field(letter: str, count: int, local: exp.Expression) ->
     return _numeric_field(letter, count, local)
 
 
-_NUMERIC_DIRECTIVES = {
+# Letters SimpleDateFormat (TD_TIME_FORMAT) and Joda (format_datetime) spell the same way.
+_DAY_AND_CLOCK_DIRECTIVES = {
     ("d", 1): "%-d",
     ("d", 2): "%d",
     ("H", 1): "%-H",
@@ -110,8 +111,8 @@ _NUMERIC_DIRECTIVES = {
     ("D", 1): "%-j",
     ("D", 3): "%j",
     ("w", 2): "%V",
-    ("u", 1): "%u",
 }
+_NUMERIC_DIRECTIVES = {**_DAY_AND_CLOCK_DIRECTIVES, ("u", 1): "%u"}
 # ISO week (TD's weeks are ISO, Monday first), and the hour variants strftime lacks.
 _NUMERIC_EXPRESSIONS = {
     "d": "day({t})",
@@ -151,19 +152,7 @@ _JODA_DIRECTIVES = {
     ("M", 1): "%-m",
     ("M", 2): "%m",
     ("M", 3): "%b",
-    ("d", 1): "%-d",
-    ("d", 2): "%d",
-    ("H", 1): "%-H",
-    ("H", 2): "%H",
-    ("h", 1): "%-I",
-    ("h", 2): "%I",
-    ("m", 1): "%-M",
-    ("m", 2): "%M",
-    ("s", 1): "%-S",
-    ("s", 2): "%S",
-    ("D", 1): "%-j",
-    ("D", 3): "%j",
-    ("w", 2): "%V",
+    **_DAY_AND_CLOCK_DIRECTIVES,
     ("e", 1): "%u",
     ("a", 1): "%p",
     ("S", 1): None,
