@@ -52,12 +52,7 @@
 
 {#- The docs catalog: table comments from information_schema (stock reads system.metadata.table_comments). -#}
 {% macro trino__get_catalog_table_comment_schemas_sql(information_schema, schemas) -%}
-    select
-        table_catalog as "table_database",
-        table_schema as "table_schema",
-        table_name as "table_name",
-        cast(null as varchar) as "table_comment"
-    from {{ information_schema }}.tables
+    {{ _td_null_table_comments(information_schema) }}
     where
         table_schema != 'information_schema'
         and table_schema in ('{{ schemas | join("','") | lower }}')
@@ -65,13 +60,19 @@
 
 
 {% macro trino__get_catalog_table_comment_relations_sql(information_schema, relations) -%}
+    {{ _td_null_table_comments(information_schema) }}
+    {{ trino__get_catalog_relations_where_clause_sql(relations) }}
+{%- endmacro %}
+
+
+{#- TD keeps no table comments dbt can read: every table's comment is null. -#}
+{% macro _td_null_table_comments(information_schema) -%}
     select
         table_catalog as "table_database",
         table_schema as "table_schema",
         table_name as "table_name",
         cast(null as varchar) as "table_comment"
     from {{ information_schema }}.tables
-    {{ trino__get_catalog_relations_where_clause_sql(relations) }}
 {%- endmacro %}
 
 

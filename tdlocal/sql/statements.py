@@ -293,24 +293,14 @@ def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
     return plan
 
 
-def _plan_insert(tree: exp.Insert, context: TranslationContext) -> Plan:
-    tree = translate_query(tree, context)
-    return Plan(sql=[to_duckdb_sql(tree)], update_type="INSERT", counts_rows=True, writes=True)
+def _row_write_planner(update_type: str):
+    """Planner for INSERT, DELETE, UPDATE and MERGE: translate, run, report the rows written."""
 
+    def plan(tree: exp.Expression, context: TranslationContext) -> Plan:
+        tree = translate_query(tree, context)
+        return Plan(sql=[to_duckdb_sql(tree)], update_type=update_type, counts_rows=True, writes=True)
 
-def _plan_delete(tree: exp.Delete, context: TranslationContext) -> Plan:
-    tree = translate_query(tree, context)
-    return Plan(sql=[to_duckdb_sql(tree)], update_type="DELETE", counts_rows=True, writes=True)
-
-
-def _plan_update(tree: exp.Update, context: TranslationContext) -> Plan:
-    tree = translate_query(tree, context)
-    return Plan(sql=[to_duckdb_sql(tree)], update_type="UPDATE", counts_rows=True, writes=True)
-
-
-def _plan_merge(tree: exp.Merge, context: TranslationContext) -> Plan:
-    tree = translate_query(tree, context)
-    return Plan(sql=[to_duckdb_sql(tree)], update_type="MERGE", counts_rows=True, writes=True)
+    return plan
 
 
 def _plan_drop(tree: exp.Drop, context: TranslationContext) -> Plan:
@@ -384,10 +374,10 @@ def _plan_comment(tree: exp.Comment, context: TranslationContext) -> Plan:
 
 _PLANNERS = [
     (exp.Create, _plan_create),
-    (exp.Insert, _plan_insert),
-    (exp.Delete, _plan_delete),
-    (exp.Update, _plan_update),
-    (exp.Merge, _plan_merge),
+    (exp.Insert, _row_write_planner("INSERT")),
+    (exp.Delete, _row_write_planner("DELETE")),
+    (exp.Update, _row_write_planner("UPDATE")),
+    (exp.Merge, _row_write_planner("MERGE")),
     (exp.Drop, _plan_drop),
     (exp.Alter, _plan_alter),
     (exp.Comment, _plan_comment),

@@ -224,3 +224,14 @@ def test_bad_vars_fail_before_any_sql_reaches_the_engine(local_td):
     assert "'2024-01-01/2024-01-31' is not a TD_INTERVAL string" in output
     assert "write '-30d/2024-01-31'" in output
     assert local_td.statements_logged() == before
+
+
+def test_docs_generate_reads_the_catalog_through_information_schema_only(local_td, history):
+    """Stock dbt-trino reads system.metadata for the docs catalog; strict tdlocal rejects that as TD does."""
+    from orchestration.project import dbt_resource
+
+    invocation = dbt_resource(local_td.settings).cli(["docs", "generate"], raise_on_error=False).wait()
+    assert invocation.is_successful()
+    catalog = invocation.get_artifact("catalog.json")
+    assert "model.td_analytics.incremental_events" in catalog["nodes"]
+    assert not catalog.get("errors")
