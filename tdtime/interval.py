@@ -94,12 +94,12 @@ def parse_interval(text: str) -> Interval:
     match = INTERVAL_PATTERN.fullmatch(text)
     if match is None:
         raise IntervalError(_explain_rejection(text))
-    duration = Span(_signed(match["sign"], match["count"]), Unit(match["unit"]))
+    duration = Span(_signed(match["sign"], match["count"], text), Unit(match["unit"]))
     offset: str | Span | date | None = None
     if match["now"]:
         offset = "now"
     elif match["offset_unit"]:
-        offset = Span(_signed(match["offset_sign"], match["offset_count"]), Unit(match["offset_unit"]))
+        offset = Span(_signed(match["offset_sign"], match["offset_count"], text), Unit(match["offset_unit"]))
     elif match["date"]:
         offset = _calendar_date(match["date"], text)
     return Interval(duration, offset)
@@ -123,7 +123,17 @@ def td_interval_range(interval: str, tz: str = "UTC", now: Now | None = None) ->
     return list(td_interval_bounds(interval, _current_time() if now is None else now, tz))
 
 
-def _signed(sign: str | None, digits: str) -> int:
+#: More digits than any count that stays inside the years 1..9999 in seconds (3.2e11) needs.
+_MAX_COUNT_DIGITS = 12
+
+
+def _signed(sign: str | None, digits: str, whole: str) -> int:
+    # Python refuses to read integers of over 4,300 digits; such a count is out of range anyway.
+    if len(digits.lstrip("0")) > _MAX_COUNT_DIGITS:
+        shown = whole if len(whole) <= 40 else whole[:37] + "..."
+        raise IntervalError(
+            f"TD_INTERVAL {shown!r} is out of range: a count of {len(digits)} digits moves past the years 1..9999"
+        )
     return -int(digits) if sign else int(digits)
 
 

@@ -126,6 +126,16 @@ def test_out_of_range_is_an_interval_error():
         td_interval_bounds("-99999999y", TD_NOW)
 
 
+@pytest.mark.parametrize(
+    "text", ["-" + "9" * 5000 + "d", "-1d/-" + "7" * 13 + "M", "0" * 20 + "1" + "9" * 12 + "s"]
+)
+def test_counts_of_thousands_of_digits_are_out_of_range_not_a_crash(text):
+    """Python cannot even read a 5,000-digit integer; the user gets TD_INTERVAL's error."""
+    with pytest.raises(IntervalError, match="out of range") as raised:
+        parse_interval(text)
+    assert len(str(raised.value)) < 200
+
+
 def test_parse_gives_a_value_object_that_prints_back():
     parsed = parse_interval("-10d/-1M")
     assert parsed == Interval(Span(-10, Unit.DAY), Span(-1, Unit.MONTH))

@@ -1,7 +1,7 @@
 -- Events per local day and type over the last 30 complete days, refreshed after each load.
 with events as (
     select * from {{ ref('incremental_events') }}
-    where TD_INTERVAL(time, '{{ var("mart_window") }}', '{{ td_timezone() }}')
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
 )
 
 select

@@ -3,14 +3,14 @@
 with events as (
     select user_id, time
     from {{ ref('stg_events') }}
-    where TD_INTERVAL(time, '{{ var("mart_window") }}', '{{ td_timezone() }}')
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
 ),
 
 sessionized as (
     select
         user_id,
         time,
-        TD_SESSIONIZE_WINDOW(time, {{ var('session_timeout_seconds') }})
+        TD_SESSIONIZE_WINDOW(time, {{ session_timeout_seconds() }})
             over (partition by user_id order by time) as session_id
     from events
 ),

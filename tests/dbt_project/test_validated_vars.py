@@ -1,0 +1,126 @@
+"""Every value a dbt var brings into SQL goes through one validating macro.
+
+Runs the project's validators through real dbt (one `dbt run-operation`); the end-to-end test
+`test_bad_vars_fail_before_any_sql_reaches_the_engine` shows a `dbt build` with each bad var
+stopping before a statement reaches tdlocal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+VALIDATED_VARS = PROJECT_DIR / "macros" / "validated_vars.sql"
+_VAR_CALL = re.compile(r"\bvar\(\s*['\"](\w+)['\"]")
+# The payload a user reported: pasted into TD_INTERVAL's quotes it would read every row.
+INJECTION = "-30d', 'UTC') OR 1=1 OR TD_INTERVAL(time, '-1d"
+
+
+def test_every_var_the_project_reads_is_read_by_a_validating_macro():
+    """A var read outside macros/validated_vars.sql would reach SQL unchecked."""
+    unvalidated = []
+    for path in sorted(PROJECT_DIR.rglob("*")):
+        if path.suffix not in (".sql", ".yml", ".yaml") or {"target", "logs"} & set(path.parts):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for name in _VAR_CALL.findall(line):
+                where = f"{path.relative_to(PROJECT_DIR)}:{number} var('{name}')"
+                if path == VALIDATED_VARS and "validated_" in line:
+                    continue
+                # sources.yml renders a source's TD database from a var (YAML cannot raise); the
+                # project's `source` override validates every source schema when a model uses it.
+                if path.name == "sources.yml" and line.strip().startswith("schema:"):
+                    continue
+                unvalidated.append(where)
+    assert unvalidated == []
+    declared = set(_declared_vars())
+    read = {name for name in _VAR_CALL.findall(VALIDATED_VARS.read_text())}
+    assert declared == read, "every var in dbt_project.yml has a validating macro"
+
+
+def _declared_vars() -> list[str]:
+    text = (PROJECT_DIR / "dbt_project.yml").read_text()
+    block = text.split("\nvars:\n", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r"^  (\w+):", block, flags=re.MULTILINE)
+
+
+def test_the_source_override_validates_every_source_schema():
+    text = VALIDATED_VARS.read_text()
+    assert "{% macro source(source_name, table_name) %}" in text
+    assert "validated_td_database(relation.schema" in text
+
+
+VALUES = [
+    INJECTION,
+    "-30d",
+    "-999999d",
+    "-1000000d",
+    "-" + "9" * 5000 + "d",
+    "-1d/1970-01-02",
+    "-1d/1969-12-31",
+    "1800",
+    "1800) or (1=1",
+    "0",
+    "604801",
+    "raw",
+    "production_2",
+    "raw.events --",
+    "Raw",
+    "Asia/Tokyo",
+    "Mars/Olympus",
+]
+
+
+@pytest.fixture(scope="module")
+def problems() -> dict[str, dict[str, str]]:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            "run-operation",
+            "report_var_problems",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--args",
+            json.dumps({"values": VALUES}),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    match = re.search(r"VAR_PROBLEMS (\{.*\})", completed.stdout)
+    assert match, completed.stdout + completed.stderr
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "accepted"),
+    [
+        ("td_interval", {"-30d", "-999999d", "-1d/1970-01-02"}),
+        ("positive_integer", {"1800"}),
+        ("td_database", {"raw", "production_2"}),
+        ("td_timezone", {"Asia/Tokyo"}),
+    ],
+)
+def test_each_validator_accepts_exactly_the_good_values(problems, kind, accepted):
+    assert {value for value, problem in problems[kind].items() if not problem} == accepted
+    assert problems[kind][INJECTION].startswith(f"'{INJECTION}'")  # names the value
+
+
+def test_interval_bounds_name_the_limit_and_the_fix(problems):
+    assert "counts are limited to 6 digits" in problems["td_interval"]["-1000000d"]
+    huge = problems["td_interval"]["-" + "9" * 5000 + "d"]
+    assert "has a count of 5000 digits" in huge and len(huge) < 300  # the value is cut, not echoed
+    assert "before 1970" in problems["td_interval"]["-1d/1969-12-31"]
+    assert "from 1 to 604800" in problems["positive_integer"]["604801"]
+    assert "lower-case letters" in problems["td_database"]["Raw"]
