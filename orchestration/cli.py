@@ -53,7 +53,7 @@ def _keep_negative_ranges(argv: list[str]) -> list[str]:
         if _LOOKS_LIKE_RANGE.match(token) and previous == "--range":
             result[-1] = f"--range={token}"
         elif _LOOKS_LIKE_RANGE.match(token) and previous == "ranges":
-            positional = ["--", token]  # after every option, so `ranges -7d --partial-days` works
+            positional = ["--", token]  # after every option
         else:
             result.append(token)
     return result + positional
@@ -77,8 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     ranges = commands.add_parser("ranges", help="print the partition keys and target_range of a TD_INTERVAL")
-    ranges.add_argument("interval", help="a TD_INTERVAL string, e.g. -7d")
-    ranges.add_argument("--partial-days", action="store_true", help="include days the range only touches")
+    ranges.add_argument("interval", help="a TD_INTERVAL string covering whole days, e.g. -7d")
     ranges.set_defaults(handler=_ranges)
 
     lint = commands.add_parser("lint", help="fail on models that scan TD without a time filter")
@@ -97,18 +96,17 @@ def reference_now(settings: Settings) -> datetime:
     return datetime.now(UTC)
 
 
-def resolve_keys(
-    interval: str | None, partition: str | None, now: datetime, partial_days: bool = False
-) -> list[str]:
-    """The partition keys a --range or --partition names, checked against the partitions definition."""
+def resolve_keys(interval: str | None, partition: str | None, now: datetime) -> list[str]:
+    """The partition keys a --range or --partition names, checked against the partitions definition.
+
+    `run` and `ranges` both call this, so `ranges` refuses exactly what `run` would refuse.
+    """
     partitions = daily_partitions_def()
     if partition is not None:
         parse_partition_key(partition)
         keys = [partition]
     else:
-        keys = partition_keys_for_interval(
-            interval, now, partitions.timezone, include_partial_days=partial_days
-        )
+        keys = partition_keys_for_interval(interval, now, partitions.timezone)
     return keys_within_definition(keys, partitions, now)
 
 
@@ -116,9 +114,7 @@ def _ranges(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     now = reference_now(settings)
     partitions = daily_partitions_def()
-    keys = partition_keys_for_interval(
-        args.interval, now, partitions.timezone, include_partial_days=args.partial_days
-    )
+    keys = resolve_keys(args.interval, None, now)
     print(
         f"{args.interval!r} at {now.astimezone(ZoneInfo(partitions.timezone)).isoformat()} ({partitions.timezone}):"
     )

@@ -9,11 +9,13 @@ of a late or retried run.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import DailyPartitionsDefinition
 
+from orchestration.settings import SettingsError
 from tdtime import parse_interval, resolve_zone
 from tdtime.calendar import start_of_day, to_local
 from tdtime.interval import Now
@@ -44,17 +46,20 @@ class PartitionRangeError(ValueError):
 
 
 def partition_timezone(value: str | None = None) -> str:
-    """The partition timezone: `value`, else env TD_TIMEZONE, else Asia/Tokyo. Must be IANA."""
+    """The partition timezone: `value`, else env TD_TIMEZONE, else Asia/Tokyo.
+
+    Raises SettingsError unless it is an IANA name (daily partitions need DST rules).
+    """
     name = value if value is not None else os.environ.get(TIMEZONE_ENV, DEFAULT_TIMEZONE)
     if name in _IANA_FOR_ABBREVIATION:
-        raise ValueError(
+        raise SettingsError(
             f"{TIMEZONE_ENV}={name!r} is a fixed-offset abbreviation; daily partitions need an IANA "
             f"zone name. Set {TIMEZONE_ENV}={_IANA_FOR_ABBREVIATION[name]!r}"
         )
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(
+        raise SettingsError(
             f"{TIMEZONE_ENV}={name!r} is not an IANA timezone name: use one such as 'Asia/Tokyo', "
             "'UTC' or 'America/Los_Angeles'"
         ) from None
@@ -62,14 +67,24 @@ def partition_timezone(value: str | None = None) -> str:
 
 
 def partition_start(value: str | None = None) -> date:
-    """The first partition: `value`, else env TD_PARTITION_START, else 2025-01-01."""
+    """The first partition: `value`, else env TD_PARTITION_START, else 2025-01-01.
+
+    Raises SettingsError unless it is a yyyy-MM-dd date from 1970 on.
+    """
     text = value if value is not None else os.environ.get(PARTITION_START_ENV, DEFAULT_PARTITION_START)
     try:
-        return date.fromisoformat(text)
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
+        first = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(
+        raise SettingsError(
             f"{PARTITION_START_ENV}={text!r} is not a date: write it as yyyy-MM-dd, e.g. 2025-01-01"
         ) from None
+    if first.year < 1970:
+        raise SettingsError(
+            f"{PARTITION_START_ENV}={text!r} is before 1970: TD's time column starts at 1970-01-01 UTC"
+        )
+    return first
 
 
 def daily_partitions_def(timezone: str | None = None, start: str | None = None) -> DailyPartitionsDefinition:
@@ -139,8 +154,7 @@ def partition_keys_for_interval(
         if ragged:
             raise PartitionRangeError(
                 f"TD_INTERVAL {interval!r} {' and '.join(ragged)}, not at local midnight in {tz}, "
-                "so it covers part of a day: use whole days (e.g. '-7d' or '-3d/2026-11-20'), or "
-                "include partial days explicitly"
+                "so it covers part of a day: use whole days (e.g. '-7d' or '-3d/2026-11-20')"
             )
     days = (last_day - first_day).days + 1
     return [(first_day + timedelta(days=offset)).strftime(KEY_FORMAT) for offset in range(days)]

@@ -1,11 +1,14 @@
 """The code location's configuration, read from the environment in one place.
 
-Partition settings (TD_TIMEZONE, TD_PARTITION_START) live with the partitions in partitions.py.
+Partition settings (TD_TIMEZONE, TD_PARTITION_START) live with the partitions in partitions.py;
+`Settings.from_env` checks them here too, so every bad environment value fails at start-up with
+one SettingsError naming the variable, the value and the fix.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,8 @@ LOCAL_TARGET = "local"
 TD_TARGETS = ("dev", "prod")
 _FALSE_WORDS = {"0", "false", "no", "off"}
 _TRUE_WORDS = {"1", "true", "yes", "on"}
+# An unquoted Trino name, as TD database names are (the dbt macros check the same rule).
+_TD_DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,254}")
 
 
 class SettingsError(ValueError):
@@ -65,6 +70,9 @@ class Settings:
                 f"DBT_PROJECT_DIR={str(project_dir)!r} has no dbt_project.yml: point it at the "
                 "dbt project (default: dbt_project/ in this repository)"
             )
+        for name in ("TD_DATABASE", "TD_SOURCE_DATABASE"):
+            _td_database(env, name)
+        _partition_settings(env)
         return cls(
             dbt_project_dir=project_dir,
             dbt_target=target,
@@ -88,6 +96,28 @@ def _flag(env, name: str, default: bool) -> bool:
     if value.lower() in _FALSE_WORDS:
         return False
     raise SettingsError(f"{name}={value!r} is not a yes/no value: use true or false")
+
+
+def _td_database(env, name: str) -> None:
+    value = env.get(name)
+    if value and not _TD_DATABASE_NAME.fullmatch(value):
+        raise SettingsError(
+            f"{name}={value!r} is not a TD database name: use lower-case letters, digits and "
+            "underscores, starting with a letter (e.g. analytics)"
+        )
+
+
+def _partition_settings(env) -> None:
+    """TD_TIMEZONE and TD_PARTITION_START, checked by the rules partitions.py applies."""
+    from orchestration.partitions import (
+        DEFAULT_PARTITION_START,
+        DEFAULT_TIMEZONE,
+        partition_start,
+        partition_timezone,
+    )
+
+    partition_timezone(env.get("TD_TIMEZONE") or DEFAULT_TIMEZONE)
+    partition_start(env.get("TD_PARTITION_START") or DEFAULT_PARTITION_START)
 
 
 def _port(env) -> int:

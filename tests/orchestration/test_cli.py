@@ -49,6 +49,44 @@ def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message
     assert local_td.statements_logged() == before
 
 
+@pytest.mark.parametrize(
+    ("env", "argv", "message"),
+    [
+        (
+            {"TD_TIMEZONE": "Mars/Olympus"},
+            ["run", "--range", "-3d"],
+            "TD_TIMEZONE='Mars/Olympus' is not an IANA",
+        ),
+        ({"TD_TIMEZONE": "JST"}, ["ranges", "-3d"], "Set TD_TIMEZONE='Asia/Tokyo'"),
+        (
+            {"TD_PARTITION_START": "2025-13-01"},
+            ["run", "--partition", "2026-11-20"],
+            "write it as yyyy-MM-dd",
+        ),
+        ({"TD_PARTITION_START": "1969-12-31"}, ["ranges", "-3d"], "is before 1970"),
+        (
+            {"TD_DATABASE": "analytics; drop"},
+            ["run", "--partition", "2026-11-20"],
+            "is not a TD database name",
+        ),
+        ({"TD_SOURCE_DATABASE": "Raw Events"}, ["lint"], "TD_SOURCE_DATABASE='Raw Events'"),
+        ({}, ["run", "--range", "-" + "9" * 5000 + "d"], "is out of range"),
+        ({}, ["ranges", "-" + "9" * 5000 + "d"], "is out of range"),
+        ({}, ["ranges", "-3d/2026-10-02"], "outside the daily partitions"),  # as `run` refuses it
+        ({}, ["ranges", "-7d/now"], "use whole days (e.g. '-7d'"),
+    ],
+)
+def test_bad_environment_and_ranges_are_one_line_errors(local_td, capsys, monkeypatch, env, argv, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    before = local_td.statements_logged()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("td-dagster: ") and message in err and len(err.splitlines()) == 1, err
+    assert "Traceback" not in err and len(err) < 600
+    assert local_td.statements_logged() == before
+
+
 def test_lint_names_exactly_the_models_that_break_the_rules(local_td, tmp_path, capsys, monkeypatch):
     # The project's own models plus two fixture models that break one rule each: only the
     # fixtures are named, so the project's models pass.
