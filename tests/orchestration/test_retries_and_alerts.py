@@ -17,13 +17,23 @@ from orchestration.materialization_metadata import (
 from orchestration.retries import is_transient_warehouse_error, retry_delay_seconds
 
 
+# The shapes below are what dbt-trino 1.11 logs: trino.exceptions' TrinoQueryError repr, the
+# client's Http50xError texts, and TrinoConnectionError's "failed to execute: <requests error>".
 @pytest.mark.parametrize(
     "message",
     [
-        "Database Error\n  failed to execute: HTTPSConnectionPool(host='api-presto.treasuredata.com', port=443): Max retries exceeded",
-        'TrinoExternalError(type=EXTERNAL, name=SERVER_STARTING_UP, message="Trino server is still initializing")',
-        "503 Server Error: Service Unavailable for url: https://api-presto.treasuredata.com/v1/statement",
-        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
+        "Database Error in model incremental_events (models/incremental/incremental_events.sql)\n"
+        "  failed to execute: HTTPSConnectionPool(host='api-presto.treasuredata.com', port=443): Max retries exceeded",
+        "Database Error in model stg_events (models/staging/stg_events.sql)\n"
+        "  TrinoExternalError(type=EXTERNAL, name=SERVER_STARTING_UP, "
+        'message="Trino server is still initializing", query_id=20261123_000000_00001_abcde)',
+        "Database Error in model stg_events (models/staging/stg_events.sql)\n  error 503: service unavailable",
+        "Database Error in model stg_events (models/staging/stg_events.sql)\n  error 502: bad gateway",
+        "Database Error\n  failed to execute: ('Connection aborted.', "
+        "RemoteDisconnected('Remote end closed connection without response'))",
+        "Database Error\n  Failed to establish a new connection: [Errno 111] Connection refused",
+        "TrinoInternalError(type=INSUFFICIENT_RESOURCES, name=CLUSTER_OUT_OF_MEMORY, "
+        'message="Query killed because the cluster is out of memory", query_id=q1)',
     ],
 )
 def test_warehouse_trouble_is_retried(message):
@@ -33,15 +43,27 @@ def test_warehouse_trouble_is_retried(message):
 @pytest.mark.parametrize(
     "message",
     [
-        'TrinoUserError(type=USER_ERROR, name=SYNTAX_ERROR, message="line 1:8: mismatched input")',
-        "TrinoUserError(type=USER_ERROR, name=TABLE_NOT_FOUND, message=\"Table 'td.raw.evnts' does not exist\")",
+        'TrinoUserError(type=USER_ERROR, name=SYNTAX_ERROR, message="line 1:8: mismatched input", query_id=q1)',
+        "TrinoUserError(type=USER_ERROR, name=TABLE_NOT_FOUND, "
+        "message=\"Table 'td.raw.evnts' does not exist\", query_id=q2)",
         "Compilation Error in model x\n  target_range '2024-01-15' is not a TD_INTERVAL string",
         # A SQL error in a run that also hit a connection hiccup is still a SQL error.
-        "Max retries exceeded ... TrinoUserError(name=COLUMN_NOT_FOUND)",
+        "Database Error\n  failed to execute: HTTPSConnectionPool(...): Max retries exceeded\n"
+        'Database Error\n  TrinoUserError(type=USER_ERROR, name=COLUMN_NOT_FOUND, message="x", query_id=q3)',
         "TD_API_KEY is not set, and target 'prod' runs on Treasure Data",
+        # Numbers and words inside a test result or an engine message are data, not HTTP status:
+        "Failure in test unique_incremental_events_event_id (models/incremental/_incremental.yml)\n"
+        "  Got 502 results, configured to fail if != 0",
+        "Failure in test accepted_values_x (models/x.yml)\n  Got 503 results, configured to fail if != 0",
+        "Database Error in model stg_events (models/staging/stg_events.sql)\n"
+        "  TrinoUserError(type=USER_ERROR, name=INVALID_CAST_ARGUMENT, "
+        "message=\"Cannot cast '503' to INT\", query_id=q4)",
+        "Database Error in model x (models/x.sql)\n  TrinoUserError(type=USER_ERROR, name=GENERIC_USER_ERROR, "
+        'message="error 504: gateway timeout\nfailed to execute: SERVER_STARTING_UP", query_id=q5)',
+        "Database Error in model x (models/x.sql)\n  Service Unavailable: the upstream returned 504 rows",
     ],
 )
-def test_errors_in_the_query_are_not_retried(message):
+def test_errors_in_the_query_or_the_data_are_not_retried(message):
     assert not is_transient_warehouse_error(message)
 
 
