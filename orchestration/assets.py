@@ -5,6 +5,7 @@ warehouse's own metadata to each materialization.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from dagster import (
@@ -13,6 +14,8 @@ from dagster import (
     BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
+    Failure,
+    MetadataValue,
     Output,
     RetryRequested,
 )
@@ -22,12 +25,19 @@ from pydantic import Field
 
 from orchestration.dbt_args import dbt_build_args, full_refresh_requested, partitioned_dbt_vars
 from orchestration.dbt_node_results import NodeResultLog
-from orchestration.materialization_metadata import adapter_response_metadata
-from orchestration.model_selection import PARTITIONED_SELECTOR
+from orchestration.materialization_metadata import (
+    ROWS_AFFECTED_KEY,
+    RUN_ROWS_AFFECTED_KEY,
+    TARGET_RANGE_KEY,
+    adapter_response_metadata,
+)
+from orchestration.model_selection import PARTITIONED_SELECTOR, is_partitioned_model
+from orchestration.partition_rows import ROWS_KEY, rows_per_day, rows_per_day_sql
+from orchestration.partitions import full_refresh_problem
 from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
 from orchestration.settings import Settings
 from orchestration.translator import TdDbtTranslator
-from orchestration.warehouse import prepare_warehouse
+from orchestration.warehouse import fetch_rows, prepare_warehouse, reference_now
 
 #: Concurrency pool shared by everything that queries the warehouse (limits: dagster.yaml).
 WAREHOUSE_POOL = "td"
@@ -39,9 +49,10 @@ class DbtRunConfig(Config):
     full_refresh: bool = Field(
         default=False,
         description=(
-            "Rebuild the selected models from scratch (dbt --full-refresh). A partitioned model is "
-            "rebuilt from the selected partitions only: days outside them are dropped. Backfills take "
-            "no run config: tag the backfill td/full_refresh=true instead."
+            "Rebuild the selected models from scratch (dbt --full-refresh). For partitioned models the "
+            "run must cover every partition, first to last: a sub-range is refused before any SQL, "
+            "since the rebuilt table would hold only those days. Backfills take no run config: tag "
+            "the backfill td/full_refresh=true instead."
         ),
     )
 
@@ -63,11 +74,17 @@ def build_dbt_assets(project: DbtProject, partitions: DailyPartitionsDefinition,
     def partitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
         # has_partitions covers a single key and a range (has_partition_key is False in a range
         # run); a checks-only run has neither, and partition_time_window would raise there.
-        dbt_vars = None
+        load = None
         if context.op_execution_context.has_partitions:
-            window = context.partition_time_window
-            dbt_vars = partitioned_dbt_vars(window.start, window.end, partitions.timezone)
-        yield from _run_dbt(context, dbt, settings, dbt_vars, config)
+            keys, window = context.partition_key_range, context.partition_time_window
+            load = PartitionLoad(
+                keys.start, keys.end, partitioned_dbt_vars(window.start, window.end, partitions.timezone)
+            )
+            if full_refresh_requested(config.full_refresh, context.run.tags):
+                problem = full_refresh_problem(keys.start, keys.end, partitions, reference_now(settings))
+                if problem:
+                    raise Failure(description=problem)
+        yield from _run_dbt(context, dbt, settings, load, config)
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -83,16 +100,34 @@ def build_dbt_assets(project: DbtProject, partitions: DailyPartitionsDefinition,
     return [partitioned_models, unpartitioned_models]
 
 
+@dataclass(frozen=True)
+class PartitionLoad:
+    """What a partitioned run loads: keys first..last (local dates) and the dbt vars of that window."""
+
+    first_key: str
+    last_key: str
+    dbt_vars: dict[str, str]
+
+    @property
+    def target_range(self) -> str:
+        return self.dbt_vars["target_range"]
+
+    @property
+    def timezone(self) -> str:
+        return self.dbt_vars["td_timezone"]
+
+
 def _run_dbt(
     context: AssetExecutionContext,
     dbt: DbtCliResource,
     settings: Settings,
-    dbt_vars: dict[str, str] | None,
+    load: PartitionLoad | None,
     config: DbtRunConfig,
 ) -> Iterator[Any]:
     prepare_warehouse(settings, context.log)
     args = dbt_build_args(
-        dbt_vars=dbt_vars, full_refresh=full_refresh_requested(config.full_refresh, context.run.tags)
+        dbt_vars=load.dbt_vars if load else None,
+        full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),
     )
     context.log.info("Running dbt %s", " ".join(args))
     invocation = dbt.cli(args, context=context)
@@ -107,8 +142,12 @@ def _run_dbt(
                 project=invocation.project,
             ):
                 if isinstance(dagster_event, (Output, AssetMaterialization)):
-                    finished = node_results.finished_event(event.raw_event["data"]["node_info"]["unique_id"])
+                    unique_id = event.raw_event["data"]["node_info"]["unique_id"]
+                    finished = node_results.finished_event(unique_id)
                     extra = adapter_response_metadata(finished or {}, settings.td_console_url)
+                    node = invocation.manifest["nodes"].get(unique_id, {})
+                    if load is not None and is_partitioned_model(node):
+                        extra = _partition_metadata(context, dagster_event, node, load, settings, extra)
                     dagster_event = dagster_event.with_metadata({**dagster_event.metadata, **extra})
                 yield dagster_event
     except DagsterDbtCliRuntimeError as error:
@@ -119,3 +158,34 @@ def _run_dbt(
             )
             raise RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=delay) from error
         raise
+
+
+def _partition_metadata(
+    context: AssetExecutionContext,
+    event: Output | AssetMaterialization,
+    node: dict[str, Any],
+    load: PartitionLoad,
+    settings: Settings,
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """Each loaded day's own row count (`td/rows`), measured in the table with one grouped query.
+
+    dbt's rows_affected counts the whole range run, so on the materializations it becomes
+    `td/run_rows_affected` beside the run's `td/target_range`.
+    """
+    asset_key = (
+        event.asset_key
+        if isinstance(event, AssetMaterialization)
+        else context.asset_key_for_output(event.output_name)
+    )
+    sql = rows_per_day_sql({"model": node["relation_name"]}, load.first_key, load.last_key, load.timezone)
+    rows, _query_id = fetch_rows(settings, sql)
+    for day, count in rows_per_day(rows, ["model"], load.first_key, load.last_key)["model"].items():
+        context.add_asset_metadata(
+            {ROWS_KEY: MetadataValue.int(count)}, asset_key=asset_key, partition_key=day
+        )
+    metadata = dict(metadata)
+    if ROWS_AFFECTED_KEY in metadata:
+        metadata[RUN_ROWS_AFFECTED_KEY] = metadata.pop(ROWS_AFFECTED_KEY)
+    metadata[TARGET_RANGE_KEY] = MetadataValue.text(load.target_range)
+    return metadata

@@ -4,6 +4,7 @@ td-dagster run --range -7d          # the 7 complete days before today, one run,
 td-dagster run --partition 2026-11-22
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint                     # models that scan TD without a time filter
+td-dagster doctor                   # connect to the target and say what it sees (key masked)
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from orchestration.partitions import (
     PartitionRangeError,
     daily_partitions_def,
+    full_refresh_problem,
     keys_within_definition,
     parse_partition_key,
     partition_keys_for_interval,
     target_range_for_keys,
 )
 from orchestration.settings import Settings, SettingsError
+from orchestration.warehouse import reference_now
 from tdtime import TdTimeError
 
 
@@ -66,13 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="load a range of daily partitions in one run, then the marts and tests"
     )
-    which = run.add_mutually_exclusive_group(required=True)
+    which = run.add_mutually_exclusive_group()
     which.add_argument(
         "--range", dest="interval", help="a TD_INTERVAL covering whole days, e.g. -7d or -3d/2026-11-20"
     )
     which.add_argument("--partition", help="one partition key, e.g. 2026-11-22")
     run.add_argument(
-        "--full-refresh", action="store_true", help="rebuild the models from these partitions only"
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model from scratch; the partitioned ones from every partition (no --range)",
     )
     run.set_defaults(handler=_run)
 
@@ -82,18 +87,12 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="fail on models that scan TD without a time filter")
     lint.set_defaults(handler=_lint)
+
+    doctor = commands.add_parser(
+        "doctor", help="check the connection: target, endpoint, key (masked), databases, leftover stages"
+    )
+    doctor.set_defaults(handler=_doctor)
     return parser
-
-
-def reference_now(settings: Settings) -> datetime:
-    """ "Now" for relative ranges: tdlocal's pinned clock (TDLOCAL_NOW) on the local target, else the wall clock."""
-    if settings.uses_tdlocal:
-        from tdlocal.clock import pinned_now_from_environment
-
-        pinned = pinned_now_from_environment()
-        if pinned is not None:
-            return datetime.fromtimestamp(pinned, UTC)
-    return datetime.now(UTC)
 
 
 def resolve_keys(interval: str | None, partition: str | None, now: datetime) -> list[str]:
@@ -108,6 +107,18 @@ def resolve_keys(interval: str | None, partition: str | None, now: datetime) -> 
     else:
         keys = partition_keys_for_interval(interval, now, partitions.timezone)
     return keys_within_definition(keys, partitions, now)
+
+
+def all_partition_keys(now: datetime) -> list[str]:
+    """Every partition key, first to last, at `now` (what a full refresh must rebuild)."""
+    from dagster import partition_loading_context
+
+    partitions = daily_partitions_def()
+    with partition_loading_context(effective_dt=now):
+        keys = partitions.get_partition_keys()
+    if not keys:
+        raise PartitionRangeError(f"there are no complete daily partitions yet at {now.isoformat()}")
+    return keys
 
 
 def _ranges(args: argparse.Namespace) -> int:
@@ -129,7 +140,19 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.range_run import run_partition_range
 
     settings = Settings.from_env()
-    keys = resolve_keys(args.interval, args.partition, reference_now(settings))
+    now = reference_now(settings)
+    if args.interval is None and args.partition is None:
+        if not args.full_refresh:
+            raise PartitionRangeError(
+                "say which days to load: --range -7d, --partition 2026-11-22, or --full-refresh for all"
+            )
+        keys = all_partition_keys(now)
+    else:
+        keys = resolve_keys(args.interval, args.partition, now)
+    if args.full_refresh and (
+        problem := full_refresh_problem(keys[0], keys[-1], daily_partitions_def(), now)
+    ):
+        raise PartitionRangeError(problem)
     started = time.monotonic()
     summary = run_partition_range(settings, keys[0], keys[-1], full_refresh=args.full_refresh)
     print(summary.render(elapsed_seconds=time.monotonic() - started))
@@ -147,6 +170,14 @@ def _lint(args: argparse.Namespace) -> int:
         return 1
     print("td-dagster lint: every TD source scan is time-filtered and every target_range has its timezone")
     return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from orchestration.connection_check import check_connection
+
+    report = check_connection(Settings.from_env())
+    print(report.render())
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":

@@ -25,8 +25,12 @@ def dbt_build_args(
     dbt_vars: Mapping[str, str] | None = None,
     full_refresh: bool = False,
 ) -> list[str]:
-    """`dbt build` arguments: partition vars when the run has partitions, a full refresh on request."""
-    args = ["build"]
+    """`dbt build` arguments: partition vars when the run has partitions, a full refresh on request.
+
+    dbt.log never rotates (`--log-file-max-bytes 0`): the run follows it for each node's adapter
+    response, and a rotation (10 MB by default, or DBT_LOG_FILE_MAX_BYTES) would hide later nodes.
+    """
+    args = ["build", "--log-file-max-bytes", "0", "--log-level-file", "debug"]
     if full_refresh:
         args.append("--full-refresh")
     if dbt_vars:

@@ -9,7 +9,12 @@ from urllib.parse import quote
 
 from dagster import MetadataValue
 
+#: Rows dbt's statement affected (unpartitioned models: the rebuilt table's rows).
 ROWS_AFFECTED_KEY = "td/rows_affected"
+#: On a partitioned load: rows the load's insert wrote across the whole run (every day of a range).
+RUN_ROWS_AFFECTED_KEY = "td/run_rows_affected"
+#: On a partitioned load: the run's absolute TD_INTERVAL window.
+TARGET_RANGE_KEY = "td/target_range"
 QUERY_ID_KEY = "td/query_id"
 CONSOLE_LINK_KEY = "td/job_url"
 

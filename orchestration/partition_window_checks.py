@@ -3,10 +3,10 @@
 The td_window strategy deletes exactly the window before inserting, so a model whose `time` falls
 outside its partition (a wrong timezone, `time` set to the load time) would pile up duplicates on
 every re-run. The check catches that without re-reading the source: after a load, the rows inside
-the window must number exactly the rows the load inserted (dbt's rows_affected).
+the window (counted per day by partition_rows, the same query that gives each day's `td/rows`)
+must number exactly the rows the load inserted (dbt's rows_affected for the run).
 """
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +21,12 @@ from dagster import (
     MetadataValue,
     multi_asset_check,
 )
-from dagster_dbt import DbtCliResource
 
-from orchestration.materialization_metadata import ROWS_AFFECTED_KEY
+from orchestration.materialization_metadata import ROWS_AFFECTED_KEY, RUN_ROWS_AFFECTED_KEY
+from orchestration.partition_rows import rows_per_day, rows_per_day_sql
 from orchestration.partitions import target_range_for_keys
 from orchestration.settings import Settings
-from orchestration.warehouse import prepare_warehouse
+from orchestration.warehouse import fetch_rows, prepare_warehouse
 
 CHECK_NAME = "rows_in_partition_window"
 _PARTITION_TAG = "dagster/partition"
@@ -54,18 +54,6 @@ def partition_keys_from_run_tags(tags: Mapping[str, str]) -> tuple[str, str] | N
     if _PARTITION_TAG in tags:
         return tags[_PARTITION_TAG], tags[_PARTITION_TAG]
     return None
-
-
-def rows_in_window_sql(
-    relations: Mapping[str, str], windows: Mapping[str, LoadedWindow], timezone: str
-) -> str:
-    """One query counting, per asset, the rows of its relation inside its latest load's window."""
-    branches = [
-        f"select '{name}' as asset, count(*) as rows_in_window from {relations[name]} "
-        f"where TD_INTERVAL(time, '{windows[name].target_range}', '{timezone}')"
-        for name in sorted(windows)
-    ]
-    return "\nunion all\n".join(branches)
 
 
 def evaluate(window: LoadedWindow | None, rows_in_window: int | None) -> tuple[bool, AssetCheckSeverity, str]:
@@ -107,9 +95,7 @@ def build_partition_window_checks(
     ]
 
     @multi_asset_check(specs=specs, can_subset=True, name="partition_window_checks", pool="td")
-    def partition_window_checks(
-        context: AssetCheckExecutionContext, dbt: DbtCliResource
-    ) -> Iterable[AssetCheckResult]:
+    def partition_window_checks(context: AssetCheckExecutionContext) -> Iterable[AssetCheckResult]:
         keys = [check_key.asset_key for check_key in context.selected_asset_check_keys]
         windows = {key.to_user_string(): _latest_window(context, key) for key in keys}
         loaded = {name: window for name, window in windows.items() if window is not None}
@@ -117,7 +103,7 @@ def build_partition_window_checks(
         if loaded:
             prepare_warehouse(settings, context.log)
             relations = {key.to_user_string(): relation_names[key] for key in keys}
-            counts = _query_counts(dbt, rows_in_window_sql(relations, loaded, timezone))
+            counts = _rows_in_windows(settings, relations, loaded, timezone)
         for key in keys:
             name = key.to_user_string()
             window = windows[name]
@@ -143,17 +129,22 @@ def _latest_window(context: AssetCheckExecutionContext, key: AssetKey) -> Loaded
     if keys is None:
         return None  # an unpartitioned load (e.g. a manual full refresh without partitions)
     materialization = record.asset_materialization
-    rows = materialization.metadata.get(ROWS_AFFECTED_KEY) if materialization else None
+    metadata = materialization.metadata if materialization else {}
+    rows = metadata.get(RUN_ROWS_AFFECTED_KEY, metadata.get(ROWS_AFFECTED_KEY))
     return LoadedWindow(keys[0], keys[1], rows.value if rows is not None else None)
 
 
-def _query_counts(dbt: DbtCliResource, sql: str) -> dict[str, int]:
-    invocation = dbt.cli(["show", "--inline", sql, "--output", "json", "--limit", "-1"], raise_on_error=True)
-    previews = [
-        event.raw_event["data"]["preview"]
-        for event in invocation.stream_raw_events()  # read to the end: dbt must exit cleanly
-        if event.raw_event["info"]["name"] == "ShowNode"
-    ]
-    if not previews:
-        raise RuntimeError(f"dbt show printed no result for: {sql}")
-    return {row["asset"]: int(row["rows_in_window"]) for row in json.loads(previews[0])}
+def _rows_in_windows(
+    settings: Settings, relations: Mapping[str, str], windows: Mapping[str, LoadedWindow], timezone: str
+) -> dict[str, int]:
+    """name -> rows of its relation inside its latest load's window (one query per distinct window)."""
+    counts: dict[str, int] = {}
+    by_window: dict[tuple[str, str], list[str]] = {}
+    for name, window in windows.items():
+        by_window.setdefault((window.first_key, window.last_key), []).append(name)
+    for (first, last), names in by_window.items():
+        sql = rows_per_day_sql({name: relations[name] for name in names}, first, last, timezone)
+        rows, _query_id = fetch_rows(settings, sql)
+        for name, days in rows_per_day(rows, names, first, last).items():
+            counts[name] = sum(days.values())
+    return counts

@@ -195,3 +195,31 @@ def keys_within_definition(
 
 def _describe_keys(keys: list[str]) -> str:
     return f"partition {keys[0]} is" if len(keys) == 1 else f"partitions {keys[0]}..{keys[-1]} are"
+
+
+def full_refresh_problem(
+    first_key: str, last_key: str, partitions: DailyPartitionsDefinition, now: datetime
+) -> str:
+    """'' when a full refresh over first..last rebuilds every partition, else why it is refused.
+
+    A full refresh recreates a partitioned model's table from the selected days only. Over a
+    sub-range it would drop every other day while Dagster still showed them materialized, so it
+    must cover the first partition through the last (README: Full refresh).
+    """
+    from dagster import partition_loading_context
+
+    with partition_loading_context(effective_dt=now):
+        first, last = partitions.get_first_partition_key(), partitions.get_last_partition_key()
+    if first_key == first and last_key == last:
+        return ""
+    dropped = []
+    if first and first_key > first:
+        dropped.append(f"{first}..{(parse_partition_key(first_key) - timedelta(days=1)).isoformat()}")
+    if last and last_key < last:
+        dropped.append(f"{(parse_partition_key(last_key) + timedelta(days=1)).isoformat()}..{last}")
+    return (
+        f"a full refresh of {first_key}..{last_key} would rebuild the partitioned models from those days "
+        f"only and drop {' and '.join(dropped)}. Rebuild every partition instead: "
+        "`td-dagster run --full-refresh` (no --range), or backfill all partitions with the tag "
+        "td/full_refresh=true"
+    )

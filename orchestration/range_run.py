@@ -3,15 +3,19 @@ what it did."""
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dagster import DagsterRunStatus
 
+from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_args import FULL_REFRESH_TAG
 from orchestration.jobs import RANGE_JOB_NAME
 from orchestration.materialization_metadata import QUERY_ID_KEY, ROWS_AFFECTED_KEY
+from orchestration.partition_rows import ROWS_KEY
 from orchestration.partitions import target_range_for_keys
+from orchestration.pool_slots import cli_run_tags, wait_for_pool
 from orchestration.settings import Settings
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -20,9 +24,17 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 @dataclass
 class AssetOutcome:
-    partitions: int = 0
+    """What a run did to one asset: the partitions materialized (a set: a retried step reports
+    them again) and the rows it holds in them (each day's `td/rows`, or the rebuilt table's)."""
+
+    partitions: set[str] = field(default_factory=set)
+    rows_by_partition: dict[str, int] = field(default_factory=dict)
     rows: int | None = None
     query_id: str | None = None
+
+    @property
+    def total_rows(self) -> int | None:
+        return sum(self.rows_by_partition.values()) if self.rows_by_partition else self.rows
 
 
 @dataclass
@@ -50,12 +62,9 @@ class RunSummary:
         ]
         for name in sorted(self.assets):
             outcome = self.assets[name]
-            what = (
-                f"{outcome.partitions} partition{'s' if outcome.partitions != 1 else ''}"
-                if outcome.partitions
-                else "rebuilt"
-            )
-            rows = f"{outcome.rows:,} rows" if outcome.rows is not None else ""
+            count = len(outcome.partitions)
+            what = f"{count} partition{'s' if count != 1 else ''}" if count else "rebuilt"
+            rows = f"{outcome.total_rows:,} rows" if outcome.total_rows is not None else ""
             query = f"query {outcome.query_id}" if outcome.query_id else ""
             lines.append(f"  {name:<28} {what:<14} {rows:<16} {query}".rstrip())
         total = len(self.checks_passed) + len(self.checks_failed)
@@ -79,10 +88,13 @@ def run_partition_range(
     refresh_manifest(settings)  # edits made since the last parse count
     definitions = build_definitions(settings)
     job = definitions.resolve_job_def(RANGE_JOB_NAME)
-    tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key}
+    tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
     with local_instance() as instance:
+        wait_for_pool(
+            instance, WAREHOUSE_POOL, say=lambda line: print(f"td-dagster: {line}", file=sys.stderr)
+        )
         result = job.execute_in_process(
             instance=instance,
             tags=tags,
@@ -101,8 +113,13 @@ def run_partition_range(
         for event in result.get_asset_materialization_events():
             materialization = event.event_specific_data.materialization
             outcome = outcomes[materialization.asset_key.to_user_string()]
-            outcome.partitions += 1 if materialization.partition else 0
-            if ROWS_AFFECTED_KEY in materialization.metadata:
+            if materialization.partition:
+                outcome.partitions.add(materialization.partition)
+                if ROWS_KEY in materialization.metadata:
+                    outcome.rows_by_partition[materialization.partition] = materialization.metadata[
+                        ROWS_KEY
+                    ].value
+            elif ROWS_AFFECTED_KEY in materialization.metadata:
                 outcome.rows = materialization.metadata[ROWS_AFFECTED_KEY].value
             if QUERY_ID_KEY in materialization.metadata:
                 outcome.query_id = materialization.metadata[QUERY_ID_KEY].value

@@ -41,6 +41,8 @@ class Settings:
     tdlocal_host: str
     tdlocal_port: int
     td_console_url: str | None
+    td_api_host: str = DEFAULT_TD_API_HOST
+    td_database: str = "analytics"
 
     @property
     def uses_tdlocal(self) -> bool:
@@ -84,6 +86,9 @@ class Settings:
             td_console_url=None
             if target == LOCAL_TARGET
             else env.get("TD_CONSOLE_URL") or console_base_url(env.get("TD_API_HOST", DEFAULT_TD_API_HOST)),
+            td_api_host=env.get("TD_API_HOST") or DEFAULT_TD_API_HOST,
+            # profiles.yml's defaults: the dev target writes to analytics_dev.
+            td_database=env.get("TD_DATABASE") or ("analytics_dev" if target == "dev" else "analytics"),
         )
 
 

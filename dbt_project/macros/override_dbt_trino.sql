@@ -130,3 +130,32 @@
     create schema if not exists {{ relation.without_identifier() }}
   {%- endcall -%}
 {% endmacro %}
+
+
+{#-
+  Table models (and full refreshes) with `on_table_exists: drop` build the new table beside the old
+  one first: stock dbt-trino drops the old table before building, so a build that fails (a bad cast
+  upstream) left the table missing. TD's `ALTER TABLE ... RENAME` is unconfirmed, so the new rows
+  are copied into place:
+    1. CREATE TABLE <model>__dbt_tmp_<invocation> AS <model SQL>   (failure: the old table is intact)
+    2. DROP TABLE <model>
+    3. CREATE TABLE <model> AS SELECT * FROM the new table
+    4. DROP TABLE the new table
+  Between 2 and the end of 3 the table is missing; a crash there needs the next run to heal, as for
+  td_window's delete and insert. Other on_table_exists modes keep dbt-trino's behaviour.
+-#}
+{% macro on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
+  {%- if on_table_exists != 'drop' or existing_relation is none -%}
+    {%- do dbt_trino.on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
+  {%- else -%}
+    {%- set staged = make_intermediate_relation(target_relation) -%}
+    {%- call statement('main') -%}
+      {{ create_table_as(False, staged, sql) }}
+    {%- endcall -%}
+    {%- do adapter.drop_relation(existing_relation) -%}
+    {%- call statement('copy_into_place') -%}
+      {{ create_table_as(False, target_relation, 'select * from ' ~ staged) }}
+    {%- endcall -%}
+    {%- do adapter.drop_relation(staged) -%}
+  {%- endif -%}
+{%- endmacro %}

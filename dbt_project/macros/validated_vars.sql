@@ -48,6 +48,9 @@
   or an environment variable, and the name reaches SQL unquoted.
 -#}
 {% macro source(source_name, table_name) %}
+  {#- At parse time dbt's source() returns a placeholder relation, so the var that sources.yml
+      renders is checked here too: a bad value then fails while parsing, before any SQL. -#}
+  {%- do td_source_database() -%}
   {%- set relation = builtins.source(source_name, table_name) -%}
   {%- do validated_td_database(relation.schema, "the schema of source '" ~ source_name ~ "." ~ table_name ~ "'") -%}
   {{ return(relation) }}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,39 @@ def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
         os.chdir(previous)
     assert [run.job_name for run in runs] == ["load_and_test"]
     assert runs[0].tags["dagster/asset_partition_range_start"] == "2026-11-20"
+
+
+def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
+    """SIGKILL leaves the run STARTED and its `td` slot claimed; the next run frees both and loads."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n"
+    )
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "TD_DATABASE": "cli_killed_runs",
+        "TDLOCAL_NOW": PINNED_NOW.isoformat(),
+    }
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--partition"]
+    killed = subprocess.Popen(
+        [*command, "2026-11-20"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        deadline = time.monotonic() + 300
+        while not instance.event_log_storage.get_concurrency_info("td").claimed_slots:
+            assert killed.poll() is None and time.monotonic() < deadline, "the run never claimed its slot"
+            time.sleep(0.2)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        (stuck,) = instance.get_runs()
+        assert stuck.status.value == "STARTED"  # what a killed process leaves behind
+
+        completed = subprocess.run(
+            [*command, "2026-11-21"], env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+        assert "SUCCESS" in completed.stdout
+        assert instance.get_run_by_id(stuck.run_id).status.value == "FAILURE"
+        assert not instance.event_log_storage.get_concurrency_info("td").claimed_slots

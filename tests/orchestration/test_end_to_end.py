@@ -16,6 +16,7 @@ import pytest
 from dagster import (
     AssetCheckKey,
     AssetKey,
+    AssetRecordsFilter,
     AssetSelection,
     Definitions,
     build_schedule_context,
@@ -101,10 +102,12 @@ def test_one_partition_loads_exactly_that_days_rows(local_td, history):
     rows = history.snapshots["first load"]["incremental_events"]
     assert {row[6] for row in rows} == {"2026-11-20"}  # event_date
     assert {row[0] for row in rows} == source_event_ids(local_td, "2026-11-20")
-    # The materialization carries the load's row count and the Trino query id.
+    # The materialization carries the day's rows in the table, the load's count and query id.
     materialization = history.materializations["first load"]
     assert materialization.partition == "2026-11-20"
-    assert materialization.metadata["td/rows_affected"].value == len(rows)
+    assert materialization.metadata["td/rows"].value == len(rows)
+    assert materialization.metadata["td/run_rows_affected"].value == len(rows)
+    assert materialization.metadata["td/target_range"].value == "-1d/2026-11-21"
     assert materialization.metadata["td/query_id"].value
 
 
@@ -136,6 +139,19 @@ def test_a_five_day_backfill_is_one_run_and_one_dbt_invocation(local_td, definit
     ]
     assert len(invocations) == 1 and '"target_range": "-5d/2026-11-19"' in invocations[0]
     loaded = history.snapshots["five-day backfill"]
+    # Each day's materialization records that day's own rows, not the range's total.
+    per_day = {
+        event.event_specific_data.materialization.partition: event.event_specific_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+        if event.event_specific_data.materialization.asset_key == AssetKey("incremental_events")
+    }
+    for day, metadata in per_day.items():
+        assert metadata["td/rows"].value == sum(1 for row in loaded["incremental_events"] if row[6] == day)
+    assert len({metadata["td/rows"].value for metadata in per_day.values()}) > 1  # days differ
+    assert (
+        sum(metadata["td/rows"].value for metadata in per_day.values())
+        == next(iter(per_day.values()))["td/run_rows_affected"].value
+    )
     for day in ["2026-11-14", "2026-11-16", "2026-11-18"]:
         assert {row[0] for row in loaded["incremental_events"] if row[6] == day} == source_event_ids(
             local_td, day
@@ -189,10 +205,60 @@ def test_the_test_job_records_check_results_and_the_window_check_catches_misplac
     assert "lie in its window -5d/2026-11-19" in window.metadata["description"].value
 
 
-def test_full_refresh_on_a_backfill_comes_from_a_run_tag(local_td, definitions, instance, history):
-    run_load(load_job(definitions), instance, "2026-11-16", "2026-11-17", tags={"td/full_refresh": "true"})
-    days = [row[0] for row in local_td.query("select distinct event_date from incremental_events order by 1")]
-    assert days == ["2026-11-16", "2026-11-17"]  # rebuilt from the selected partitions only
+def _days_in_table(local_td, model: str) -> dict[str, int]:
+    return dict(local_td.query(f"select event_date, count(*) from {model} group by 1"))
+
+
+def _materialized_rows(instance, key: AssetKey) -> dict[str, int]:
+    """Dagster's view: each materialized partition's latest `td/rows`."""
+    partitions = instance.get_materialized_partitions(key)
+    events = {
+        partition: instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1
+        ).records[0]
+        for partition in partitions
+    }
+    return {
+        partition: record.asset_materialization.metadata["td/rows"].value
+        for partition, record in events.items()
+    }
+
+
+def test_a_full_refresh_of_some_partitions_is_refused_and_of_all_rebuilds_every_day(
+    local_td, definitions, instance, history
+):
+    before = _days_in_table(local_td, "incremental_events")
+    statements = local_td.statements_logged()
+    job = load_job(definitions)
+    refused = job.execute_in_process(
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": "2026-11-16",
+            "dagster/asset_partition_range_end": "2026-11-17",
+            "td/full_refresh": "true",
+        },
+        raise_on_error=False,
+    )
+    assert not refused.success
+    message = "\n".join(
+        event.event_specific_data.error.message
+        for event in refused.all_events
+        if event.is_step_failure and event.event_specific_data.error
+    )
+    assert (
+        "would rebuild the partitioned models from those days only and drop 2026-11-01..2026-11-15" in message
+    )
+    assert "2026-11-18..2026-11-22" in message and "td-dagster run --full-refresh" in message
+    assert local_td.statements_logged() == statements  # refused before any SQL
+    assert _days_in_table(local_td, "incremental_events") == before
+
+    run_load(job, instance, "2026-11-01", "2026-11-22", tags={"td/full_refresh": "true"})
+    for model in ("incremental_events", "user_daily_activity"):
+        in_table = _days_in_table(local_td, model)
+        shown = _materialized_rows(instance, AssetKey(model))
+        assert set(shown) == {f"2026-11-{day:02d}" for day in range(1, 23)}
+        # What Dagster shows per partition is what the table holds (0 for days without events).
+        assert {day: rows for day, rows in shown.items() if rows} == in_table
 
 
 @pytest.mark.parametrize(
@@ -212,17 +278,37 @@ def test_schedule_ticks_load_yesterday_then_test(definitions, instance, tick, jo
     assert requests[0].partition_key == partition
 
 
-def test_bad_vars_fail_before_any_sql_reaches_the_engine(local_td):
+@pytest.mark.parametrize(
+    ("dbt_vars", "messages"),
+    [
+        (
+            {"target_range": "2024-01-01/2024-01-31"},
+            ["'2024-01-01/2024-01-31' is not a TD_INTERVAL string", "write '-30d/2024-01-31'"],
+        ),
+        # A user-reported injection: pasted into the marts' TD_INTERVAL it read every row.
+        (
+            {"mart_window": "-30d', 'UTC') OR 1=1 OR TD_INTERVAL(time, '-1d"},
+            ["mart_window '-30d', 'UTC') OR 1=1 OR TD_INTERVAL(time, '-1d' is not a TD_INTERVAL string"],
+        ),
+        (
+            {"session_timeout_seconds": "1800) or (1=1"},
+            ["session_timeout_seconds '1800) or (1=1' is not a whole"],
+        ),
+        ({"td_source_database": "raw.events --"}, ["'raw.events --' is not a TD database name"]),
+        ({"target_range": "-" + "9" * 5000 + "d"}, ["counts are limited to 6 digits"]),
+    ],
+)
+def test_bad_vars_fail_before_any_sql_reaches_the_engine(local_td, dbt_vars, messages):
     from orchestration.project import dbt_resource
 
     before = local_td.statements_logged()
     invocation = dbt_resource(local_td.settings).cli(
-        ["build", "--vars", json.dumps({"target_range": "2024-01-01/2024-01-31"})], raise_on_error=False
+        ["build", "--vars", json.dumps(dbt_vars)], raise_on_error=False
     )
     output = "\n".join(str(event) for event in invocation.stream_raw_events())
     assert not invocation.is_successful()
-    assert "'2024-01-01/2024-01-31' is not a TD_INTERVAL string" in output
-    assert "write '-30d/2024-01-31'" in output
+    for message in messages:
+        assert message in output
     assert local_td.statements_logged() == before
 
 

@@ -1,0 +1,99 @@
+"""The `td` pool's slots held by runs that are no longer alive, and waiting for a slot in the open.
+
+Dagster frees a run's pool slots when the run ends. A `td-dagster run` killed by SIGKILL, a closed
+terminal or the OOM killer never ends: its run stays STARTED and its slot stays claimed, so every
+later run on the instance would wait forever. Each CLI run therefore records its process id and
+host in its tags; before a run starts, slots held by finished runs, or by CLI runs whose process
+is gone from this host, are freed and those runs marked failed. A run that must wait says which
+run holds the slot and how to free it, and Ctrl-C stops the wait.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+
+from dagster import DagsterInstance, DagsterRun
+
+#: Run tags a CLI run carries, so a later run can tell whether its process is still alive.
+CLI_PID_TAG = "td/cli_pid"
+CLI_HOST_TAG = "td/cli_host"
+_POLL_SECONDS = 2.0
+
+
+def cli_run_tags() -> dict[str, str]:
+    """The tags that identify this process as a run's owner."""
+    return {CLI_PID_TAG: str(os.getpid()), CLI_HOST_TAG: socket.gethostname()}
+
+
+def process_alive(pid: int) -> bool:
+    """True if a process with this id exists on this host (signal 0 checks without signalling)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def holder_is_gone(run: DagsterRun | None) -> bool:
+    """True when a slot's holder can never free it: no such run, a finished run, or a CLI run
+    from this host whose process no longer exists. Runs from other hosts are trusted to be alive."""
+    if run is None or run.is_finished:
+        return True
+    pid, host = run.tags.get(CLI_PID_TAG), run.tags.get(CLI_HOST_TAG)
+    if pid is None or host != socket.gethostname() or not pid.isdigit():
+        return False
+    return int(pid) != os.getpid() and not process_alive(int(pid))
+
+
+def release_dead_holders(instance: DagsterInstance, pool: str) -> list[str]:
+    """Free the pool slots of runs that are gone (see holder_is_gone); returns their run ids.
+
+    A gone CLI run that is still STARTED is marked failed, so the UI shows what happened to it.
+    """
+    info = instance.event_log_storage.get_concurrency_info(pool)
+    holders = {slot.run_id for slot in info.claimed_slots} | {step.run_id for step in info.pending_steps}
+    released = []
+    for run_id in sorted(holders):
+        run = instance.get_run_by_id(run_id)
+        if not holder_is_gone(run):
+            continue
+        if run is not None and not run.is_finished:
+            instance.report_run_failed(
+                run,
+                f"The process of this run (pid {run.tags.get(CLI_PID_TAG)}) is gone: marked failed to free its '{pool}' pool slot.",
+            )
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        released.append(run_id)
+    return released
+
+
+def wait_for_pool(
+    instance: DagsterInstance, pool: str, say: Callable[[str], None], poll_seconds: float = _POLL_SECONDS
+) -> None:
+    """Return once the pool has a free slot; say once who holds it while waiting.
+
+    Waits in this process, outside Dagster's executor, so Ctrl-C (KeyboardInterrupt) stops it.
+    """
+    announced: set[str] = set()
+    while True:
+        release_dead_holders(instance, pool)
+        info = instance.event_log_storage.get_concurrency_info(pool)
+        if info.limit is None or len(info.claimed_slots) < info.limit:
+            return
+        holders = sorted(info.active_run_ids - announced)
+        for run_id in holders:
+            run = instance.get_run_by_id(run_id)
+            job = run.job_name if run else "an unknown job"
+            say(
+                f"waiting for the '{pool}' pool ({info.limit} slot{'s' if info.limit != 1 else ''}): run "
+                f"{run_id} ({job}) holds it. Ctrl-C stops waiting; if that run is stuck, terminate it in "
+                "the UI (Runs) or raise the limit: dagster instance concurrency set "
+                f"{pool} {info.limit + 1}"
+            )
+            announced.add(run_id)
+        time.sleep(poll_seconds)
