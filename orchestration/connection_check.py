@@ -59,7 +59,14 @@ def check_connection(settings: Settings) -> ConnectionReport:
                 ("TD_DATABASE", settings.td_database),
                 ("TD_SOURCE_DATABASE", _source_database()),
             ):
-                if value not in databases:
+                if value in databases:
+                    continue
+                if settings.uses_tdlocal and name == "TD_DATABASE":
+                    # tdlocal creates it on the first run, as any Trino catalog would.
+                    report.lines.append(
+                        f"note:      {name}={value!r} does not exist yet; the first run creates it"
+                    )
+                else:
                     report.ok = False
                     report.lines.append(f"missing:   {name}={value!r} is not a database this key can see")
             cursor.execute(

@@ -142,11 +142,13 @@
     3. CREATE TABLE <model> AS SELECT * FROM the new table
     4. DROP TABLE the new table
   Between 2 and the end of 3 the table is missing; a crash there needs the next run to heal, as for
-  td_window's delete and insert. Other on_table_exists modes keep dbt-trino's behaviour.
+  td_window's delete and insert. Other on_table_exists modes, and a first build, keep dbt-trino's
+  behaviour: `dbt.on_table_exists_logic` is the adapter's original (dbt puts the macros of its
+  internal packages, dbt-trino's included, in the `dbt` namespace).
 -#}
 {% macro on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
   {%- if on_table_exists != 'drop' or existing_relation is none -%}
-    {%- do dbt_trino.on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
+    {%- do dbt.on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
   {%- else -%}
     {%- set staged = make_intermediate_relation(target_relation) -%}
     {%- call statement('main') -%}

@@ -212,3 +212,26 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
         assert "SUCCESS" in completed.stdout
         assert instance.get_run_by_id(stuck.run_id).status.value == "FAILURE"
         assert not instance.event_log_storage.get_concurrency_info("td").claimed_slots
+
+
+def test_doctor_connects_and_lists_what_it_sees(local_td, capsys):
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert f"endpoint:  http://127.0.0.1:{local_td.port}" in out
+    assert "select 1:  ok" in out
+    assert "raw" in out.split("databases: ", 1)[1].splitlines()[0]
+
+
+def test_doctor_never_prints_the_key(local_td, capsys, monkeypatch):
+    key = "1/0123456789abcdefghijklmnopqrstuvwxyz"
+    monkeypatch.setenv("DBT_TARGET", "prod")
+    monkeypatch.setenv("TD_API_KEY", key)
+    monkeypatch.setenv("TD_API_HOST", "127.0.0.1")  # nothing listens on 443 here: the check fails
+    assert main(["doctor"]) == 1
+    captured = capsys.readouterr()
+    assert "API key:   ****wxyz" in captured.out and "error:" in captured.out
+    assert key not in captured.out + captured.err
+    assert "0123456789" not in captured.out + captured.err
+    monkeypatch.delenv("TD_API_KEY")
+    assert main(["doctor"]) == 2
+    assert "TD_API_KEY is not set" in capsys.readouterr().err

@@ -25,11 +25,15 @@ def test_one_partition_passes_an_absolute_one_day_range_and_its_zone():
     }
 
 
+# dbt.log must not rotate under a run that follows it (dbt_node_results), whatever the environment says.
+LOG_ARGS = ["build", "--log-file-max-bytes", "0", "--log-level-file", "debug"]
+
+
 def test_a_range_run_passes_the_whole_window_in_one_invocation():
     start, end = datetime(2026, 11, 18, tzinfo=TOKYO), datetime(2026, 11, 23, tzinfo=TOKYO)
     args = dbt_build_args(dbt_vars=partitioned_dbt_vars(start, end, "Asia/Tokyo"))
-    assert args[0] == "build" and args[1] == "--vars"
-    assert json.loads(args[2]) == {"target_range": "-5d/2026-11-23", "td_timezone": "Asia/Tokyo"}
+    assert args[: len(LOG_ARGS)] == LOG_ARGS and args[-2] == "--vars"
+    assert json.loads(args[-1]) == {"target_range": "-5d/2026-11-23", "td_timezone": "Asia/Tokyo"}
 
 
 def test_a_dst_zone_counts_local_days():
@@ -39,12 +43,12 @@ def test_a_dst_zone_counts_local_days():
 
 
 def test_runs_without_partitions_pass_no_vars():
-    assert dbt_build_args() == ["build"]
-    assert dbt_build_args(dbt_vars={}) == ["build"]
+    assert dbt_build_args() == LOG_ARGS
+    assert dbt_build_args(dbt_vars={}) == LOG_ARGS
 
 
 def test_full_refresh():
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert dbt_build_args(full_refresh=True) == [*LOG_ARGS, "--full-refresh"]
     assert full_refresh_requested(True, {})
     assert full_refresh_requested(False, {FULL_REFRESH_TAG: "true"})
     assert full_refresh_requested(False, {FULL_REFRESH_TAG: "True "})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -121,15 +122,17 @@ def test_incremental_predicates_narrow_the_delete_and_the_insert_alike(local_td,
         f"and time < {_unix('2026-11-07 00:00:00')}"
     )[0][0]
     assert counts == [source, source, source]
-    mobile = local_td.query("select count(*) from td.predicates.mobile_replaced_events where device = 'mobile'")
+    mobile = local_td.query(
+        "select count(*) from td.predicates.mobile_replaced_events where device = 'mobile'"
+    )
     assert 0 < mobile[0][0] < source  # the predicate selected some of the window's rows
 
 
 def test_two_loads_of_one_model_for_different_days_run_at_once(local_td, project):
     """With the td pool above 1: no shared staging table, so neither fails nor reads the other's rows."""
-    load(project, "concurrent", "-1d/2026-11-04")  # the table exists before the two loads race
-    first = load(project, "concurrent", "-1d/2026-11-05", background=True)
-    second = load(project, "concurrent", "-1d/2026-11-06", background=True)
+    load(project, "concurrent", "-1d/2026-11-05")  # 11-04: the table exists before the two loads race
+    first = load(project, "concurrent", "-1d/2026-11-06", background=True)  # 11-05
+    second = load(project, "concurrent", "-1d/2026-11-07", background=True)  # 11-06
     outputs = [process.communicate(timeout=600)[0] for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
     days = dict(
@@ -145,6 +148,13 @@ def test_two_loads_of_one_model_for_different_days_run_at_once(local_td, project
         "and table_name like '%dbt_tmp%'"
     )
     assert leftovers == []
+    # Each load staged its rows in a table of its own (the fixed `__dbt_tmp` name made them collide).
+    stages = {
+        match
+        for line in local_td.statement_log.read_text().splitlines()
+        for match in re.findall(r'concurrent"?\."?(incremental_events__dbt_tmp\w*)', json.loads(line)["sql"])
+    }
+    assert len(stages) == 3, stages
 
 
 def test_a_table_model_whose_rebuild_fails_keeps_the_previous_table(local_td, project):

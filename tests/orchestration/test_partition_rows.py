@@ -1,0 +1,79 @@
+"""Per-day row counting, the full-refresh rule and dead pool holders, without a warehouse."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlglot
+from dagster import DagsterRun
+
+from orchestration.partition_rows import partition_keys_between, rows_per_day, rows_per_day_sql
+from orchestration.partitions import daily_partitions_def, full_refresh_problem
+from orchestration.pool_slots import CLI_HOST_TAG, CLI_PID_TAG, holder_is_gone
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_the_count_query_is_one_grouped_scan_pruned_by_td_interval_on_the_bare_time_column():
+    sql = rows_per_day_sql(
+        {"b": '"td"."analytics"."b"', "a": '"td"."analytics"."a"'}, "2026-11-14", "2026-11-18", "Asia/Tokyo"
+    )
+    selects = [tree for tree in sqlglot.parse_one(sql, read="trino").find_all(sqlglot.exp.Select)]
+    assert len(selects) == 2
+    for select in selects:
+        assert "TD_INTERVAL(time, '-5d/2026-11-19', 'Asia/Tokyo')" in select.sql(dialect="trino")
+        assert select.args.get("group")
+    assert sql.index("'a' as name") < sql.index("'b' as name")  # stable order
+
+
+def test_days_without_rows_count_zero_and_foreign_rows_are_ignored():
+    rows = [
+        ("m", "2026-11-15", 7),
+        ("m", "2026-11-17", 3),
+        ("m", "2026-11-20", 99),
+        ("other", "2026-11-15", 1),
+    ]
+    assert rows_per_day(rows, ["m"], "2026-11-15", "2026-11-17") == {
+        "m": {"2026-11-15": 7, "2026-11-16": 0, "2026-11-17": 3}
+    }
+    assert partition_keys_between("2026-02-27", "2026-03-01") == ["2026-02-27", "2026-02-28", "2026-03-01"]
+
+
+@pytest.fixture
+def partitions(monkeypatch):
+    monkeypatch.setenv("TD_TIMEZONE", "Asia/Tokyo")
+    return daily_partitions_def(start="2026-11-01")
+
+
+def test_a_full_refresh_must_cover_every_partition(partitions):
+    assert full_refresh_problem("2026-11-01", "2026-11-22", partitions, NOW) == ""
+    problem = full_refresh_problem("2026-11-16", "2026-11-17", partitions, NOW)
+    assert "drop 2026-11-01..2026-11-15 and 2026-11-18..2026-11-22" in problem
+    assert "td-dagster run --full-refresh" in problem
+    assert "drop 2026-11-22..2026-11-22" in full_refresh_problem("2026-11-01", "2026-11-21", partitions, NOW)
+
+
+def test_a_slot_holder_is_gone_when_its_run_ended_or_its_cli_process_died():
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = finished.stdout.strip()
+    host = socket.gethostname()
+
+    def run(status: str, tags: dict) -> DagsterRun:
+        from dagster import DagsterRunStatus
+
+        return DagsterRun(job_name="load_and_test", run_id="r1", status=DagsterRunStatus(status), tags=tags)
+
+    assert holder_is_gone(None)
+    assert holder_is_gone(run("SUCCESS", {}))
+    assert holder_is_gone(run("STARTED", {CLI_PID_TAG: dead_pid, CLI_HOST_TAG: host}))
+    assert not holder_is_gone(run("STARTED", {CLI_PID_TAG: str(os.getppid()), CLI_HOST_TAG: host}))
+    assert not holder_is_gone(run("STARTED", {CLI_PID_TAG: dead_pid, CLI_HOST_TAG: "another-host"}))
+    assert not holder_is_gone(run("STARTED", {}))  # launched by the daemon or the UI: Dagster's to judge
