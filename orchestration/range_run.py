@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dagster import DagsterRunStatus
+from dagster import AssetMaterialization, DagsterRunStatus
 
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_args import FULL_REFRESH_TAG
@@ -75,6 +76,24 @@ class RunSummary:
         return "\n".join(lines)
 
 
+def asset_outcomes(materializations: Iterable[AssetMaterialization]) -> dict[str, AssetOutcome]:
+    """Asset name -> what the run did to it. A step retried after transient trouble reports its
+    partitions again: each partition counts once, with its latest row count."""
+    outcomes: dict[str, AssetOutcome] = defaultdict(AssetOutcome)
+    for materialization in materializations:
+        outcome = outcomes[materialization.asset_key.to_user_string()]
+        metadata = materialization.metadata
+        if materialization.partition:
+            outcome.partitions.add(materialization.partition)
+            if ROWS_KEY in metadata:
+                outcome.rows_by_partition[materialization.partition] = metadata[ROWS_KEY].value
+        elif ROWS_AFFECTED_KEY in metadata:
+            outcome.rows = metadata[ROWS_AFFECTED_KEY].value
+        if QUERY_ID_KEY in metadata:
+            outcome.query_id = metadata[QUERY_ID_KEY].value
+    return dict(outcomes)
+
+
 def run_partition_range(
     settings: Settings, first_key: str, last_key: str, full_refresh: bool = False
 ) -> RunSummary:
@@ -109,21 +128,9 @@ def run_partition_range(
             last_key=last_key,
             timezone=job.partitions_def.timezone,
         )
-        outcomes: dict[str, AssetOutcome] = defaultdict(AssetOutcome)
-        for event in result.get_asset_materialization_events():
-            materialization = event.event_specific_data.materialization
-            outcome = outcomes[materialization.asset_key.to_user_string()]
-            if materialization.partition:
-                outcome.partitions.add(materialization.partition)
-                if ROWS_KEY in materialization.metadata:
-                    outcome.rows_by_partition[materialization.partition] = materialization.metadata[
-                        ROWS_KEY
-                    ].value
-            elif ROWS_AFFECTED_KEY in materialization.metadata:
-                outcome.rows = materialization.metadata[ROWS_AFFECTED_KEY].value
-            if QUERY_ID_KEY in materialization.metadata:
-                outcome.query_id = materialization.metadata[QUERY_ID_KEY].value
-        summary.assets = dict(outcomes)
+        summary.assets = asset_outcomes(
+            event.event_specific_data.materialization for event in result.get_asset_materialization_events()
+        )
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)

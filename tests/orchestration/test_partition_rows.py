@@ -77,3 +77,17 @@ def test_a_slot_holder_is_gone_when_its_run_ended_or_its_cli_process_died():
     assert not holder_is_gone(run("STARTED", {CLI_PID_TAG: str(os.getppid()), CLI_HOST_TAG: host}))
     assert not holder_is_gone(run("STARTED", {CLI_PID_TAG: dead_pid, CLI_HOST_TAG: "another-host"}))
     assert not holder_is_gone(run("STARTED", {}))  # launched by the daemon or the UI: Dagster's to judge
+
+
+def test_a_retried_step_reporting_its_partitions_again_counts_each_once():
+    from dagster import AssetMaterialization
+
+    from orchestration.range_run import asset_outcomes
+
+    def day(key: str, rows: int) -> AssetMaterialization:
+        return AssetMaterialization("incremental_events", partition=key, metadata={"td/rows": rows})
+
+    attempts = [day("2026-11-20", 5), day("2026-11-21", 6), day("2026-11-20", 5), day("2026-11-21", 7)]
+    outcome = asset_outcomes(attempts)["incremental_events"]
+    assert outcome.partitions == {"2026-11-20", "2026-11-21"}
+    assert outcome.total_rows == 12  # the latest count of each day, not 23
