@@ -34,6 +34,7 @@ from orchestration.materialization_metadata import (
 from orchestration.model_selection import PARTITIONED_SELECTOR, is_partitioned_model
 from orchestration.partition_rows import ROWS_KEY, rows_per_day, rows_per_day_sql
 from orchestration.partitions import full_refresh_problem
+from orchestration.project import prune_invocation_dirs
 from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
 from orchestration.settings import Settings
 from orchestration.translator import TdDbtTranslator
@@ -125,6 +126,7 @@ def _run_dbt(
     config: DbtRunConfig,
 ) -> Iterator[Any]:
     prepare_warehouse(settings, context.log)
+    prune_invocation_dirs(settings.dbt_project_dir / "target", keep=settings.dbt_targets_kept)
     args = dbt_build_args(
         dbt_vars=load.dbt_vars if load else None,
         full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),

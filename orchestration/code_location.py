@@ -29,7 +29,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     relations = _partitioned_relations(project)
     window_checks = build_partition_window_checks(list(relations), relations, partitions.timezone, settings)
     model_assets = [partitioned_models, unpartitioned_models]
-    jobs = build_jobs(model_assets, partitions)
+    jobs = build_jobs(model_assets)
     return Definitions(
         assets=[*model_assets, *_source_specs(project)],
         asset_checks=[window_checks],

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dagster import AssetsDefinition, AssetSelection, DailyPartitionsDefinition, define_asset_job
+from dagster import AssetsDefinition, AssetSelection, define_asset_job
 
 DAILY_JOB_NAME = "daily_incremental"
 TEST_JOB_NAME = "dbt_tests"
 RANGE_JOB_NAME = "load_and_test"
 
 
-def build_jobs(model_assets_defs: Sequence[AssetsDefinition], partitions: DailyPartitionsDefinition) -> list:
+def build_jobs(model_assets_defs: Sequence[AssetsDefinition]) -> list:
+    """The jobs; partitioned ones take their daily partitions from the selected assets."""
     models = AssetSelection.assets(*model_assets_defs)
     return [
         define_asset_job(
@@ -19,7 +20,6 @@ def build_jobs(model_assets_defs: Sequence[AssetsDefinition], partitions: DailyP
             # Every model: the partition's window of the incremental ones, then the unpartitioned
             # ones (built without partition vars). Tests run in their own job an hour later.
             selection=models.without_checks(),
-            partitions_def=partitions,
             description="Load one day (yesterday, on schedule) of the incremental models, then rebuild the rest.",
         ),
         define_asset_job(
@@ -30,7 +30,6 @@ def build_jobs(model_assets_defs: Sequence[AssetsDefinition], partitions: DailyP
         define_asset_job(
             RANGE_JOB_NAME,
             selection=models,
-            partitions_def=partitions,
             description=(
                 "Load a partition range of the incremental models in one dbt invocation, rebuild the "
                 "rest, and run every test (what `td-dagster run` launches)."

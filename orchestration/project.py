@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sys
 from functools import lru_cache
@@ -13,6 +14,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
+# dagster-dbt gives each dbt invocation its own target folder: `<op name>-<run id[:7]>-<random[:7]>`.
+_INVOCATION_DIR = re.compile(r".+-[0-9a-f]{7}-[0-9a-f]{7}")
 _parsed_in_this_process: set[Path] = set()
 
 
@@ -59,3 +62,23 @@ def dbt_resource(settings: Settings) -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project(settings), target=settings.dbt_target, dbt_executable=dbt_executable()
     )
+
+
+def prune_invocation_dirs(target_dir: Path, keep: int) -> list[Path]:
+    """Remove all but the `keep` newest per-invocation folders under dbt's target/; returns those removed.
+
+    Each run step leaves one (compiled SQL, run_results.json, dbt.log): about 4 MB each for the
+    sample project, unbounded over months of daily runs. Other files (manifest.json,
+    partial_parse.msgpack) are dbt's own and stay.
+    """
+    if not target_dir.is_dir():
+        return []
+    folders = sorted(
+        (path for path in target_dir.iterdir() if path.is_dir() and _INVOCATION_DIR.fullmatch(path.name)),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    removed = folders[keep:]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)  # a concurrent run may be removing it too
+    return removed

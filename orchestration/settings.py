@@ -43,6 +43,7 @@ class Settings:
     td_console_url: str | None
     td_api_host: str = DEFAULT_TD_API_HOST
     td_database: str = "analytics"
+    dbt_targets_kept: int = 10
 
     @property
     def uses_tdlocal(self) -> bool:
@@ -87,6 +88,7 @@ class Settings:
             if target == LOCAL_TARGET
             else env.get("TD_CONSOLE_URL") or console_base_url(env.get("TD_API_HOST", DEFAULT_TD_API_HOST)),
             td_api_host=env.get("TD_API_HOST") or DEFAULT_TD_API_HOST,
+            dbt_targets_kept=_count(env, "TD_DBT_TARGETS_KEPT", default=10),
             # profiles.yml's defaults: the dev target writes to analytics_dev.
             td_database=env.get("TD_DATABASE") or ("analytics_dev" if target == "dev" else "analytics"),
         )
@@ -123,6 +125,13 @@ def _partition_settings(env) -> None:
 
     partition_timezone(env.get("TD_TIMEZONE") or DEFAULT_TIMEZONE)
     partition_start(env.get("TD_PARTITION_START") or DEFAULT_PARTITION_START)
+
+
+def _count(env, name: str, default: int) -> int:
+    value = env.get(name) or str(default)
+    if not value.isdigit() or len(value) > 6:
+        raise SettingsError(f"{name}={value!r} is not a whole number: use e.g. {name}={default}")
+    return int(value)
 
 
 def _port(env) -> int:

@@ -188,6 +188,8 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
+        # A project of its own: the CLI parses it, and the manifest records TD_DATABASE.
+        "DBT_PROJECT_DIR": str(copy_dbt_project(tmp_path / "dbt_project")),
         "TD_DATABASE": "cli_killed_runs",
         "TDLOCAL_NOW": PINNED_NOW.isoformat(),
     }

@@ -36,7 +36,6 @@ def load_job(definitions: Definitions):
     job = define_asset_job(
         "load_partitioned_models",
         selection=AssetSelection.assets(*PARTITIONED).without_checks(),
-        partitions_def=definitions.resolve_assets_def(PARTITIONED[0]).partitions_def,
     )
     return Definitions.merge(definitions, Definitions(jobs=[job])).resolve_job_def(job.name)
 

@@ -1,0 +1,31 @@
+"""dbt's target/ keeps the newest per-invocation folders only, and nothing of dbt's own."""
+
+import os
+
+import pytest
+
+from orchestration.project import prune_invocation_dirs
+from orchestration.settings import Settings, SettingsError
+
+
+def test_old_invocation_folders_are_removed_and_dbt_files_stay(tmp_path):
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text("{}")
+    (target / "compiled").mkdir()  # a plain `dbt compile` output: not an invocation folder
+    names = [f"td_models-{n:07x}-abcdef{n}" for n in range(6)]
+    for age, name in enumerate(names):  # names[0] is the newest
+        (target / name).mkdir()
+        (target / name / "dbt.log").write_text("x")
+        os.utime(target / name, (1_000_000 - age * 60, 1_000_000 - age * 60))
+    removed = prune_invocation_dirs(target, keep=2)
+    assert sorted(path.name for path in removed) == sorted(names[2:])
+    assert sorted(path.name for path in target.iterdir()) == sorted(["manifest.json", "compiled", *names[:2]])
+    assert prune_invocation_dirs(tmp_path / "missing", keep=2) == []
+
+
+def test_how_many_are_kept_is_a_setting():
+    assert Settings.from_env({}).dbt_targets_kept == 10
+    assert Settings.from_env({"TD_DBT_TARGETS_KEPT": "0"}).dbt_targets_kept == 0
+    with pytest.raises(SettingsError, match="TD_DBT_TARGETS_KEPT='many' is not a whole number"):
+        Settings.from_env({"TD_DBT_TARGETS_KEPT": "many"})
