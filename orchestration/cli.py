@@ -4,6 +4,7 @@ td-dagster run --range -7d          # the 7 complete days before today, one run,
 td-dagster run --partition 2026-11-22
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint                     # models that scan TD without a time filter
+td-dagster status --days 14         # loaded / missing / failed days per partitioned model
 td-dagster doctor                   # connect to the target and say what it sees (key masked)
 """
 
@@ -88,6 +89,18 @@ def _parser() -> argparse.ArgumentParser:
     lint = commands.add_parser("lint", help="fail on models that scan TD without a time filter")
     lint.set_defaults(handler=_lint)
 
+    status = commands.add_parser(
+        "status", help="per partitioned model, which recent days are loaded, missing, failed or running"
+    )
+    status.add_argument("--days", type=int, default=30, help="how many recent days to show (default 30)")
+    status.add_argument("--format", choices=["text", "json"], default="text", help="json for scripts")
+    status.add_argument(
+        "--verify",
+        action="store_true",
+        help="also compare each loaded day's rows in the warehouse with its load",
+    )
+    status.set_defaults(handler=_status)
+
     doctor = commands.add_parser(
         "doctor", help="check the connection: target, endpoint, key (masked), databases, leftover stages"
     )
@@ -169,6 +182,37 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"td-dagster lint: {len(findings)} problem{'s' if len(findings) != 1 else ''}", file=sys.stderr)
         return 1
     print("td-dagster lint: every TD source scan is time-filtered and every target_range has its timezone")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from orchestration.partition_status import as_json, read_statuses, recent_keys, render
+    from orchestration.status_verification import verify_statuses
+
+    if not 0 < args.days <= 3660:
+        raise PartitionRangeError(f"--days {args.days} is not a number of days from 1 to 3660")
+    settings = Settings.from_env()
+    partitions = daily_partitions_def()
+    keys = recent_keys(partitions, reference_now(settings), args.days)
+    if not keys:
+        raise PartitionRangeError("there are no complete daily partitions yet")
+    from orchestration.code_location import partitioned_relations
+    from orchestration.instance import local_instance
+    from orchestration.project import dbt_project
+
+    relations = partitioned_relations(dbt_project(settings))
+    with local_instance() as instance:
+        statuses = read_statuses(
+            instance, sorted(relations, key=lambda key: key.to_user_string()), partitions, keys
+        )
+        if args.verify:
+            verify_statuses(instance, settings, statuses, relations, partitions.timezone)
+    if args.format == "json":
+        print(json.dumps(as_json(statuses, partitions.timezone), indent=2))
+    else:
+        print(render(statuses, partitions.timezone))
     return 0
 
 

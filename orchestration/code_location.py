@@ -26,7 +26,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     project = dbt_project(settings)
     partitions = daily_partitions_def()
     partitioned_models, unpartitioned_models = build_dbt_assets(project, partitions, settings)
-    relations = _partitioned_relations(project)
+    relations = partitioned_relations(project)
     window_checks = build_partition_window_checks(list(relations), relations, partitions.timezone, settings)
     model_assets = [partitioned_models, unpartitioned_models]
     jobs = build_jobs(model_assets)
@@ -43,8 +43,8 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
 
 
-def _partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
-    """Asset key -> warehouse relation of every partitioned model in the manifest."""
+def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
+    """Asset key -> warehouse relation (`"td"."analytics"."model"`) of every partitioned model."""
     manifest = _manifest(project)
     translator = TdDbtTranslator()
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -237,3 +238,16 @@ def test_doctor_never_prints_the_key(local_td, capsys, monkeypatch):
     monkeypatch.delenv("TD_API_KEY")
     assert main(["doctor"]) == 2
     assert "TD_API_KEY is not set" in capsys.readouterr().err
+
+
+def test_status_prints_a_calendar_per_partitioned_model(local_td, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an instance with no runs yet
+    assert main(["status", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "incremental_events (2026-11-16..2026-11-22, Asia/Tokyo)" in out
+    assert "user_daily_activity (2026-11-16..2026-11-22, Asia/Tokyo)" in out
+    assert "  2026-11-16  . . . . . . ." in out and "7 missing" in out
+    assert main(["status", "--days", "3", "--format", "json"]) == 0
+    days = json.loads(capsys.readouterr().out)["models"]["incremental_events"]["days"]
+    assert days == {"2026-11-20": "missing", "2026-11-21": "missing", "2026-11-22": "missing"}
+    assert main(["status", "--days", "0"]) == 2

@@ -23,8 +23,12 @@ from dagster import (
     define_asset_job,
 )
 
+from orchestration.code_location import partitioned_relations
 from orchestration.jobs import DAILY_JOB_NAME, TEST_JOB_NAME
+from orchestration.partition_status import read_statuses
 from orchestration.partition_window_checks import CHECK_NAME
+from orchestration.project import dbt_project
+from orchestration.status_verification import verify_statuses
 from tdtime import td_interval_bounds
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -250,6 +254,24 @@ def test_a_full_refresh_of_some_partitions_is_refused_and_of_all_rebuilds_every_
     assert "2026-11-18..2026-11-22" in message and "td-dagster run --full-refresh" in message
     assert local_td.statements_logged() == statements  # refused before any SQL
     assert _days_in_table(local_td, "incremental_events") == before
+
+    # `td-dagster status` reads what the UI shows: the scripted loads, and the refused days failed.
+    keys = [f"2026-11-{day:02d}" for day in range(10, 23)]
+    partitions = definitions.resolve_assets_def(PARTITIONED[0]).partitions_def
+    local_td.query("delete from incremental_events where event_date = '2026-11-14' and event_type = 'click'")
+    (status,) = read_statuses(instance, [AssetKey("incremental_events")], partitions, keys)
+    relations = partitioned_relations(dbt_project(local_td.settings))
+    verify_statuses(instance, local_td.settings, [status], relations, "Asia/Tokyo")
+    assert {day for day, mark in status.marks.items() if mark == "loaded"} == {
+        "2026-11-12",
+        "2026-11-15",
+        "2026-11-18",
+        "2026-11-20",
+        "2026-11-21",
+    }
+    assert {day for day, mark in status.marks.items() if mark == "failed"} == {"2026-11-16", "2026-11-17"}
+    assert {day for day, mark in status.marks.items() if mark == "mismatch"} == {"2026-11-14"}
+    assert status.marks["2026-11-22"] == "missing"
 
     run_load(job, instance, "2026-11-01", "2026-11-22", tags={"td/full_refresh": "true"})
     for model in ("incremental_events", "user_daily_activity"):

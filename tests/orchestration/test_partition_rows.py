@@ -91,3 +91,26 @@ def test_a_retried_step_reporting_its_partitions_again_counts_each_once():
     outcome = asset_outcomes(attempts)["incremental_events"]
     assert outcome.partitions == {"2026-11-20", "2026-11-21"}
     assert outcome.total_rows == 12  # the latest count of each day, not 23
+
+
+def test_the_status_calendar_marks_each_day_and_counts_them():
+    from orchestration.partition_status import ModelStatus, as_json, day_marks, render
+
+    keys = [f"2026-11-{day:02d}" for day in range(16, 23)]  # Monday 16th .. Sunday 22nd
+    marks = day_marks(
+        keys, materialized=keys[:4], failed=["2026-11-18", "2026-11-20"], in_progress=["2026-11-21"]
+    )
+    assert marks == {
+        "2026-11-16": "loaded",
+        "2026-11-17": "loaded",
+        "2026-11-18": "failed",  # its latest attempt failed after an earlier load
+        "2026-11-19": "loaded",
+        "2026-11-20": "failed",
+        "2026-11-21": "running",
+        "2026-11-22": "missing",
+    }
+    text = render([ModelStatus("incremental_events", marks)], "Asia/Tokyo")
+    assert "  2026-11-16  # # F # F R ." in text
+    assert "3 loaded, 1 missing, 2 failed, 1 running" in text
+    assert "\x1b" not in text  # plain text: no control codes
+    assert as_json([ModelStatus("m", marks)], "Asia/Tokyo")["models"]["m"]["totals"]["failed"] == 2
