@@ -29,3 +29,26 @@ def test_how_many_are_kept_is_a_setting():
     assert Settings.from_env({"TD_DBT_TARGETS_KEPT": "0"}).dbt_targets_kept == 0
     with pytest.raises(SettingsError, match="TD_DBT_TARGETS_KEPT='many' is not a whole number"):
         Settings.from_env({"TD_DBT_TARGETS_KEPT": "many"})
+
+
+def test_the_cli_parses_only_when_the_project_or_its_environment_changed(tmp_path, monkeypatch):
+    from dagster_dbt import DbtProject
+
+    from orchestration.project import parse_if_changed
+
+    from .conftest import copy_dbt_project
+
+    project_dir = copy_dbt_project(tmp_path / "dbt_project")
+    project = DbtProject(project_dir=project_dir, profiles_dir=project_dir, target="local")
+    assert parse_if_changed(project)  # no manifest yet
+    written = project.manifest_path.stat().st_mtime_ns
+    assert not parse_if_changed(project)  # nothing changed: dbt is not started
+    assert project.manifest_path.stat().st_mtime_ns == written
+
+    model = project_dir / "models" / "marts" / "page_views.sql"
+    model.write_text(model.read_text() + "\n-- an edit\n")
+    assert parse_if_changed(project)
+    monkeypatch.setenv("TD_DATABASE", "another_database")  # rendered into every relation name
+    assert parse_if_changed(project)
+    assert '"another_database"' in project.manifest_path.read_text()
+    assert not parse_if_changed(project)
