@@ -3,12 +3,14 @@
 td-dagster run --range -7d          # the 7 complete days before today, one run, then tests
 td-dagster run --partition 2026-11-22
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
-td-dagster lint                     # models that scan TD without a time filter
+td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import logging
 import re
 import sys
@@ -81,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     ranges.add_argument("--partial-days", action="store_true", help="include days the range only touches")
     ranges.set_defaults(handler=_ranges)
 
-    lint = commands.add_parser("lint", help="fail on models that scan TD without a time filter")
+    lint = commands.add_parser(
+        "lint", help="report what TD would reject or scan in full, per model (exit 1 if anything is found)"
+    )
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one array, for CI")
     lint.set_defaults(handler=_lint)
     return parser
 
@@ -143,13 +148,20 @@ def _run(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     from orchestration.project_lint import lint_project
 
-    findings = lint_project(Settings.from_env())
-    for finding in findings:
-        print(finding)
+    # dbt's subprocess echoes lines (the trino client's log) that would corrupt the JSON: the
+    # findings alone go to stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        findings = lint_project(Settings.from_env())
+    if args.format == "json":
+        print(json.dumps([finding.to_json() for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            print(finding)
     if findings:
         print(f"td-dagster lint: {len(findings)} problem{'s' if len(findings) != 1 else ''}", file=sys.stderr)
         return 1
-    print("td-dagster lint: every TD source scan is time-filtered and every target_range has its timezone")
+    if args.format == "text":
+        print("td-dagster lint: no problems (every TD read is time-filtered, every model fits TD)")
     return 0
 
 

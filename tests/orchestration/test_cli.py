@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -49,24 +50,44 @@ def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message
     assert local_td.statements_logged() == before
 
 
-def test_lint_names_exactly_the_models_that_break_the_rules(local_td, tmp_path, capsys, monkeypatch):
-    # The project's own models plus two fixture models that break one rule each: only the
-    # fixtures are named, so the project's models pass.
+def test_lint_reports_exactly_one_rule_per_fixture_model(local_td, tmp_path, capsys, monkeypatch):
+    # The project's own models plus fixture models that break one rule each (and two that silence
+    # a rule with meta.td_lint_ignore): only the fixtures are named, each with its rule.
     project = copy_dbt_project(tmp_path / "dbt_project")
     shutil.copytree(FIXTURES / "lint", project / "models" / "lint_fixtures")
     monkeypatch.setenv("DBT_PROJECT_DIR", str(project))
+    assert main(["lint", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    assert sorted((f["model"], f["rule"]) for f in findings) == [
+        ("delete_insert_strategy", "td-incremental-strategy"),
+        ("grants_model", "td-grants"),
+        ("max_time_pattern", "td-max-time-pattern"),
+        ("persist_docs_model", "td-persist-docs"),
+        ("range_without_timezone", "td-range-without-timezone"),
+        ("reads_incremental_in_full", "td-unfiltered-scan"),
+        ("replace_on_exists", "td-on-table-exists-replace"),
+        ("scans_without_time_filter", "td-unfiltered-scan"),
+        ("sessionize_group_by", "td-sessionize-group-by"),
+        ("view_model", "td-view"),
+    ]
+    assert "10 problems" in captured.err
+    by_model = {f["model"]: f for f in findings}
+    assert by_model["max_time_pattern"]["path"] == "models/lint_fixtures/max_time_pattern.sql"
+    assert by_model["max_time_pattern"]["line"] == 10  # the `where time > (select max(time) ...)` line
+    assert "td_window" in by_model["max_time_pattern"]["fix"]
+    assert "not idempotent per day" in by_model["delete_insert_strategy"]["message"]
+    assert '"td"."analytics"."incremental_events"' in by_model["reads_incremental_in_full"]["message"]
+    assert by_model["reads_incremental_in_full"]["line"] == 3
+
+    # The text format: file:line, rule id, model, message and fix on one line.
     assert main(["lint"]) == 1
     out = capsys.readouterr().out
-    assert out.count("models/") == 2, out
     assert (
-        'models/lint_fixtures/scans_without_time_filter.sql (scans_without_time_filter): scans TD source "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE'
-        in out
+        "models/lint_fixtures/scans_without_time_filter.sql:3: td-unfiltered-scan (scans_without_time_filter) "
+        'reads "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE' in out
     )
-    assert (
-        "models/lint_fixtures/range_without_timezone.sql (range_without_timezone): consumes target_range"
-        in out
-    )
-    assert "with no timezone" in out
+    assert "Fix: pass '{{ td_timezone() }}' as the third argument" in out
 
 
 def _free_port() -> int:
