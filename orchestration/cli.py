@@ -2,6 +2,7 @@
 
 td-dagster run --range -7d          # the 7 complete days before today, one run, then tests
 td-dagster run --partition 2026-11-22
+td-dagster run --range -3d --select user_daily_activity+   # a dbt selection only
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 """
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from orchestration.model_selection import SelectionError
 from orchestration.partitions import (
     PartitionRangeError,
     daily_partitions_def,
@@ -38,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
     try:
         return args.handler(args)
-    except (PartitionRangeError, TdTimeError, SettingsError) as error:
+    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
 
@@ -75,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--partition", help="one partition key, e.g. 2026-11-22")
     run.add_argument(
         "--full-refresh", action="store_true", help="rebuild the models from these partitions only"
+    )
+    run.add_argument(
+        "--select",
+        help="only these dbt resources, in dbt selection syntax (e.g. user_daily_activity+, tag:marts)",
     )
     run.set_defaults(handler=_run)
 
@@ -140,7 +146,9 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     keys = resolve_keys(args.interval, args.partition, reference_now(settings))
     started = time.monotonic()
-    summary = run_partition_range(settings, keys[0], keys[-1], full_refresh=args.full_refresh)
+    summary = run_partition_range(
+        settings, keys[0], keys[-1], full_refresh=args.full_refresh, select=args.select
+    )
     print(summary.render(elapsed_seconds=time.monotonic() - started))
     return 0 if summary.succeeded else 1
 

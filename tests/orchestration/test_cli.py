@@ -90,6 +90,26 @@ def test_lint_reports_exactly_one_rule_per_fixture_model(local_td, tmp_path, cap
     assert "Fix: pass '{{ td_timezone() }}' as the third argument" in out
 
 
+def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys):
+    before = local_td.statements_logged()
+    assert main(["run", "--partition", "2026-11-20", "--select", "user_daily_activty+"]) == 2
+    err = capsys.readouterr().err
+    assert "named 'user_daily_activty'" in err and "Did you mean 'user_daily_activity'?" in err
+    assert local_td.statements_logged() == before
+
+
+def test_run_select_loads_only_the_selected_models(local_td, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    # 2026-11-20 is also the end-to-end tests' first load: td_window leaves the same rows either way.
+    assert main(["run", "--partition", "2026-11-20", "--select", "incremental_events+"]) == 0
+    out = capsys.readouterr().out
+    assert "incremental_events           1 partition" in out
+    assert "user_daily_activity          1 partition" in out  # downstream, partitioned
+    assert "daily_event_counts           rebuilt" in out  # downstream, unpartitioned
+    assert "stg_events" not in out and "page_views" not in out  # not selected
+    assert ("2026-11-20",) in local_td.query("select distinct event_date from user_daily_activity")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
