@@ -115,28 +115,28 @@
 {#- Step 2: the rows one run writes, tagged 'close' (a closed copy) or 'insert' (a new row). -#}
 {% macro td_snapshot_pending_sql(target_relation, pending, staging_sql, written, columns) -%}
   create table {{ pending }} as
-  with staging as (
+  with td_snapshot_changes as (
     {{ staging_sql }}
   )
   select
     {%- for name in written %}
-    {% if name == columns.dbt_valid_to | lower -%} staging.{% else -%} current_row.{% endif -%}
+    {% if name == columns.dbt_valid_to | lower -%} td_snapshot_changes.{% else -%} current_row.{% endif -%}
     {{ adapter.quote(name) }},
     {%- endfor %}
     'close' as td_snapshot_action
   from {{ target_relation }} as current_row
-  join staging
-    on staging.{{ columns.dbt_scd_id }} = current_row.{{ columns.dbt_scd_id }}
-  where staging.dbt_change_type in ('update', 'delete')
+  join td_snapshot_changes
+    on td_snapshot_changes.{{ columns.dbt_scd_id }} = current_row.{{ columns.dbt_scd_id }}
+  where td_snapshot_changes.dbt_change_type in ('update', 'delete')
     and {{ td_snapshot_is_current('current_row', columns) }}
   union all
   select
     {%- for name in written %}
-    staging.{{ adapter.quote(name) }},
+    td_snapshot_changes.{{ adapter.quote(name) }},
     {%- endfor %}
     'insert' as td_snapshot_action
-  from staging
-  where staging.dbt_change_type = 'insert'
+  from td_snapshot_changes
+  where td_snapshot_changes.dbt_change_type = 'insert'
 {%- endmacro %}
 
 
