@@ -1,16 +1,19 @@
-"""The dbt models as two asset definitions: daily-partitioned (the incremental models) and the rest.
+"""The dbt resources as up to three asset definitions: daily-partitioned (the td_window incremental
+models), snapshots, and the rest (tables, seeds, ...); a project without one kind has no such
+definition.
 
-Both bodies only build a dbt command line (dbt_args.py) and stream dbt's events, adding the
+The bodies only build a dbt command line (dbt_args.py) and stream dbt's events, adding the
 warehouse's own metadata to each materialization.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dagster import (
     AssetExecutionContext,
     AssetMaterialization,
+    AssetsDefinition,
     BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
@@ -31,7 +34,13 @@ from orchestration.materialization_metadata import (
     TARGET_RANGE_KEY,
     adapter_response_metadata,
 )
-from orchestration.model_selection import PARTITIONED_SELECTOR, is_partitioned_model
+from orchestration.model_selection import (
+    NOT_UNPARTITIONED_SELECTOR,
+    PARTITIONED_SELECTOR,
+    SNAPSHOT_SELECTOR,
+    is_partitioned_model,
+    is_snapshot,
+)
 from orchestration.partition_rows import ROWS_KEY, rows_per_day, rows_per_day_sql
 from orchestration.partitions import full_refresh_problem
 from orchestration.project import prune_invocation_dirs
@@ -44,6 +53,8 @@ from orchestration.warehouse import fetch_rows, prepare_warehouse, reference_now
 WAREHOUSE_POOL = "td"
 PARTITIONED_ASSETS_NAME = "td_partitioned_models"
 UNPARTITIONED_ASSETS_NAME = "td_models"
+SNAPSHOT_ASSETS_NAME = "td_snapshots"
+DBT_ASSETS_NAMES = (PARTITIONED_ASSETS_NAME, UNPARTITIONED_ASSETS_NAME, SNAPSHOT_ASSETS_NAME)
 
 
 class DbtRunConfig(Config):
@@ -58,47 +69,98 @@ class DbtRunConfig(Config):
     )
 
 
-def build_dbt_assets(project: DbtProject, partitions: DailyPartitionsDefinition, settings: Settings) -> list:
-    """The partitioned and the unpartitioned dbt asset definitions."""
+@dataclass(frozen=True)
+class DbtAssetDefinitions:
+    """The project's dbt asset definitions by kind (None where the project has no such resource)."""
+
+    partitioned: AssetsDefinition | None
+    unpartitioned: AssetsDefinition | None
+    snapshots: AssetsDefinition | None
+
+    @property
+    def models(self) -> list[AssetsDefinition]:
+        """The definitions the daily load builds (everything but snapshots)."""
+        return [d for d in (self.partitioned, self.unpartitioned) if d is not None]
+
+    @property
+    def all(self) -> list[AssetsDefinition]:
+        return [d for d in (self.partitioned, self.unpartitioned, self.snapshots) if d is not None]
+
+
+def build_dbt_assets(
+    project: DbtProject,
+    partitions: DailyPartitionsDefinition,
+    settings: Settings,
+    manifest: Mapping[str, Any],
+) -> DbtAssetDefinitions:
+    """The partitioned, unpartitioned and snapshot dbt asset definitions of the manifest."""
     translator = TdDbtTranslator()
+    buildable = [
+        node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed", "snapshot")
+    ]
+    has_partitioned = any(is_partitioned_model(node) for node in buildable)
+    has_snapshots = any(is_snapshot(node) for node in buildable)
+    has_unpartitioned = any(not is_partitioned_model(node) and not is_snapshot(node) for node in buildable)
 
-    @dbt_assets(
-        manifest=project.manifest_path,
-        project=project,
-        select=PARTITIONED_SELECTOR,
-        partitions_def=partitions,
-        backfill_policy=BackfillPolicy.single_run(),  # a range backfill is one dbt invocation
-        dagster_dbt_translator=translator,
-        name=PARTITIONED_ASSETS_NAME,
-        pool=WAREHOUSE_POOL,
+    partitioned_models = None
+    if has_partitioned:
+
+        @dbt_assets(
+            manifest=project.manifest_path,
+            project=project,
+            select=PARTITIONED_SELECTOR,
+            partitions_def=partitions,
+            backfill_policy=BackfillPolicy.single_run(),  # a range backfill is one dbt invocation
+            dagster_dbt_translator=translator,
+            name=PARTITIONED_ASSETS_NAME,
+            pool=WAREHOUSE_POOL,
+        )
+        def partitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+            # has_partitions covers a single key and a range (has_partition_key is False in a range
+            # run); a checks-only run has neither, and partition_time_window would raise there.
+            load = None
+            if context.op_execution_context.has_partitions:
+                keys, window = context.partition_key_range, context.partition_time_window
+                load = PartitionLoad(
+                    keys.start, keys.end, partitioned_dbt_vars(window.start, window.end, partitions.timezone)
+                )
+                if full_refresh_requested(config.full_refresh, context.run.tags):
+                    problem = full_refresh_problem(keys.start, keys.end, partitions, reference_now(settings))
+                    if problem:
+                        raise Failure(description=problem)
+            yield from _run_dbt(context, dbt, settings, load, config)
+
+    unpartitioned_models = None
+    if has_unpartitioned:
+
+        @dbt_assets(
+            manifest=project.manifest_path,
+            project=project,
+            exclude=NOT_UNPARTITIONED_SELECTOR,
+            dagster_dbt_translator=translator,
+            name=UNPARTITIONED_ASSETS_NAME,
+            pool=WAREHOUSE_POOL,
+        )
+        def unpartitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+            yield from _run_dbt(context, dbt, settings, None, config)
+
+    snapshots = None
+    if has_snapshots:
+
+        @dbt_assets(
+            manifest=project.manifest_path,
+            project=project,
+            select=SNAPSHOT_SELECTOR,
+            dagster_dbt_translator=translator,
+            name=SNAPSHOT_ASSETS_NAME,
+            pool=WAREHOUSE_POOL,
+        )
+        def snapshots(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+            yield from _run_dbt(context, dbt, settings, None, config)
+
+    return DbtAssetDefinitions(
+        partitioned=partitioned_models, unpartitioned=unpartitioned_models, snapshots=snapshots
     )
-    def partitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
-        # has_partitions covers a single key and a range (has_partition_key is False in a range
-        # run); a checks-only run has neither, and partition_time_window would raise there.
-        load = None
-        if context.op_execution_context.has_partitions:
-            keys, window = context.partition_key_range, context.partition_time_window
-            load = PartitionLoad(
-                keys.start, keys.end, partitioned_dbt_vars(window.start, window.end, partitions.timezone)
-            )
-            if full_refresh_requested(config.full_refresh, context.run.tags):
-                problem = full_refresh_problem(keys.start, keys.end, partitions, reference_now(settings))
-                if problem:
-                    raise Failure(description=problem)
-        yield from _run_dbt(context, dbt, settings, load, config)
-
-    @dbt_assets(
-        manifest=project.manifest_path,
-        project=project,
-        exclude=PARTITIONED_SELECTOR,
-        dagster_dbt_translator=translator,
-        name=UNPARTITIONED_ASSETS_NAME,
-        pool=WAREHOUSE_POOL,
-    )
-    def unpartitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
-        yield from _run_dbt(context, dbt, settings, None, config)
-
-    return [partitioned_models, unpartitioned_models]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 td-dagster run --range -7d          # the 7 complete days before today, one run, then tests
 td-dagster run --partition 2026-11-22
+td-dagster run --range -3d --select user_daily_activity+   # a dbt selection only
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
-td-dagster lint                     # models that scan TD without a time filter
+td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 td-dagster status --days 14         # loaded / missing / failed days per partitioned model
 td-dagster doctor                   # connect to the target and say what it sees (key masked)
 """
@@ -11,6 +12,8 @@ td-dagster doctor                   # connect to the target and say what it sees
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import logging
 import re
 import sys
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from orchestration.model_selection import SelectionError
 from orchestration.partitions import (
     PartitionRangeError,
     daily_partitions_def,
@@ -40,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
     try:
         return args.handler(args)
-    except (PartitionRangeError, TdTimeError, SettingsError) as error:
+    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
 
@@ -80,13 +84,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild every model from scratch; the partitioned ones from every partition (no --range)",
     )
+    run.add_argument(
+        "--select",
+        help="only these dbt resources, in dbt selection syntax (e.g. user_daily_activity+, tag:marts)",
+    )
     run.set_defaults(handler=_run)
 
     ranges = commands.add_parser("ranges", help="print the partition keys and target_range of a TD_INTERVAL")
     ranges.add_argument("interval", help="a TD_INTERVAL string covering whole days, e.g. -7d")
     ranges.set_defaults(handler=_ranges)
 
-    lint = commands.add_parser("lint", help="fail on models that scan TD without a time filter")
+    lint = commands.add_parser(
+        "lint", help="report what TD would reject or scan in full, per model (exit 1 if anything is found)"
+    )
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one array, for CI")
     lint.set_defaults(handler=_lint)
 
     status = commands.add_parser(
@@ -167,7 +178,9 @@ def _run(args: argparse.Namespace) -> int:
     ):
         raise PartitionRangeError(problem)
     started = time.monotonic()
-    summary = run_partition_range(settings, keys[0], keys[-1], full_refresh=args.full_refresh)
+    summary = run_partition_range(
+        settings, keys[0], keys[-1], full_refresh=args.full_refresh, select=args.select
+    )
     print(summary.render(elapsed_seconds=time.monotonic() - started))
     return 0 if summary.succeeded else 1
 
@@ -175,13 +188,20 @@ def _run(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     from orchestration.project_lint import lint_project
 
-    findings = lint_project(Settings.from_env())
-    for finding in findings:
-        print(finding)
+    # dbt's subprocess echoes lines (the trino client's log) that would corrupt the JSON: the
+    # findings alone go to stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        findings = lint_project(Settings.from_env())
+    if args.format == "json":
+        print(json.dumps([finding.to_json() for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            print(finding)
     if findings:
         print(f"td-dagster lint: {len(findings)} problem{'s' if len(findings) != 1 else ''}", file=sys.stderr)
         return 1
-    print("td-dagster lint: every TD source scan is time-filtered and every target_range has its timezone")
+    if args.format == "text":
+        print("td-dagster lint: no problems (every TD read is time-filtered, every model fits TD)")
     return 0
 
 

@@ -10,12 +10,16 @@ from dagster_dbt import DbtProject
 
 from orchestration.alerting import build_failure_sensor
 from orchestration.assets import build_dbt_assets
-from orchestration.jobs import build_jobs
+from orchestration.jobs import DAILY_JOB_NAME, SNAPSHOT_JOB_NAME, build_jobs
 from orchestration.model_selection import is_partitioned_model
 from orchestration.partition_window_checks import build_partition_window_checks
 from orchestration.partitions import daily_partitions_def
 from orchestration.project import dbt_project, dbt_resource
-from orchestration.schedules import build_automation_sensor, build_schedules
+from orchestration.schedules import (
+    build_automation_sensor,
+    build_schedules,
+    build_snapshots_after_load_sensor,
+)
 from orchestration.settings import Settings
 from orchestration.translator import SOURCES_GROUP, TdDbtTranslator
 
@@ -25,20 +29,31 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or Settings.from_env()
     project = dbt_project(settings)
     partitions = daily_partitions_def()
-    partitioned_models, unpartitioned_models = build_dbt_assets(project, partitions, settings)
+    dbt_defs = build_dbt_assets(project, partitions, settings, _manifest(project))
     relations = partitioned_relations(project)
-    window_checks = build_partition_window_checks(list(relations), relations, partitions.timezone, settings)
-    model_assets = [partitioned_models, unpartitioned_models]
-    jobs = build_jobs(model_assets)
+    window_checks = (
+        [build_partition_window_checks(list(relations), relations, partitions.timezone, settings)]
+        if relations
+        else []
+    )
+    jobs = build_jobs(dbt_defs)
+    jobs_by_name = {job.name: job for job in jobs}
+    sensors = [
+        build_automation_sensor(AssetSelection.assets(*dbt_defs.models), settings.schedules_enabled),
+        build_failure_sensor(settings.alert_webhook_url),
+    ]
+    if SNAPSHOT_JOB_NAME in jobs_by_name:
+        sensors.append(
+            build_snapshots_after_load_sensor(
+                jobs_by_name[DAILY_JOB_NAME], jobs_by_name[SNAPSHOT_JOB_NAME], settings.schedules_enabled
+            )
+        )
     return Definitions(
-        assets=[*model_assets, *_source_specs(project)],
-        asset_checks=[window_checks],
+        assets=[*dbt_defs.all, *_source_specs(project)],
+        asset_checks=window_checks,
         jobs=jobs,
-        schedules=build_schedules({job.name: job for job in jobs}, partitions, settings.schedules_enabled),
-        sensors=[
-            build_automation_sensor(AssetSelection.assets(*model_assets), settings.schedules_enabled),
-            build_failure_sensor(settings.alert_webhook_url),
-        ],
+        schedules=build_schedules(jobs_by_name, partitions, settings.schedules_enabled),
+        sensors=sensors,
         resources={"dbt": dbt_resource(settings)},
     )
 

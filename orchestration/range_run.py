@@ -3,17 +3,19 @@ what it did."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dagster import AssetMaterialization, DagsterRunStatus
+from dagster import AssetKey, AssetMaterialization, AssetsDefinition, DagsterRunStatus, Definitions
 
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_args import FULL_REFRESH_TAG
 from orchestration.jobs import RANGE_JOB_NAME
 from orchestration.materialization_metadata import QUERY_ID_KEY, ROWS_AFFECTED_KEY
+from orchestration.model_selection import SelectionError, check_selection
 from orchestration.partition_rows import ROWS_KEY
 from orchestration.partitions import target_range_for_keys
 from orchestration.pool_slots import cli_run_tags, wait_for_pool
@@ -95,17 +97,23 @@ def asset_outcomes(materializations: Iterable[AssetMaterialization]) -> dict[str
 
 
 def run_partition_range(
-    settings: Settings, first_key: str, last_key: str, full_refresh: bool = False
+    settings: Settings, first_key: str, last_key: str, full_refresh: bool = False, select: str | None = None
 ) -> RunSummary:
-    """Execute the load_and_test job over first..last (one dbt invocation for the range)."""
+    """Execute the load_and_test job over first..last (one dbt invocation for the range), for the
+    dbt resources `select` names (dbt selection syntax) or all of them."""
     from orchestration.code_location import build_definitions
     from orchestration.instance import local_instance
     from orchestration.project import refresh_manifest
     from orchestration.warehouse import prepare_warehouse
 
     prepare_warehouse(settings)  # fail fast (key, engine) before parsing
-    refresh_manifest(settings)  # edits made since the last parse count
+    project = refresh_manifest(settings)  # edits made since the last parse count
     definitions = build_definitions(settings)
+    asset_selection = None
+    if select is not None:
+        asset_selection = selected_asset_keys(
+            definitions, select, json.loads(project.manifest_path.read_text())
+        )
     job = definitions.resolve_job_def(RANGE_JOB_NAME)
     tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
     if full_refresh:
@@ -117,6 +125,7 @@ def run_partition_range(
         result = job.execute_in_process(
             instance=instance,
             tags=tags,
+            asset_selection=asset_selection,
             raise_on_error=False,
             # dbt's own progress lines still print; Dagster's per-event debug lines would bury them.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -140,3 +149,34 @@ def run_partition_range(
             if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
         ]
     return summary
+
+
+def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -> list[AssetKey]:
+    """The dbt assets a dbt selection string names; SelectionError (before any SQL) if it names
+    an unknown model or nothing at all."""
+    from dagster_dbt import build_dbt_asset_selection
+
+    from orchestration.assets import DBT_ASSETS_NAMES
+
+    check_selection(select, manifest)
+    dbt_defs = [
+        assets
+        for assets in definitions.assets or []
+        if isinstance(assets, AssetsDefinition) and assets.node_def.name in DBT_ASSETS_NAMES
+    ]
+    graph = definitions.get_repository_def().asset_graph
+    # dagster-dbt resolves a selection against one dbt definition at a time: take the union.
+    keys = sorted(
+        {
+            key
+            for assets in dbt_defs
+            for key in build_dbt_asset_selection([assets], dbt_select=select).resolve(graph)
+        },
+        key=str,
+    )
+    if not keys:
+        raise SelectionError(
+            f"--select {select!r} selects no model, seed or snapshot of the project: check the "
+            "selector with `dbt ls --select ...` in the dbt project"
+        )
+    return keys

@@ -5,11 +5,17 @@ from __future__ import annotations
 from dagster import (
     AssetSelection,
     AutomationConditionSensorDefinition,
+    DagsterRunStatus,
     DailyPartitionsDefinition,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    RunRequest,
+    RunStatusSensorContext,
+    RunStatusSensorDefinition,
     ScheduleDefinition,
+    SkipReason,
     build_schedule_from_partitioned_job,
+    run_status_sensor,
 )
 
 from orchestration.jobs import DAILY_JOB_NAME, TEST_JOB_NAME
@@ -47,3 +53,27 @@ def build_automation_sensor(models: AssetSelection, enabled: bool) -> Automation
         default_status=DefaultSensorStatus.RUNNING if enabled else DefaultSensorStatus.STOPPED,
         description="Refreshes unpartitioned models once their upstream loads (including backfills) land.",
     )
+
+
+#: Tag Dagster puts on every run of a backfill.
+BACKFILL_TAG = "dagster/backfill"
+
+
+def build_snapshots_after_load_sensor(daily_job, snapshot_job, enabled: bool) -> RunStatusSensorDefinition:
+    """Launch the snapshot job when a daily load succeeds (a backfill's runs do not take snapshots:
+    a snapshot records the sources as they are now, whatever day was loaded)."""
+
+    @run_status_sensor(
+        run_status=DagsterRunStatus.SUCCESS,
+        monitored_jobs=[daily_job],
+        request_job=snapshot_job,
+        name="snapshots_after_daily_load",
+        default_status=DefaultSensorStatus.RUNNING if enabled else DefaultSensorStatus.STOPPED,
+        description="Takes the dbt snapshots after each successful daily load.",
+    )
+    def snapshots_after_daily_load(context: RunStatusSensorContext):
+        if context.dagster_run.tags.get(BACKFILL_TAG):
+            return SkipReason(f"run {context.dagster_run.run_id} belongs to a backfill")
+        return RunRequest(run_key=f"after-{context.dagster_run.run_id}")
+
+    return snapshots_after_daily_load

@@ -9,15 +9,18 @@ from dagster import AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
 from orchestration.automation import refresh_after_upstream_loads
-from orchestration.model_selection import is_partitioned_model
+from orchestration.model_selection import is_partitioned_model, is_snapshot
 
 SOURCES_GROUP = "td_sources"
+SEEDS_GROUP = "seeds"
+SNAPSHOTS_GROUP = "snapshots"
 DEFAULT_GROUP = "models"
 
 
 class TdDbtTranslator(DagsterDbtTranslator):
-    """TD sources are keyed [td_database, table]; groups follow the model folders; unpartitioned
-    models refresh after their upstream loads."""
+    """TD sources are keyed [td_database, table]; groups follow the model folders, seeds and
+    snapshots have their own; unpartitioned models refresh after their upstream loads (snapshots
+    run after the daily load instead, see jobs.py)."""
 
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -32,6 +35,10 @@ class TdDbtTranslator(DagsterDbtTranslator):
             return spec.replace_attributes(
                 key=AssetKey([props["schema"], props["name"]]), group_name=SOURCES_GROUP
             )
+        if is_snapshot(props):
+            return spec.replace_attributes(group_name=SNAPSHOTS_GROUP)
+        if props["resource_type"] == "seed":
+            return spec.replace_attributes(group_name=SEEDS_GROUP)
         changes: dict[str, Any] = {"group_name": _folder_group(props)}
         if props["resource_type"] == "model" and not is_partitioned_model(props):
             partitioned_parents = [

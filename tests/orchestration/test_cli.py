@@ -90,24 +90,64 @@ def test_bad_environment_and_ranges_are_one_line_errors(local_td, capsys, monkey
     assert local_td.statements_logged() == before
 
 
-def test_lint_names_exactly_the_models_that_break_the_rules(local_td, tmp_path, capsys, monkeypatch):
-    # The project's own models plus two fixture models that break one rule each: only the
-    # fixtures are named, so the project's models pass.
+def test_lint_reports_exactly_one_rule_per_fixture_model(local_td, tmp_path, capsys, monkeypatch):
+    # The project's own models plus fixture models that break one rule each (and two that silence
+    # a rule with meta.td_lint_ignore): only the fixtures are named, each with its rule.
     project = copy_dbt_project(tmp_path / "dbt_project")
     shutil.copytree(FIXTURES / "lint", project / "models" / "lint_fixtures")
     monkeypatch.setenv("DBT_PROJECT_DIR", str(project))
+    assert main(["lint", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    assert sorted((f["model"], f["rule"]) for f in findings) == [
+        ("delete_insert_strategy", "td-incremental-strategy"),
+        ("grants_model", "td-grants"),
+        ("max_time_pattern", "td-max-time-pattern"),
+        ("persist_docs_model", "td-persist-docs"),
+        ("range_without_timezone", "td-range-without-timezone"),
+        ("reads_incremental_in_full", "td-unfiltered-scan"),
+        ("replace_on_exists", "td-on-table-exists-replace"),
+        ("scans_without_time_filter", "td-unfiltered-scan"),
+        ("sessionize_group_by", "td-sessionize-group-by"),
+        ("view_model", "td-view"),
+    ]
+    assert "10 problems" in captured.err
+    by_model = {f["model"]: f for f in findings}
+    assert by_model["max_time_pattern"]["path"] == "models/lint_fixtures/max_time_pattern.sql"
+    assert by_model["max_time_pattern"]["line"] == 10  # the `where time > (select max(time) ...)` line
+    assert "td_window" in by_model["max_time_pattern"]["fix"]
+    assert "not idempotent per day" in by_model["delete_insert_strategy"]["message"]
+    assert '"td"."analytics"."incremental_events"' in by_model["reads_incremental_in_full"]["message"]
+    assert by_model["reads_incremental_in_full"]["line"] == 3
+
+    # The text format: file:line, rule id, model, message and fix on one line.
     assert main(["lint"]) == 1
     out = capsys.readouterr().out
-    assert out.count("models/") == 2, out
     assert (
-        'models/lint_fixtures/scans_without_time_filter.sql (scans_without_time_filter): scans TD source "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE'
-        in out
+        "models/lint_fixtures/scans_without_time_filter.sql:3: td-unfiltered-scan (scans_without_time_filter) "
+        'reads "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE' in out
     )
-    assert (
-        "models/lint_fixtures/range_without_timezone.sql (range_without_timezone): consumes target_range"
-        in out
-    )
-    assert "with no timezone" in out
+    assert "Fix: pass '{{ td_timezone() }}' as the third argument" in out
+
+
+def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys):
+    before = local_td.statements_logged()
+    assert main(["run", "--partition", "2026-11-20", "--select", "user_daily_activty+"]) == 2
+    err = capsys.readouterr().err
+    assert "named 'user_daily_activty'" in err and "Did you mean 'user_daily_activity'?" in err
+    assert local_td.statements_logged() == before
+
+
+def test_run_select_loads_only_the_selected_models(local_td, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    # 2026-11-20 is also the end-to-end tests' first load: td_window leaves the same rows either way.
+    assert main(["run", "--partition", "2026-11-20", "--select", "incremental_events+"]) == 0
+    out = capsys.readouterr().out
+    assert "incremental_events           1 partition" in out
+    assert "user_daily_activity          1 partition" in out  # downstream, partitioned
+    assert "daily_event_counts           rebuilt" in out  # downstream, unpartitioned
+    assert "stg_events" not in out and "page_views" not in out  # not selected
+    assert ("2026-11-20",) in local_td.query("select distinct event_date from user_daily_activity")
 
 
 def _free_port() -> int:

@@ -67,12 +67,12 @@ def test_definitions_match_the_snapshot(definitions):
     assert current == json.loads(SNAPSHOT.read_text())
 
 
-def test_every_dbt_model_is_an_asset_and_only_incremental_models_are_partitioned(definitions, local_td):
+def test_every_dbt_model_is_an_asset_and_only_td_window_models_are_partitioned(definitions, local_td):
     manifest = json.loads((local_td.project_dir / "target" / "manifest.json").read_text())
     models = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     assets = describe(definitions)["assets"]
     assert set(models) <= set(assets)
     for name, node in models.items():
         assert (assets[name]["partitions"] is not None) == (
-            node["config"]["materialized"] == "incremental"
+            node["config"].get("incremental_strategy") == "td_window"
         ), name
