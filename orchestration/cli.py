@@ -28,6 +28,7 @@ from orchestration.partitions import (
     daily_partitions_def,
     full_refresh_problem,
     keys_within_definition,
+    no_partitions_yet,
     parse_partition_key,
     partition_keys_for_interval,
     target_range_for_keys,
@@ -42,11 +43,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_keep_negative_ranges(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
+    from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
     try:
         return args.handler(args)
     except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
+    except DagsterDbtCliRuntimeError as error:
+        # dbt itself failed outside a run (lint's compile, a parse): its own errors say why.
+        reasons = [line.strip() for line in str(error).splitlines() if line.strip()][-3:]
+        print(f"td-dagster: dbt failed: {' | '.join(reasons)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("td-dagster: interrupted", file=sys.stderr)
+        return 130
 
 
 _LOOKS_LIKE_RANGE = re.compile(r"-[0-9]+[A-Za-z]")
@@ -141,7 +152,7 @@ def all_partition_keys(now: datetime) -> list[str]:
     with partition_loading_context(effective_dt=now):
         keys = partitions.get_partition_keys()
     if not keys:
-        raise PartitionRangeError(f"there are no complete daily partitions yet at {now.isoformat()}")
+        raise no_partitions_yet(partitions, now)
     return keys
 
 
@@ -217,7 +228,7 @@ def _status(args: argparse.Namespace) -> int:
     partitions = daily_partitions_def()
     keys = recent_keys(partitions, reference_now(settings), args.days)
     if not keys:
-        raise PartitionRangeError("there are no complete daily partitions yet")
+        raise no_partitions_yet(partitions, reference_now(settings))
     from orchestration.code_location import partitioned_relations
     from orchestration.instance import local_instance
     from orchestration.project import dbt_project

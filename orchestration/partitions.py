@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pytz
 from dagster import DailyPartitionsDefinition
 
 from orchestration.settings import SettingsError
@@ -58,6 +59,10 @@ def partition_timezone(value: str | None = None) -> str:
         )
     try:
         ZoneInfo(name)
+        # The dbt macros check td_timezone against pytz's list (dbt's modules.pytz): a zone the
+        # partitions accept but dbt refuses (Factory, localtime, posixrules) would fail every run.
+        if name not in pytz.all_timezones_set:
+            raise ValueError(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SettingsError(
             f"{TIMEZONE_ENV}={name!r} is not an IANA timezone name: use one such as 'Asia/Tokyo', "
@@ -180,9 +185,7 @@ def keys_within_definition(
     with partition_loading_context(effective_dt=now):
         first, last = partitions.get_first_partition_key(), partitions.get_last_partition_key()
     if last is None or first is None:
-        raise PartitionRangeError(
-            f"there are no complete daily partitions yet at {now.isoformat()} (the first is {first})"
-        )
+        raise no_partitions_yet(partitions, now)
     outside = [key for key in keys if not first <= key <= last]
     if outside:
         raise PartitionRangeError(
@@ -191,6 +194,16 @@ def keys_within_definition(
             f"{PARTITION_START_ENV} (set it earlier to backfill older days)"
         )
     return keys
+
+
+def no_partitions_yet(partitions: DailyPartitionsDefinition, now: datetime) -> PartitionRangeError:
+    """The error for a partition start that is not before today (local date in the partition zone)."""
+    local_now = now.astimezone(ZoneInfo(partitions.timezone))
+    return PartitionRangeError(
+        f"there are no complete daily partitions yet: {PARTITION_START_ENV}="
+        f"{partitions.start.strftime(KEY_FORMAT)} is not before today ({local_now.date()} in "
+        f"{partitions.timezone}). Set {PARTITION_START_ENV} to an earlier date"
+    )
 
 
 def _describe_keys(keys: list[str]) -> str:

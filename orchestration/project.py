@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -124,7 +125,9 @@ def prune_invocation_dirs(target_dir: Path, keep: int) -> list[Path]:
         key=lambda path: path.stat().st_mtime,
         reverse=True,
     )
-    removed = folders[keep:]
+    # A folder touched in the last hour may belong to a step still running (or its retry's log).
+    recent = time.time() - 3600
+    removed = [folder for folder in folders[keep:] if folder.stat().st_mtime < recent]
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)  # a concurrent run may be removing it too
     return removed

@@ -61,7 +61,8 @@ class RunSummary:
         span = self.first_key if self.first_key == self.last_key else f"{self.first_key}..{self.last_key}"
         lines = [
             f"Run {self.run_id}: {self.status} in {elapsed_seconds:.0f} s",
-            f"  loaded {days} {span} ({self.timezone}) as target_range {target_range_for_keys(self.first_key, self.last_key)}",
+            f"  {'loaded' if self.status == DagsterRunStatus.SUCCESS.value else 'tried to load'} {days} {span} "
+            f"({self.timezone}) as target_range {target_range_for_keys(self.first_key, self.last_key)}",
         ]
         for name in sorted(self.assets):
             outcome = self.assets[name]

@@ -23,6 +23,22 @@ _FALSE_WORDS = {"0", "false", "no", "off"}
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 # An unquoted Trino name, as TD database names are (the dbt macros check the same rule).
 _TD_DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,254}")
+#: Trino's reserved keywords (Trino docs, "Reserved keywords"): unquoted, a database named so is
+#: a syntax error. dbt_project/macros/validated_vars.sql holds the same list (a test compares them).
+TRINO_RESERVED_WORDS = frozenset(
+    """
+    alter and as between by case cast constraint create cross cube current_catalog current_date
+    current_path current_role current_schema current_time current_timestamp current_user
+    deallocate delete describe distinct drop else end escape except execute exists extract false
+    for from full group grouping having in inner insert intersect into is join json_array
+    json_exists json_object json_query json_table json_value left like listagg localtime
+    localtimestamp natural normalize not null on or order outer prepare recursive right rollup
+    select skip table then trim true uescape union unnest using values when where with
+    """.split()  # noqa: SIM905 (a word list reads better than 88 quoted strings)
+)
+_HOST_NAME = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 
 
 class SettingsError(ValueError):
@@ -75,6 +91,7 @@ class Settings:
             )
         for name in ("TD_DATABASE", "TD_SOURCE_DATABASE"):
             _td_database(env, name)
+        _api_host(env)
         _partition_settings(env)
         return cls(
             dbt_project_dir=project_dir,
@@ -88,7 +105,8 @@ class Settings:
             if target == LOCAL_TARGET
             else env.get("TD_CONSOLE_URL") or console_base_url(env.get("TD_API_HOST", DEFAULT_TD_API_HOST)),
             td_api_host=env.get("TD_API_HOST") or DEFAULT_TD_API_HOST,
-            dbt_targets_kept=_count(env, "TD_DBT_TARGETS_KEPT", default=10),
+            # At least one: the running step's own folder is the newest.
+            dbt_targets_kept=_count(env, "TD_DBT_TARGETS_KEPT", default=10, minimum=1),
             # profiles.yml's defaults: the dev target writes to analytics_dev.
             td_database=env.get("TD_DATABASE") or ("analytics_dev" if target == "dev" else "analytics"),
         )
@@ -107,10 +125,21 @@ def _flag(env, name: str, default: bool) -> bool:
 
 def _td_database(env, name: str) -> None:
     value = env.get(name)
+    if value in TRINO_RESERVED_WORDS:
+        raise SettingsError(f"{name}={value!r} is a reserved word in Trino SQL: it cannot name a TD database")
     if value and not _TD_DATABASE_NAME.fullmatch(value):
         raise SettingsError(
             f"{name}={value!r} is not a TD database name: use lower-case letters, digits and "
-            "underscores, starting with a letter (e.g. analytics)"
+            "underscores, starting with a letter or underscore (e.g. analytics)"
+        )
+
+
+def _api_host(env) -> None:
+    value = env.get("TD_API_HOST")
+    if value and not _HOST_NAME.fullmatch(value):
+        raise SettingsError(
+            f"TD_API_HOST={value!r} is not a host name: give TD's Trino endpoint alone, e.g. "
+            "api-presto.treasuredata.com (no scheme, path, port or credentials)"
         )
 
 
@@ -127,15 +156,17 @@ def _partition_settings(env) -> None:
     partition_start(env.get("TD_PARTITION_START") or DEFAULT_PARTITION_START)
 
 
-def _count(env, name: str, default: int) -> int:
+def _count(env, name: str, default: int, minimum: int = 0) -> int:
     value = env.get(name) or str(default)
-    if not value.isdigit() or len(value) > 6:
-        raise SettingsError(f"{name}={value!r} is not a whole number: use e.g. {name}={default}")
+    if not re.fullmatch(r"[0-9]{1,6}", value) or int(value) < minimum:
+        raise SettingsError(
+            f"{name}={value!r} is not a whole number from {minimum} up: use e.g. {name}={default}"
+        )
     return int(value)
 
 
 def _port(env) -> int:
     value = env.get("TDLOCAL_PORT", "8765")
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not re.fullmatch(r"[0-9]{1,5}", value) or not 0 < int(value) < 65536:
         raise SettingsError(f"TDLOCAL_PORT={value!r} is not a TCP port number (1-65535)")
     return int(value)

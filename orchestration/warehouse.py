@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from orchestration.settings import Settings
+from orchestration.settings import Settings, SettingsError
 
 #: The Trino user on tdlocal, where any user is accepted: it names this tool in the engine's log.
 LOCAL_USER = "td-dagster"
@@ -36,11 +36,17 @@ def reference_now(settings: Settings) -> datetime:
     """The warehouse's "now", for relative ranges and the newest partition: tdlocal's pinned clock
     (TDLOCAL_NOW) on the local target, else the wall clock (UTC-aware)."""
     if settings.uses_tdlocal:
-        from tdlocal.clock import pinned_now_from_environment
+        from tdlocal.clock import InvalidNowError, pinned_now_from_environment
 
-        pinned = pinned_now_from_environment()
-        if pinned is not None:
-            return datetime.fromtimestamp(pinned, UTC)
+        try:
+            pinned = pinned_now_from_environment()
+            if pinned is not None:
+                return datetime.fromtimestamp(pinned, UTC)
+        except (InvalidNowError, ValueError, OverflowError, OSError) as error:
+            raise SettingsError(
+                f"TDLOCAL_NOW={os.environ.get('TDLOCAL_NOW')!r} is not a time tdlocal can pin: {error}. Use "
+                "Unix seconds or ISO-8601 with an offset, e.g. 2026-11-23T03:00:00+09:00"
+            ) from None
     return datetime.now(UTC)
 
 

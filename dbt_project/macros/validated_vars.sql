@@ -105,6 +105,11 @@
 
 {#- '' when `value` is a TD database name (lower-case letters, digits, underscores), else the problem. -#}
 {% macro td_database_problem(value) %}
+  {#- Trino's reserved keywords (Trino docs, "Reserved keywords"): unquoted, they are syntax. -#}
+  {%- set reserved = ['alter', 'and', 'as', 'between', 'by', 'case', 'cast', 'constraint', 'create', 'cross', 'cube', 'current_catalog', 'current_date', 'current_path', 'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'deallocate', 'delete', 'describe', 'distinct', 'drop', 'else', 'end', 'escape', 'except', 'execute', 'exists', 'extract', 'false', 'for', 'from', 'full', 'group', 'grouping', 'having', 'in', 'inner', 'insert', 'intersect', 'into', 'is', 'join', 'json_array', 'json_exists', 'json_object', 'json_query', 'json_table', 'json_value', 'left', 'like', 'listagg', 'localtime', 'localtimestamp', 'natural', 'normalize', 'not', 'null', 'on', 'or', 'order', 'outer', 'prepare', 'recursive', 'right', 'rollup', 'select', 'skip', 'table', 'then', 'trim', 'true', 'uescape', 'union', 'unnest', 'using', 'values', 'when', 'where', 'with'] -%}
+  {%- if value is string and value in reserved -%}
+    {{ return(_td_quote(value) ~ " is a reserved word in Trino SQL: it cannot name a TD database in unquoted SQL") }}
+  {%- endif -%}
   {%- if value is not string or modules.re.fullmatch('[a-z_][a-z0-9_]{0,254}', value) is none -%}
     {{ return(_td_quote(value | string) ~ " is not a TD database name: start with a letter or underscore, then lower-case letters, digits and underscores (an unquoted Trino name), e.g. 'raw' or 'production'") }}
   {%- endif -%}
@@ -138,9 +143,14 @@
   {%- if re.fullmatch(date, offset) is not none and not _td_date(offset) -%}
     {{ return(quoted ~ " is not a TD_INTERVAL string: " ~ offset ~ " is not a calendar date") }}
   {%- endif -%}
-  {%- for count in re.findall('[0-9]+(?=[smhdwMqy])', value) -%}
+  {#- At most 1,000 years per count: TD's times end in year 9999, and a duration plus an offset of
+      such counts would leave that range at run time instead of here. -#}
+  {%- set max_count = {'s': 999999, 'm': 999999, 'h': 999999, 'd': 365242, 'w': 52177, 'M': 12000, 'q': 4000, 'y': 1000} -%}
+  {%- for count, unit in re.findall('([0-9]+)([smhdwMqy])', value) -%}
     {%- if count | length > 6 -%}
       {{ return(quoted ~ " has a count of " ~ (count | length) ~ " digits: counts are limited to 6 digits (999999); use a larger unit, e.g. -2y instead of -730d") }}
+    {%- elif (count | int) > max_count[unit] -%}
+      {{ return(quoted ~ " counts " ~ count ~ unit ~ ", more than 1000 years: use at most " ~ max_count[unit] ~ unit) }}
     {%- endif -%}
   {%- endfor -%}
   {%- if re.fullmatch(date, offset) is not none and (offset[:4] | int) < 1970 -%}

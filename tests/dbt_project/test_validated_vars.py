@@ -50,6 +50,13 @@ def _declared_vars() -> list[str]:
     return re.findall(r"^  (\w+):", block, flags=re.MULTILINE)
 
 
+def test_python_and_jinja_refuse_the_same_reserved_words():
+    from orchestration.settings import TRINO_RESERVED_WORDS
+
+    listed = re.search(r"set reserved = \[(.*?)\]", VALIDATED_VARS.read_text()).group(1)
+    assert set(re.findall(r"'(\w+)'", listed)) == TRINO_RESERVED_WORDS
+
+
 def test_the_source_override_validates_every_source_schema():
     text = VALIDATED_VARS.read_text()
     assert "{% macro source(source_name, table_name) %}" in text
@@ -64,6 +71,11 @@ VALUES = [
     "-" + "9" * 5000 + "d",
     "-1d/1970-01-02",
     "-1d/1969-12-31",
+    "-999999y/now",
+    "-1d/-999999y",
+    "-1000y/-1000y",
+    "-1001y",
+    "-52178w",
     "1800",
     "1800) or (1=1",
     "0",
@@ -71,6 +83,7 @@ VALUES = [
     "raw",
     "production_2",
     "raw.events --",
+    "select",
     "Raw",
     "Asia/Tokyo",
     "Mars/Olympus",
@@ -106,7 +119,7 @@ def problems() -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize(
     ("kind", "accepted"),
     [
-        ("td_interval", {"-30d", "-999999d", "-1d/1970-01-02"}),
+        ("td_interval", {"-30d", "-1d/1970-01-02", "-1000y/-1000y"}),
         ("positive_integer", {"1800"}),
         ("td_database", {"raw", "production_2"}),
         ("td_timezone", {"Asia/Tokyo"}),
@@ -122,5 +135,8 @@ def test_interval_bounds_name_the_limit_and_the_fix(problems):
     huge = problems["td_interval"]["-" + "9" * 5000 + "d"]
     assert "has a count of 5000 digits" in huge and len(huge) < 300  # the value is cut, not echoed
     assert "before 1970" in problems["td_interval"]["-1d/1969-12-31"]
+    assert "more than 1000 years: use at most 1000y" in problems["td_interval"]["-999999y/now"]
+    assert "use at most 52177w" in problems["td_interval"]["-52178w"]
+    assert "reserved word in Trino SQL" in problems["td_database"]["select"]
     assert "from 1 to 604800" in problems["positive_integer"]["604801"]
     assert "lower-case letters" in problems["td_database"]["Raw"]

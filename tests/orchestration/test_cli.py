@@ -77,6 +77,21 @@ def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message
         ({}, ["ranges", "-" + "9" * 5000 + "d"], "is out of range"),
         ({}, ["ranges", "-3d/2026-10-02"], "outside the daily partitions"),  # as `run` refuses it
         ({}, ["ranges", "-7d/now"], "use whole days (e.g. '-7d'"),
+        # Zones zoneinfo knows but dbt's pytz does not: every dbt run would fail on them.
+        ({"TD_TIMEZONE": "Factory"}, ["ranges", "-2d"], "TD_TIMEZONE='Factory' is not an IANA"),
+        ({"TD_TIMEZONE": "localtime"}, ["run", "--partition", "2026-11-20"], "TD_TIMEZONE='localtime'"),
+        ({"TDLOCAL_NOW": "yesterday"}, ["ranges", "-2d"], "TDLOCAL_NOW='yesterday' is not a time"),
+        ({"TDLOCAL_NOW": "99999999999999"}, ["ranges", "-2d"], "TDLOCAL_NOW='99999999999999'"),
+        ({"TD_DBT_TARGETS_KEPT": "\u00b2"}, ["ranges", "-1d"], "TD_DBT_TARGETS_KEPT='\u00b2' is not a whole"),
+        ({"TD_DBT_TARGETS_KEPT": "0"}, ["ranges", "-1d"], "is not a whole number from 1 up"),
+        ({"TDLOCAL_PORT": "\u00b2"}, ["ranges", "-1d"], "is not a TCP port"),
+        ({"TD_SOURCE_DATABASE": "select"}, ["ranges", "-1d"], "is a reserved word in Trino SQL"),
+        ({"TD_API_HOST": "1/key@evil"}, ["doctor"], "TD_API_HOST='1/key@evil' is not a host name"),
+        (
+            {"TD_PARTITION_START": "2030-01-01"},
+            ["ranges", "-2d"],
+            "TD_PARTITION_START=2030-01-01 is not before today (2026-11-23 in Asia/Tokyo)",
+        ),
     ],
 )
 def test_bad_environment_and_ranges_are_one_line_errors(local_td, capsys, monkeypatch, env, argv, message):
