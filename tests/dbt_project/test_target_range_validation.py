@@ -4,17 +4,13 @@ Runs the project's own macro through real dbt (one `dbt run-operation`), so what
 `dbt run --vars` would do: accept exactly what tdtime accepts, and name the documented fix.
 """
 
-import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tdtime import IntervalError, parse_interval
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from .conftest import run_operation_report
 
 VALID = [
     "-7d",
@@ -67,29 +63,9 @@ INVALID = [
 
 @pytest.fixture(scope="module")
 def jinja_problems() -> dict[str, str]:
-    arguments = json.dumps({"values": VALID + INVALID})
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "run-operation",
-            "report_target_range_problems",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--args",
-            arguments,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return run_operation_report(
+        "report_target_range_problems", {"values": VALID + INVALID}, "TARGET_RANGE_PROBLEMS"
     )
-    match = re.search(r"TARGET_RANGE_PROBLEMS (\{.*\})", completed.stdout)
-    assert match, completed.stdout + completed.stderr
-    return json.loads(match.group(1))
 
 
 def _tdtime_problem(value: str) -> str:

@@ -7,15 +7,12 @@ stopping before a statement reaches tdlocal.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from .conftest import PROJECT_DIR, run_operation_report
+
 VALIDATED_VARS = PROJECT_DIR / "macros" / "validated_vars.sql"
 _VAR_CALL = re.compile(r"\bvar\(\s*['\"](\w+)['\"]")
 # The payload a user reported: pasted into TD_INTERVAL's quotes it would read every row.
@@ -92,28 +89,7 @@ VALUES = [
 
 @pytest.fixture(scope="module")
 def problems() -> dict[str, dict[str, str]]:
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "run-operation",
-            "report_var_problems",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--args",
-            json.dumps({"values": VALUES}),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    match = re.search(r"VAR_PROBLEMS (\{.*\})", completed.stdout)
-    assert match, completed.stdout + completed.stderr
-    return json.loads(match.group(1))
+    return run_operation_report("report_var_problems", {"values": VALUES}, "VAR_PROBLEMS")
 
 
 @pytest.mark.parametrize(
