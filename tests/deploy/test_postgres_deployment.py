@@ -2,17 +2,17 @@
 in production: the code server loads, CLI runs, schedule and sensor ticks, the `td` pool across
 runs, and a backfill, each checked in what Postgres stores.
 
-These tests share one deployment (module fixtures) and run in file order: dbt runs dominate their
-cost, so each launches as few runs as its claim needs.
+These tests share one deployment (module fixtures): dbt runs dominate their cost, so three runs
+serve every claim (the CLI's, and a backfill run launched together with a scheduled run).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
 from ..orchestration.conftest import PINNED_NOW
 
 PARTITIONED = [AssetKey("incremental_events"), AssetKey("user_daily_activity")]
+BACKFILL_KEYS = ["2026-11-17", "2026-11-18", "2026-11-19"]
 LOG = logging.getLogger("tests.deploy")
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 
@@ -41,25 +42,13 @@ def workspace_context(instance, code_server):
         yield context
 
 
-def _cli_run(deployment, *argv: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", *argv],
-        env=deployment.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def _finish(process: subprocess.Popen, timeout: float = 900) -> str:
-    out, _ = process.communicate(timeout=timeout)
-    assert process.returncode == 0, out[-4000:]
-    return out
-
-
-def _run_id(cli_output: str) -> str:
-    line = next(line for line in cli_output.splitlines() if line.startswith("Run "))
-    return line.split()[1].rstrip(":")
+@pytest.fixture(scope="module")
+def cli_run(deployment) -> str:
+    """`td-dagster run --partition 2026-11-22` on this deployment: its output. It also builds every
+    table the later runs (tests, backfill) read."""
+    completed = deployment.run(sys.executable, "-m", "orchestration.cli", "run", "--partition", "2026-11-22")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return completed.stdout
 
 
 def test_the_instance_is_postgres_and_the_code_location_loads(instance, workspace_context):
@@ -80,10 +69,9 @@ def test_the_instance_is_postgres_and_the_code_location_loads(instance, workspac
     }
 
 
-def test_a_cli_run_records_its_run_and_materializations_in_postgres(deployment):
-    out = _finish(_cli_run(deployment, "run", "--partition", "2026-11-22"))
-    assert "SUCCESS" in out and "incremental_events           1 partition" in out, out
-    run_id = _run_id(out)
+def test_a_cli_run_records_its_run_and_materializations_in_postgres(cli_run, deployment):
+    assert "SUCCESS" in cli_run and "incremental_events           1 partition" in cli_run, cli_run
+    run_id = next(line for line in cli_run.splitlines() if line.startswith("Run ")).split()[1].rstrip(":")
     postgres = deployment.postgres
     assert postgres.query("select pipeline_name, status from runs where run_id = %s", (run_id,)) == [
         ("load_and_test", "SUCCESS")
@@ -132,48 +120,10 @@ def test_schedule_ticks_are_evaluated_and_stored_with_their_queued_runs(schedule
     load_run = instance.get_run_by_id(load_run_id)
     assert (load_run.job_name, load_run.tags["dagster/partition"]) == ("daily_incremental", "2026-11-22")
     assert instance.get_run_by_id(test_run_id).job_name == "dbt_tests"
-    # Queued in Postgres until the daemon's run queue launches them (the next test).
+    # Queued in Postgres until the daemon's run queue launches them (the queued_runs fixture).
     assert deployment.postgres.query(
         "select status from runs where run_id in (%s, %s)", (load_run_id, test_run_id)
     ) == [("QUEUED",), ("QUEUED",)]
-
-
-def test_the_td_pool_limit_of_one_holds_across_two_concurrent_runs(
-    scheduled_runs, workspace_context, instance, deployment
-):
-    from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import QueuedRunCoordinatorDaemon
-
-    # What README says to run to size the pool; the limit is stored in Postgres for every process.
-    limit = deployment.run(DAGSTER, "instance", "concurrency", "set", "td", "1", timeout=120)
-    assert limit.returncode == 0, limit.stdout + limit.stderr
-    assert instance.event_log_storage.get_concurrency_info("td").slot_count == 1
-
-    run_ids = [ticks[0][2][0] for ticks in scheduled_runs.values()]
-    queue = QueuedRunCoordinatorDaemon(interval_seconds=1)
-    deadline = time.monotonic() + 900
-    while not all(instance.get_run_by_id(run_id).is_finished for run_id in run_ids):
-        assert time.monotonic() < deadline, "the scheduled runs did not finish in 15 minutes"
-        list(queue.run_iteration(workspace_context))
-        time.sleep(2)
-
-    windows = []
-    blocked = []
-    for run_id in run_ids:
-        run = instance.get_run_by_id(run_id)
-        assert run.status == DagsterRunStatus.SUCCESS, run_id
-        for stats in instance.get_run_step_stats(run_id):
-            windows.append((stats.start_time, stats.end_time, run.job_name, stats.step_key))
-        blocked += [
-            entry.step_key
-            for entry in instance.all_logs(run_id)
-            if "blocked by limit for pool td" in entry.message
-        ]
-    windows.sort()
-    assert {job for *_, job, _ in windows} == {"daily_incremental", "dbt_tests"}
-    # Every step of both jobs queries TD, so at no moment do two of them run at once.
-    for (_, earlier_end, *earlier), (later_start, _, *later) in itertools.pairwise(windows):
-        assert later_start >= earlier_end, f"{later} started while {earlier} still held the td slot"
-    assert blocked, "the two runs never overlapped: neither waited for the td slot"
 
 
 def test_a_sensor_tick_sees_a_failed_run_and_is_stored(workspace_context, instance):
@@ -210,19 +160,35 @@ def test_a_sensor_tick_sees_a_failed_run_and_is_stored(workspace_context, instan
     assert ticks[0].origin_run_ids == [failed.run_id]  # newest first
 
 
-def test_a_backfill_runs_as_one_range_and_its_partition_status_reads_back(workspace_context, instance):
-    from dagster._core.execution.asset_backfill import AssetBackfillStatus
+@dataclass
+class QueuedRuns:
+    backfill_id: str
+    backfill_run_id: str
+    tests_run_id: str
+
+
+@pytest.fixture(scope="module")
+def queued_runs(cli_run, scheduled_runs, workspace_context, instance, deployment) -> QueuedRuns:
+    """With the td pool at 1, a three-day backfill and the 04:00 tests run, launched together by
+    the daemon's run queue (as processes of the code server) and run to the end."""
     from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
     from dagster._core.utils import make_new_backfill_id
     from dagster._daemon.backfill import execute_backfill_iteration
     from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import QueuedRunCoordinatorDaemon
 
-    keys = ["2026-11-17", "2026-11-18", "2026-11-19"]
-    workspace = workspace_context.create_request_context()
+    # What README says to run to size the pool; the limit is stored in Postgres for every process.
+    limit = deployment.run(DAGSTER, "instance", "concurrency", "set", "td", "1", timeout=120)
+    assert limit.returncode == 0, limit.stdout + limit.stderr
+    assert instance.event_log_storage.get_concurrency_info("td").slot_count == 1
+    # The 03:00 load would only repeat the CLI test's day; the 04:00 tests run is the second run.
+    [(_, _, [load_run_id])] = scheduled_runs["daily_incremental_schedule"]
+    [(_, _, [tests_run_id])] = scheduled_runs["dbt_tests_schedule"]
+    instance.run_coordinator.cancel_run(load_run_id)
+
     backfill = PartitionBackfill.from_asset_partitions(
         backfill_id=make_new_backfill_id(),
-        asset_graph=workspace.asset_graph,
-        partition_names=keys,
+        asset_graph=workspace_context.create_request_context().asset_graph,
+        partition_names=BACKFILL_KEYS,
         asset_selection=PARTITIONED,
         backfill_timestamp=time.time(),
         tags={},
@@ -235,23 +201,56 @@ def test_a_backfill_runs_as_one_range_and_its_partition_status_reads_back(worksp
     instance.add_backfill(backfill)
     queue = QueuedRunCoordinatorDaemon(interval_seconds=1)
     deadline = time.monotonic() + 900
-    while instance.get_backfill(backfill.backfill_id).status == BulkActionStatus.REQUESTED:
-        assert time.monotonic() < deadline, "the backfill did not finish in 15 minutes"
-        list(execute_backfill_iteration(workspace_context, LOG))
-        list(queue.run_iteration(workspace_context))
+    while (
+        instance.get_backfill(backfill.backfill_id).status == BulkActionStatus.REQUESTED
+        or not instance.get_run_by_id(tests_run_id).is_finished
+    ):
+        assert time.monotonic() < deadline, "the backfill and the tests run did not finish in 15 minutes"
+        list(execute_backfill_iteration(workspace_context, LOG))  # queues the backfill's run
+        list(queue.run_iteration(workspace_context))  # launches what is queued, within the limits
         time.sleep(2)
+    [backfill_run] = instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill.backfill_id}))
+    return QueuedRuns(backfill.backfill_id, backfill_run.run_id, tests_run_id)
 
-    finished = instance.get_backfill(backfill.backfill_id)
-    assert finished.status == BulkActionStatus.COMPLETED_SUCCESS
-    runs = instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill.backfill_id}))
-    assert len(runs) == 1  # single-run backfill policy: one run, one dbt invocation
-    assert runs[0].tags["dagster/asset_partition_range_start"] == keys[0]
-    assert runs[0].tags["dagster/asset_partition_range_end"] == keys[-1]
-    statuses = {status.asset_key: status for status in finished.get_backfill_status_per_asset_key(workspace)}
+
+def test_the_td_pool_limit_of_one_holds_across_two_concurrent_runs(queued_runs, instance):
+    records = [
+        instance.get_run_record_by_id(run_id)
+        for run_id in (queued_runs.backfill_run_id, queued_runs.tests_run_id)
+    ]
+    assert [record.dagster_run.status for record in records] == [DagsterRunStatus.SUCCESS] * 2
+    # Both were waiting to run at the same time: each was requested before the other ended.
+    assert all(record.create_timestamp.timestamp() < min(r.end_time for r in records) for record in records)
+    windows = sorted(
+        (stats.start_time, stats.end_time, record.dagster_run.job_name, stats.step_key)
+        for record in records
+        for stats in instance.get_run_step_stats(record.dagster_run.run_id)
+    )
+    assert len({job for *_, job, _ in windows}) == 2
+    # Every step of both runs queries TD, so at no moment do two of them run at once: the run queue
+    # holds the second run, or its steps wait for the slot ("blocked by limit for pool td").
+    for (_, earlier_end, *earlier), (later_start, _, *later) in itertools.pairwise(windows):
+        assert later_start >= earlier_end, f"{later} started while {earlier} still held the td slot"
+
+
+def test_a_backfill_runs_as_one_range_and_its_partition_status_reads_back(
+    queued_runs, workspace_context, instance
+):
+    from dagster._core.execution.asset_backfill import AssetBackfillStatus
+    from dagster._core.execution.backfill import BulkActionStatus
+
+    backfill = instance.get_backfill(queued_runs.backfill_id)
+    assert backfill.status == BulkActionStatus.COMPLETED_SUCCESS
+    # Single-run backfill policy: the three days are one run, one dbt invocation.
+    run = instance.get_run_by_id(queued_runs.backfill_run_id)
+    assert run.tags["dagster/asset_partition_range_start"] == BACKFILL_KEYS[0]
+    assert run.tags["dagster/asset_partition_range_end"] == BACKFILL_KEYS[-1]
+    workspace = workspace_context.create_request_context()
+    statuses = {status.asset_key: status for status in backfill.get_backfill_status_per_asset_key(workspace)}
     for key in PARTITIONED:
         assert statuses[key].num_targeted_partitions == 3
         assert statuses[key].partitions_counts_by_status[AssetBackfillStatus.MATERIALIZED] == 3
         assert statuses[key].partitions_counts_by_status[AssetBackfillStatus.FAILED] == 0
         materialized = instance.get_materialized_partitions(key)
-        assert set(keys) <= materialized
+        assert set(BACKFILL_KEYS) <= materialized
         assert "2026-11-10" not in materialized  # never loaded in this deployment
