@@ -1,6 +1,8 @@
 # The code location as an image: dependencies from uv.lock, the dbt manifest parsed at build time,
-# a non-root user. No secret is needed to build it and none is stored in it: TD_API_KEY is given
-# to the container at run time.
+# a non-root user. The `deploy` dependency group adds what runs need when they start in their own
+# container or pod (Postgres storage, the Docker and Kubernetes run launchers; see deploy/). No
+# secret is needed to build it and none is stored in it: TD_API_KEY is given to the container at
+# run time.
 FROM python:3.11-slim
 
 ENV PYTHONUNBUFFERED=1 \
@@ -16,14 +18,14 @@ WORKDIR /app
 
 # Dependencies first, so code changes rebuild only the layers below.
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --group deploy --no-install-project
 
 COPY tdtime/ tdtime/
 COPY tdlocal/ tdlocal/
 COPY orchestration/ orchestration/
 COPY dbt_project/ dbt_project/
 COPY workspace.yaml dagster.yaml ./
-RUN uv sync --frozen --no-dev \
+RUN uv sync --frozen --no-dev --group deploy \
     # Parse once here so the code location starts without running dbt; parsing needs no key.
     && dbt parse --project-dir dbt_project --profiles-dir dbt_project --target "$DBT_TARGET" \
     && rm -rf dbt_project/logs \
