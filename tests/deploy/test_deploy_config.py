@@ -215,7 +215,7 @@ def test_no_secret_is_written_in_deploy_or_the_images(compose, helm):
         assert not TD_KEY_SHAPE.search(path.read_text(encoding="utf-8")), path
     # deploy/.env is where a key may be kept; it must never be committed or sent to a build.
     assert ".env" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()
-    assert ".env" in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
+    assert "**/.env" in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()  # at any depth
 
 
 def test_the_deploy_dependencies_are_a_group_the_quick_start_skips_and_the_image_installs():
