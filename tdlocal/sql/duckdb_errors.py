@@ -122,6 +122,11 @@ _REWORDINGS = [
         r"Schema '\2' does not exist (table '\1')",
     ),
     (re.compile(r'^Table with name "?([^"!]+?)"? does not exist!'), r"Table '\1' does not exist"),
+    # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
+    (
+        re.compile(r'^Cannot drop entry "([^"]+)" because there are entries that depend on it\..*', re.S),
+        r"Cannot drop non-empty schema '\1': drop its tables first, or add CASCADE",
+    ),
 ]
 
 

@@ -185,6 +185,38 @@ def _current_time(node: exp.Expression, context: TranslationContext) -> exp.Expr
     return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
 
+def _session_value(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """current_user, current_catalog, current_schema, current_timezone(): the session's values.
+
+    Source: Trino's docs (Session information functions; current_timezone in Date and time
+    functions). DuckDB would answer its own ('duckdb', 'main', the process zone).
+    """
+    if isinstance(node, exp.CurrentUser):
+        value: str | None = context.user
+    elif isinstance(node, exp.CurrentCatalog):
+        value = context.catalog
+    elif isinstance(node, exp.CurrentTimezone):
+        value = _session_zone(context)
+    else:
+        value = context.schema
+    if value is None:
+        return exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR"))
+    return exp.Literal.string(value)
+
+
+def _current_schema_column(node: exp.Column, context: TranslationContext) -> exp.Expression:
+    # CURRENT_SCHEMA is a special form in Trino's grammar: unquoted, it is never a column.
+    identifier = node.this
+    if (
+        not node.table
+        and isinstance(identifier, exp.Identifier)
+        and not identifier.quoted
+        and identifier.name.lower() == "current_schema"
+    ):
+        return _session_value(exp.CurrentSchema(), context)
+    return node
+
+
 def _session_zone(context: TranslationContext) -> str:
     try:
         tdtime.resolve_zone(context.time_zone or "UTC")
@@ -335,6 +367,11 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
+    (exp.CurrentUser, _session_value),
+    (exp.CurrentCatalog, _session_value),
+    (exp.CurrentSchema, _session_value),
+    (exp.CurrentTimezone, _session_value),
+    (exp.Column, _current_schema_column),
 ]
 
 
