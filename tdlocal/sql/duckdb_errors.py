@@ -81,6 +81,16 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "TYPE_MISMATCH",
     ),
     (duckdb.InvalidInputException, re.compile(r"Division by zero", re.S), "DIVISION_BY_ZERO"),
+    # Raised by tdlocal's own macros (arrays.py, strings.py) with Trino's texts.
+    (
+        duckdb.InvalidInputException,
+        re.compile(
+            r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
+            r"Index must be greater than zero)",
+            re.S,
+        ),
+        "INVALID_FUNCTION_ARGUMENT",
+    ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
     (duckdb.OutOfRangeException, re.compile(r".", re.S), "NUMERIC_VALUE_OUT_OF_RANGE"),

@@ -16,6 +16,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
+from tdlocal.sql import arrays, numeric, strings
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -252,6 +253,9 @@ def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext)
 
 
 def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression:
+    java = strings.regexp_extract(node, context)
+    if java is not None:
+        return java
     # Trino: regexp_extract('abc', '\d') is NULL when nothing matches; DuckDB gives ''.
     matches = exp.Anonymous(this="regexp_matches", expressions=[node.this.copy(), node.expression.copy()])
     return exp.Case(ifs=[exp.If(this=matches, true=node)], default=exp.Null())
@@ -294,7 +298,7 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return node
+        return numeric.cast_to_integer(node, context)
     value = node.this
     if isinstance(value, exp.Literal) and value.is_string:
         return node
@@ -372,6 +376,16 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.CurrentSchema, _session_value),
     (exp.CurrentTimezone, _session_value),
     (exp.Column, _current_schema_column),
+    (exp.RegexpLike, strings.regexp_like),
+    (exp.RegexpReplace, strings.regexp_replace),
+    (exp.RegexpExtractAll, strings.regexp_extract_all),
+    (exp.Substring, strings.substr),
+    (exp.SplitPart, strings.split_part),
+    (exp.SHA, strings.sha1),
+    (exp.SHA2Digest, strings.sha2),
+    (exp.ArrayDistinct, arrays.array_distinct),
+    (exp.Bracket, arrays.subscript),
+    (exp.Div, numeric.divide),
 ]
 
 
@@ -395,4 +409,5 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "format_datetime": _format_datetime,
     "nan": _special_double,
     "infinity": _special_double,
+    "json_array_length": numeric.json_array_length,
 }

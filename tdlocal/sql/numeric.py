@@ -1,0 +1,70 @@
+"""Trino's numeric semantics where DuckDB would answer differently: casts to integers, division
+of doubles by zero, and the result types of counting functions.
+
+Sources: Trino docs, Mathematical functions and operators and Conversion functions; Trino's
+TestDoubleOperators (CAST(double AS integer) rounds half away from zero; 1.0E0 / 0.0E0 is
+Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bigint).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.function_library import macro
+
+_INTEGER_TYPES = {
+    exp.DataType.Type.TINYINT: "TINYINT",
+    exp.DataType.Type.SMALLINT: "SMALLINT",
+    exp.DataType.Type.INT: "INTEGER",
+    exp.DataType.Type.BIGINT: "BIGINT",
+}
+
+MACROS: dict[str, str] = {
+    # Doubles and reals go through round() (half away from zero; DuckDB's cast rounds half to
+    # even). typeof() is constant, and both branches bind for any type (TRY_CAST), so DuckDB
+    # keeps only the branch for x's type. One macro per target type: the type is in the body.
+    **{
+        f"trino_to_{name.lower()}": (
+            f"(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+            f"THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS {name}) ELSE CAST(x AS {name}) END"
+        )
+        for name in _INTEGER_TYPES.values()
+    },
+    # IEEE division for doubles (Infinity, -Infinity, NaN); DuckDB raises division by zero
+    # because tdlocal turns on integer_division for Trino's 7 / 2 = 3. cast_to_type keeps the
+    # branch types equal, so integers still divide as integers and fail on zero as in Trino.
+    "trino_divide": (
+        "(a, b) AS CASE WHEN (typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT')) "
+        "AND TRY_CAST(b AS DOUBLE) = 0 "
+        "THEN cast_to_type(CASE WHEN isnan(TRY_CAST(a AS DOUBLE)) OR TRY_CAST(a AS DOUBLE) = 0 "
+        "THEN CAST('NaN' AS DOUBLE) "
+        "WHEN (TRY_CAST(a AS DOUBLE) > 0) = (CAST(TRY_CAST(b AS DOUBLE) AS VARCHAR) NOT LIKE '-%') "
+        "THEN CAST('Infinity' AS DOUBLE) ELSE CAST('-Infinity' AS DOUBLE) END, a + b) "
+        "ELSE a / b END"
+    ),
+}
+
+
+def cast_to_integer(node: exp.Cast, context: TranslationContext) -> exp.Expression:
+    """CAST(x AS tinyint|smallint|integer|bigint) rounding doubles half away from zero."""
+    name = _INTEGER_TYPES.get(node.to.this)
+    if name is None or isinstance(node, exp.TryCast):
+        return node
+    value = node.this
+    if isinstance(value, exp.Literal) and (value.is_string or value.is_int):
+        return node  # no double can be inside: keep the plain cast (and its constant folding)
+    return exp.Anonymous(this=macro(f"trino_to_{name.lower()}"), expressions=[value])
+
+
+def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
+    """a / b with IEEE results for doubles divided by zero."""
+    left, right = node.this, node.expression
+    if isinstance(right, exp.Literal) and not right.is_string and float(right.this) != 0:
+        return node  # a non-zero constant divisor: the plain division is already Trino's
+    return exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
+
+
+def json_array_length(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """json_array_length is a bigint in Trino (DuckDB: UBIGINT, shown as decimal(20,0))."""
+    return exp.Cast(this=node, to=exp.DataType.build("BIGINT"))

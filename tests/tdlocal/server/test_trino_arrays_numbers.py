@@ -1,0 +1,101 @@
+"""Arrays, maps and numbers answer as Trino 423 does, through the real `trino` client.
+
+Expected values: Trino's TestArrayOperators / TestMapOperators (subscript errors, array_distinct
+order), TestDoubleOperators (casts round half away from zero; division by zero gives Infinity or
+NaN for doubles), TestJsonFunctions (json_array_length is a bigint), and the Trino docs pages
+Array functions and operators and Mathematical functions and operators.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from trino.exceptions import TrinoUserError
+
+
+def row(connect, expressions: str) -> list:
+    cursor = connect().cursor()
+    cursor.execute(f"SELECT {expressions}")
+    rows = cursor.fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("array_distinct(ARRAY [2, 3, 4, 3, 1, 2, 3])", [2, 3, 4, 1]),  # "Order matters here"
+        ("array_distinct(ARRAY [1, NULL, NULL])", [1, None]),  # Trino docs
+        ("array_distinct(ARRAY ['b', 'a', 'b', 'c'])", ["b", "a", "c"]),
+        ("array_distinct(ARRAY [0, NULL, 0, NULL])", [0, None]),
+    ],
+)
+def test_array_distinct_keeps_first_seen_order(td_connect, expression, expected) -> None:
+    assert row(td_connect, expression) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("ARRAY [1, 2, 3][4]", "Array subscript must be less than or equal to array length: 4 > 3"),
+        ("ARRAY [1, 2, 3][0]", "SQL array indices start at 1"),
+        ("ARRAY [1, 2, 3][-1]", "Array subscript is negative: -1"),
+        ("MAP(ARRAY ['a'], ARRAY [1])['b']", "Key not present in map: b"),
+        ("(SELECT MAP(ARRAY [1], ARRAY ['x']))[2]", "Key not present in map: 2"),
+    ],
+)
+def test_subscripts_out_of_range_fail_as_in_trino(td_connect, expression, message) -> None:
+    with pytest.raises(TrinoUserError) as error:
+        row(td_connect, expression)
+    assert error.value.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert message in error.value.message
+
+
+def test_subscripts_in_range_and_element_at(td_connect) -> None:
+    # element_at returns NULL where [] fails (Trino docs, element_at).
+    assert row(
+        td_connect,
+        "ARRAY [1, 2, 3][3], MAP(ARRAY ['a'], ARRAY [1])['a'], element_at(ARRAY [1, 2], 5), "
+        "element_at(MAP(ARRAY ['a'], ARRAY [1]), 'b'), ARRAY [ARRAY [1, 2]][1][2]",
+    ) == [3, 1, None, None, 2]
+
+
+def test_subscripts_on_table_columns(td_connect) -> None:
+    rows = row(
+        td_connect,
+        "count(*) FROM (SELECT split(path, '/')[2] AS part FROM td.sample_datasets.www_access) WHERE part IS NOT NULL",
+    )
+    assert rows[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("CAST(2.5E0 AS integer)", 3),
+        ("CAST(-2.5E0 AS integer)", -3),
+        ("CAST(3.5E0 AS bigint)", 4),
+        ("CAST(1.5E0 AS smallint)", 2),
+        ("CAST(-0.5E0 AS tinyint)", -1),
+        ("CAST(REAL '2.5' AS integer)", 3),
+        ("CAST(DECIMAL '2.5' AS integer)", 3),  # TestDecimalCasts: HALF_UP
+        ("CAST('7' AS integer)", 7),
+    ],
+)
+def test_casts_to_integers_round_half_away_from_zero(td_connect, expression, expected) -> None:
+    assert row(td_connect, expression) == [expected]
+
+
+def test_double_division_by_zero_is_ieee_and_integer_division_by_zero_fails(td_connect) -> None:
+    positive, negative, not_a_number, integer = row(td_connect, "1E0 / 0E0, -1E0 / 0E0, 0E0 / 0E0, 7 / 2")
+    assert positive == math.inf and negative == -math.inf and math.isnan(not_a_number)
+    assert integer == 3
+    with pytest.raises(TrinoUserError) as error:
+        row(td_connect, "1 / 0")
+    assert error.value.error_name == "DIVISION_BY_ZERO"
+
+
+def test_json_array_length_is_a_bigint(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute("SELECT json_array_length('[1, 2, [3]]'), typeof(json_array_length('[]'))")
+    assert cursor.fetchall() == [[3, "bigint"]]
