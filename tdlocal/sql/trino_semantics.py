@@ -62,8 +62,13 @@ MACROS: dict[str, str] = {
     # CAST(x AS varchar) as Trino prints it: doubles in Java's notation, timestamps with their
     # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and
     # typeof() is constant, so DuckDB keeps only the branch for x's type.
+    # Zoned timestamps print as Trino's `2024-01-13 00:00:00.000 UTC`: DuckDB holds them as
+    # instants shown in the session zone, whose Trino name is passed in as `zone`.
     "trino_varchar": (
-        "(x) AS CASE "
+        "(x, zone) AS CASE "
+        "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
+        "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
+        "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
         "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
         "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
@@ -218,6 +223,14 @@ def _current_schema_column(node: exp.Column, context: TranslationContext) -> exp
     return node
 
 
+def trino_zone_name(context: TranslationContext) -> str:
+    """The session zone as Trino names it in zoned timestamp text (its UTC aliases are 'UTC')."""
+    zone = _session_zone(context)
+    if zone.upper() in ("UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT", "UT", "UCT", "ETC/UCT", "ZULU"):
+        return "UTC"
+    return zone
+
+
 def _session_zone(context: TranslationContext) -> str:
     try:
         tdtime.resolve_zone(context.time_zone or "UTC")
@@ -302,7 +315,9 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     value = node.this
     if isinstance(value, exp.Literal) and value.is_string:
         return node
-    call = exp.Anonymous(this=macro("trino_varchar"), expressions=[value])
+    call = exp.Anonymous(
+        this=macro("trino_varchar"), expressions=[value, exp.Literal.string(trino_zone_name(context))]
+    )
     if target.expressions:  # varchar(n)
         return exp.Cast(this=call, to=target)
     return call
