@@ -70,7 +70,9 @@ def plan_statement(sql: str, session: Session, context: TranslationContext) -> P
         return session_plan
     if metadata.is_show_statement(text):
         return metadata.plan_show(text, context)
-    return plan_parsed_statement(parse_statement(text), context)
+    tree = parse_statement(text)
+    strict_mode.check_syntax(text, tree, context)
+    return plan_parsed_statement(tree, context)
 
 
 def _strip_statement(sql: str) -> str:
@@ -226,7 +228,9 @@ def _plan_insert_with_duckdb_parameters(
 def _translated_insert(statement: str, strict: bool, catalog: str | None, schema: str | None) -> str | None:
     # `now` does not matter: statements using time functions never get here.
     context = TranslationContext(now=0, strict=strict, catalog=catalog, schema=schema)
-    plan = plan_parsed_statement(parse_statement(statement), context)
+    tree = parse_statement(statement)
+    strict_mode.check_syntax(statement, tree, context)
+    plan = plan_parsed_statement(tree, context)
     if plan.update_type != "INSERT" or len(plan.sql) != 1:
         return None
     return plan.sql[0]
