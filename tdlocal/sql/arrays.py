@@ -12,7 +12,58 @@ from sqlglot.expressions import apply_index_offset
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import macro
 
+#: Trino's cap on the entries of sequence() and repeat() (MAX_RESULT_ENTRIES in Trino's
+#: SequenceFunction and RepeatFunction).
+MAX_RESULT_ENTRIES = 10_000
+_SEQUENCE_DIRECTION = (
+    "sequence stop value should be greater than or equal to start value if step is greater than zero "
+    "otherwise stop should be less than or equal to start"
+)
+_SEQUENCE_SIZE = f"result of sequence function must not have more than {MAX_RESULT_ENTRIES} entries"
+
 MACROS: dict[str, str] = {
+    # Integer sequences are counted before they are built, so sequence(1, 1e12) fails at once;
+    # the stop is clamped in the ELSE branch, which DuckDB constant-folds even when not taken.
+    "trino_integer_sequence": (
+        "(a, b, s) AS CASE WHEN s = 0 THEN error('step must not be zero') "
+        f"WHEN (s > 0 AND b < a) OR (s < 0 AND b > a) THEN error('{_SEQUENCE_DIRECTION}') "
+        f"WHEN (CAST(b AS HUGEINT) - a) // NULLIF(s, 0) + 1 > {MAX_RESULT_ENTRIES} THEN error('{_SEQUENCE_SIZE}') "
+        f"ELSE generate_series(a, CASE WHEN (CAST(b AS HUGEINT) - a) // NULLIF(s, 0) + 1 > {MAX_RESULT_ENTRIES} "
+        "THEN a ELSE b END, s) END"
+    ),
+    # Dates and timestamps are counted before they are built too: by whole months for a
+    # year-month step, by microseconds for a day-time step (Trino's two interval types).
+    "interval_months": "(s) AS datepart('year', s) * 12 + datepart('month', s)",
+    "interval_micros": "(s) AS CAST(epoch(s) * 1000000 AS BIGINT)",
+    "temporal_sequence_count": (
+        "(a, b, s) AS CASE WHEN tdlocal.main.interval_months(s) <> 0 "
+        "THEN datesub('month', a, b) // tdlocal.main.interval_months(s) + 1 "
+        "ELSE (epoch_us(CAST(b AS TIMESTAMP)) - epoch_us(CAST(a AS TIMESTAMP))) "
+        "// NULLIF(tdlocal.main.interval_micros(s), 0) + 1 END"
+    ),
+    "trino_temporal_sequence": (
+        "(a, b, s) AS CASE "
+        "WHEN tdlocal.main.interval_months(s) = 0 AND tdlocal.main.interval_micros(s) = 0 "
+        "THEN error('step must not be zero') "
+        "WHEN (sign(tdlocal.main.interval_months(s)) + sign(tdlocal.main.interval_micros(s)) > 0 AND b < a) "
+        "OR (sign(tdlocal.main.interval_months(s)) + sign(tdlocal.main.interval_micros(s)) < 0 AND b > a) "
+        f"THEN error('{_SEQUENCE_DIRECTION}') "
+        f"WHEN tdlocal.main.temporal_sequence_count(a, b, s) > {MAX_RESULT_ENTRIES} THEN error('{_SEQUENCE_SIZE}') "
+        # Year-month steps count from the start, as Trino's SequenceFunction adds i * step months
+        # to it (Jan 31 + 1 month steps: Feb 29, Mar 31); DuckDB's series would add cumulatively.
+        "WHEN tdlocal.main.interval_months(s) <> 0 THEN list_transform("
+        f"range(least(tdlocal.main.temporal_sequence_count(a, b, s), {MAX_RESULT_ENTRIES})), "
+        "lambda i: a + to_months(CAST(i * tdlocal.main.interval_months(s) AS INTEGER))) "
+        # The stop is clamped as well: DuckDB constant-folds this branch even when it is not taken.
+        f"ELSE generate_series(a, CASE WHEN tdlocal.main.temporal_sequence_count(a, b, s) > {MAX_RESULT_ENTRIES} "
+        "THEN a ELSE b END, s) END"
+    ),
+    # Trino's repeat(element, count) is an array (DuckDB's repeat(text, n) concatenates text).
+    "trino_repeat": (
+        "(x, n) AS CASE WHEN n < 0 THEN error('count argument of repeat function must be greater than "
+        f"or equal to 0') WHEN n > {MAX_RESULT_ENTRIES} THEN error('count argument of repeat function "
+        f"must be less than or equal to {MAX_RESULT_ENTRIES}') ELSE repeat([x], n) END"
+    ),
     # array_distinct keeps the first occurrence of each value, in order, and one NULL (DuckDB's
     # list_distinct reorders and drops NULLs). `IS NOT DISTINCT FROM` makes NULL equal NULL.
     "trino_array_distinct": (
@@ -58,3 +109,31 @@ def _one_based_index(node: exp.Bracket) -> exp.Expression:
     # What sqlglot's DuckDB generator writes inside a[...], taken as an expression of its own.
     offset = 1 - (node.args.get("offset") or 0)
     return apply_index_offset(node.this, [node.expressions[0]], offset, dialect="duckdb")[0]
+
+
+def sequence(node: exp.GenerateSeries, *, is_date: bool) -> exp.Expression:
+    """sequence(start, stop[, step]): Trino counts down when stop < start and no step is given,
+    refuses more than 10,000 entries, a zero step and a step pointing away from stop."""
+    start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+    temporal = is_date or isinstance(step, exp.Interval)
+    if step is None:
+        one: exp.Expression = (
+            exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY"))
+            if temporal
+            else exp.Literal.number(1)
+        )
+        minus_one: exp.Expression = (
+            exp.Interval(this=exp.Literal.string("-1"), unit=exp.var("DAY"))
+            if temporal
+            else exp.Literal.number(-1)
+        )
+        step = exp.Case(
+            ifs=[exp.If(this=exp.GTE(this=stop.copy(), expression=start.copy()), true=one)], default=minus_one
+        )
+    name = "trino_temporal_sequence" if temporal else "trino_integer_sequence"
+    return exp.Anonymous(this=macro(name), expressions=[start, stop, step])
+
+
+def repeat(node: exp.Repeat, context: TranslationContext) -> exp.Expression:
+    """repeat(element, count): an array of `count` copies, at most 10,000 (Trino docs, RepeatFunction)."""
+    return exp.Anonymous(this=macro("trino_repeat"), expressions=[node.this, node.args["times"]])

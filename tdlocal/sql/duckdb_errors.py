@@ -86,7 +86,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         duckdb.InvalidInputException,
         re.compile(
             r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
-            r"Index must be greater than zero)",
+            r"Index must be greater than zero|result of sequence function|sequence stop value|"
+            r"step must not be zero|count argument of repeat function)",
             re.S,
         ),
         "INVALID_FUNCTION_ARGUMENT",

@@ -23,8 +23,9 @@ from tdlocal.sql.plan import Plan, TableRef, quote_string
 from tdlocal.sql.translate import to_duckdb_sql, translate_query
 from tdtime import resolve_zone
 
-#: Trino's limit on query text (TD documents 1 MB).
-MAX_QUERY_TEXT_BYTES = 1_000_000
+#: Trino's limit on query text, in characters (query.max-length, 1,000,000 by default; TD
+#: documents it as "1 MB"). Trino counts the Java string's length, not UTF-8 bytes.
+MAX_QUERY_TEXT_LENGTH = 1_000_000
 TIME_COLUMN = "time"
 #: The session property SET TIME ZONE sets (Trino's SystemSessionProperties.TIME_ZONE_ID).
 TIME_ZONE_PROPERTY = "time_zone_id"
@@ -57,11 +58,11 @@ _TIME_DEPENDENT = re.compile(r"\b(TD_\w+|CURRENT_\w+|NOW|LOCALTIMESTAMP|LOCALTIM
 
 def plan_statement(sql: str, session: Session, context: TranslationContext) -> Plan:
     """The Plan for one Trino statement; raises TrinoError for anything TD would reject."""
-    if len(sql.encode("utf-8", errors="replace")) > MAX_QUERY_TEXT_BYTES:
+    length = java_string_length(sql)
+    if length > MAX_QUERY_TEXT_LENGTH:
         raise TrinoError(
-            f"Query text length ({len(sql.encode('utf-8', errors='replace'))}) exceeds the maximum length "
-            f"({MAX_QUERY_TEXT_BYTES}): TD limits query text to 1 MB; split the statement "
-            "(e.g. insert in smaller batches)",
+            f"Query text length ({length}) exceeds the maximum length ({MAX_QUERY_TEXT_LENGTH}): "
+            "split the statement (e.g. insert in smaller batches)",
             "QUERY_TEXT_TOO_LARGE",
         )
     text = _strip_statement(sql)
@@ -73,6 +74,13 @@ def plan_statement(sql: str, session: Session, context: TranslationContext) -> P
     tree = parse_statement(text)
     strict_mode.check_syntax(text, tree, context)
     return plan_parsed_statement(tree, context)
+
+
+def java_string_length(text: str) -> int:
+    """Java's String.length(): UTF-16 code units (a character beyond U+FFFF counts twice)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def _strip_statement(sql: str) -> str:

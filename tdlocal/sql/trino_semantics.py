@@ -348,17 +348,17 @@ def _format_datetime(node: exp.Anonymous, context: TranslationContext) -> exp.Ex
 
 
 def _sequence(node: exp.GenerateSeries, context: TranslationContext) -> exp.Expression:
-    """sequence(DATE '2020-01-01', DATE '2020-01-03') is an array(date) in Trino.
+    """sequence(start, stop[, step]) with Trino's default direction, limits and errors.
 
-    Only a start that is visibly a DATE is recognized (DuckDB would give timestamps); integer
-    sequences stay bigint, as in Trino.
+    A start that is visibly a DATE gives an array(date) as in Trino (DuckDB would give
+    timestamps); integer sequences stay bigint.
     """
     start = node.args.get("start")
-    if not _is_date_expression(start):
-        return node
-    if node.args.get("step") is None:  # Trino steps dates by one day by default
-        node.set("step", exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")))
-    return _same_type_as(node, exp.Array(expressions=[start]))
+    is_date = _is_date_expression(start)
+    sequence = arrays.sequence(node, is_date=is_date)
+    if not is_date:
+        return sequence
+    return _same_type_as(sequence, exp.Array(expressions=[start]))
 
 
 def _is_date_expression(node: exp.Expression | None) -> bool:
@@ -400,6 +400,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
     (exp.Bracket, arrays.subscript),
+    (exp.Repeat, arrays.repeat),
     (exp.Div, numeric.divide),
 ]
 
