@@ -38,13 +38,14 @@ def _trino_type_name(duckdb_type_text: str) -> str:
 
 def python_functions() -> list[PythonFunction]:
     """Every Python UDF the translated SQL may call."""
-    from tdlocal.sql import strings
+    from tdlocal.sql import json_url, strings
     from tdlocal.sql.td_udfs import TD_PYTHON_FUNCTIONS
 
     return [
         PythonFunction(TRINO_TYPE_UDF, _trino_type_name, ["VARCHAR"], "VARCHAR"),
         *TD_PYTHON_FUNCTIONS,
         *strings.PYTHON_FUNCTIONS,
+        *json_url.PYTHON_FUNCTIONS,
     ]
 
 

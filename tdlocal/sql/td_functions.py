@@ -20,7 +20,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import td_udfs
+from tdlocal.sql import json_url, td_udfs
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import simple_date_format_sql
 from tdlocal.sql.templates import fill
@@ -67,6 +67,8 @@ _SIGNATURES = {
     "TD_TIME_ADD": _Signature("td_time_add", "(bigint|varchar, varchar [, varchar])", 2, 3),
     "TD_SCHEDULED_TIME": _Signature("td_scheduled_time", "()", 0, 0),
     "TD_INTERVAL_RANGE": _Signature("td_interval_range", "(varchar [, varchar])", 1, 2),
+    "TD_MD5": _Signature("td_md5", "(varchar)", 1, 1),
+    "TD_URL_DECODE": _Signature("td_url_decode", "(varchar)", 1, 1),
 }
 
 
@@ -456,4 +458,6 @@ _REWRITERS: dict[str, Callable[[list[exp.Expression], TranslationContext], exp.E
     "TD_TIME_PARSE": _td_time_parse,
     "TD_DATE_TRUNC": _td_date_trunc,
     "TD_TIME_ADD": _td_time_add,
+    "TD_MD5": json_url.td_md5,
+    "TD_URL_DECODE": json_url.td_url_decode,
 }

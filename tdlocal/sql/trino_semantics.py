@@ -16,7 +16,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, numeric, strings
+from tdlocal.sql import arrays, json_url, numeric, strings
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -426,4 +426,5 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "nan": _special_double,
     "infinity": _special_double,
     "json_array_length": numeric.json_array_length,
+    **json_url.ANONYMOUS_FIXES,
 }
