@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.expressions import apply_index_offset
 
+from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import macro
 
@@ -69,6 +70,18 @@ MACROS: dict[str, str] = {
     "trino_array_distinct": (
         "(a) AS list_filter(a, lambda x, i: i = 1 OR NOT list_bool_or(list_transform(a[1:i - 1], "
         "lambda y: y IS NOT DISTINCT FROM x)))"
+    ),
+    # Trino's set functions keep the first occurrences in the order of the first array (and of
+    # the second, for array_union), comparing with IS NOT DISTINCT FROM (one NULL is kept).
+    # DuckDB's list_distinct / array_intersect order by hash.
+    "trino_array_union": "(a, b) AS tdlocal.main.trino_array_distinct(list_concat(a, b))",
+    "trino_array_except": (
+        "(a, b) AS list_filter(tdlocal.main.trino_array_distinct(a), "
+        "lambda e: NOT list_bool_or(list_transform(b, lambda x: x IS NOT DISTINCT FROM e)) OR len(b) = 0)"
+    ),
+    "trino_array_intersect": (
+        "(a, b) AS list_filter(tdlocal.main.trino_array_distinct(a), "
+        "lambda e: list_bool_or(list_transform(b, lambda x: x IS NOT DISTINCT FROM e)))"
     ),
     # a[i] fails outside the array and for a missing map key (element_at gives NULL). DuckDB
     # binds every CASE branch, so each branch must bind for arrays and maps alike: cardinality()
@@ -137,3 +150,111 @@ def sequence(node: exp.GenerateSeries, *, is_date: bool) -> exp.Expression:
 def repeat(node: exp.Repeat, context: TranslationContext) -> exp.Expression:
     """repeat(element, count): an array of `count` copies, at most 10,000 (Trino docs, RepeatFunction)."""
     return exp.Anonymous(this=macro("trino_repeat"), expressions=[node.this, node.args["times"]])
+
+
+def _set_function(name: str) -> object:
+    def rewrite(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+        if isinstance(node, exp.ArrayExcept):
+            arguments = [node.this, node.expression]
+        else:  # array_intersect and array_union keep their arguments as a list
+            arguments = list(node.expressions)
+        if len(arguments) != 2:
+            raise TrinoError(f"Function '{name}' takes two arrays", "FUNCTION_NOT_FOUND")
+        return exp.Anonymous(this=macro(f"trino_{name}"), expressions=list(arguments))
+
+    return rewrite
+
+
+array_union = _set_function("array_union")
+array_except = _set_function("array_except")
+array_intersect = _set_function("array_intersect")
+
+
+def zip_arrays(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """zip(a, b, ...): rows of the i-th elements, padded with NULL to the longest (Trino docs)."""
+    if len(node.expressions) < 2:
+        raise TrinoError("Function 'zip' takes two to five arrays", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(this="list_zip", expressions=list(node.expressions))
+
+
+def every(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """every(b): Trino's alias of bool_and."""
+    return exp.Anonymous(this="bool_and", expressions=list(node.expressions))
+
+
+def _entry_lambda(function: exp.Expression, name: str) -> tuple[exp.Expression, str, str]:
+    if not isinstance(function, exp.Lambda) or len(function.expressions) != 2:
+        raise TrinoError(f"{name} takes a map and a (key, value) -> ... lambda", "FUNCTION_NOT_FOUND")
+    key, value = (parameter.name for parameter in function.expressions)
+    return function.this, key, value
+
+
+def _over_entry(body: exp.Expression, key: str, value: str) -> exp.Expression:
+    """`body` with its (key, value) parameters read from a map entry `e` (e.key, e.value)."""
+    body = body.copy()
+    replacements = {key: "key", value: "value"}
+    for identifier in list(body.find_all(exp.Identifier)):
+        field = replacements.get(identifier.name)
+        if field is None:
+            continue
+        target = identifier.parent if isinstance(identifier.parent, exp.Column) else identifier
+        if isinstance(target, exp.Column) and target.table:
+            continue
+        target.replace(exp.Dot(this=exp.column("__tdlocal_entry"), expression=exp.to_identifier(field)))
+    return body
+
+
+def _entry_function(body: exp.Expression) -> exp.Lambda:
+    return exp.Lambda(this=body, expressions=[exp.to_identifier("__tdlocal_entry")])
+
+
+def map_filter(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """map_filter(m, (k, v) -> condition): the entries for which the condition is true."""
+    m, function = node.expressions
+    body, key, value = _entry_lambda(function, "map_filter")
+    condition = exp.Coalesce(this=exp.Paren(this=_over_entry(body, key, value)), expressions=[exp.false()])
+    entries = exp.Anonymous(
+        this="list_filter",
+        expressions=[exp.Anonymous(this="map_entries", expressions=[m]), _entry_function(condition)],
+    )
+    return exp.Anonymous(this="map_from_entries", expressions=[entries])
+
+
+def _transform_map(node: exp.Anonymous, name: str, transformed: str) -> exp.Expression:
+    m, function = node.expressions
+    body, key, value = _entry_lambda(function, name)
+    new_value = _over_entry(body, key, value)
+    kept = exp.Dot(
+        this=exp.column("__tdlocal_entry"),
+        expression=exp.to_identifier("value" if transformed == "key" else "key"),
+    )
+    pair = (new_value, kept) if transformed == "key" else (kept, new_value)
+    entry = exp.Anonymous(
+        this="struct_pack",
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("key"), expression=pair[0]),
+            exp.PropertyEQ(this=exp.to_identifier("value"), expression=pair[1]),
+        ],
+    )
+    entries = exp.Anonymous(
+        this="list_transform",
+        expressions=[exp.Anonymous(this="map_entries", expressions=[m]), _entry_function(entry)],
+    )
+    return exp.Anonymous(this="map_from_entries", expressions=[entries])
+
+
+def transform_values(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """transform_values(m, (k, v) -> new value)."""
+    return _transform_map(node, "transform_values", "value")
+
+
+def transform_keys(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """transform_keys(m, (k, v) -> new key); DuckDB refuses duplicate keys as Trino does."""
+    return _transform_map(node, "transform_keys", "key")
+
+
+def cardinality(node: exp.ArraySize, context: TranslationContext) -> exp.Expression:
+    """cardinality(array or map) as a bigint (DuckDB's array_length refuses maps)."""
+    return exp.Cast(
+        this=exp.Anonymous(this="cardinality", expressions=[node.this]), to=exp.DataType.build("BIGINT")
+    )

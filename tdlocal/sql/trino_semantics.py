@@ -164,6 +164,18 @@ def _date_add(node: exp.DateAdd, context: TranslationContext) -> exp.Expression:
     return _same_type_as(node, node.this)
 
 
+def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expression:
+    """date_diff(unit, start, end) counts whole units elapsed, as Trino does (Joda's field
+    difference): date_diff('day', TIMESTAMP '2024-01-01 23:00', TIMESTAMP '2024-01-02 01:00') is 0.
+    DuckDB's date_diff counts calendar boundaries crossed (1 there); its datesub counts whole units.
+    """
+    unit = node.args.get("unit")
+    name = unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
+    if not name:
+        raise TrinoError("tdlocal needs date_diff's unit to be a string literal", "NOT_SUPPORTED")
+    return exp.Anonymous(this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this])
+
+
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
     # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE.
     left, right = node.this, node.expression
@@ -401,6 +413,10 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayDistinct, arrays.array_distinct),
     (exp.Bracket, arrays.subscript),
     (exp.Repeat, arrays.repeat),
+    (exp.ArrayExcept, arrays.array_except),
+    (exp.ArraySize, arrays.cardinality),
+    (exp.DateDiff, _date_diff),
+    (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
 ]
 
@@ -427,4 +443,10 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "infinity": _special_double,
     "json_array_length": numeric.json_array_length,
     **json_url.ANONYMOUS_FIXES,
+    "array_union": arrays.array_union,
+    "zip": arrays.zip_arrays,
+    "every": arrays.every,
+    "map_filter": arrays.map_filter,
+    "transform_values": arrays.transform_values,
+    "transform_keys": arrays.transform_keys,
 }

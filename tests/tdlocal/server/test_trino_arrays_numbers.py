@@ -99,3 +99,40 @@ def test_json_array_length_is_a_bigint(td_connect) -> None:
     cursor = td_connect().cursor()
     cursor.execute("SELECT json_array_length('[1, 2, [3]]'), typeof(json_array_length('[]'))")
     assert cursor.fetchall() == [[3, "bigint"]]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # TestArrayOperators (array_union / array_except / array_intersect): first-seen order.
+        ("array_union(ARRAY[1, 5], ARRAY[2])", [1, 5, 2]),
+        ("array_union(ARRAY[1, 1, 2, 4], ARRAY[1, 1, 4, 4])", [1, 2, 4]),
+        ("array_except(ARRAY[1, 5, 3], ARRAY[3])", [1, 5]),
+        ("array_except(ARRAY[1, 1, 2, 4], ARRAY[1, 1, 4, 4])", [2]),
+        ("array_except(ARRAY[3, 1, 2, 3], ARRAY[])", [3, 1, 2]),
+        ("array_intersect(ARRAY[1, 5], ARRAY[5])", [5]),
+        ("array_intersect(ARRAY[3, 1, 2, 1], ARRAY[1, 3, 5])", [3, 1]),
+        # Trino docs, zip: padded with NULL to the longest array.
+        ("zip(ARRAY[1, 2], ARRAY['1b', null, '3b'])", [(1, "1b"), (2, None), (None, "3b")]),  # rows: tuples
+        # Trino docs, map_filter / transform_values / transform_keys / cardinality.
+        (
+            "map_filter(MAP(ARRAY[10, 20, 30], ARRAY['a', NULL, 'c']), (k, v) -> v IS NOT NULL)",
+            {10: "a", 30: "c"},
+        ),
+        ("transform_values(MAP(ARRAY[1, 2, 3], ARRAY[10, 20, 30]), (k, v) -> v + k)", {1: 11, 2: 22, 3: 33}),
+        (
+            "transform_keys(MAP(ARRAY[1, 2, 3], ARRAY['a', 'b', 'c']), (k, v) -> k + 1)",
+            {2: "a", 3: "b", 4: "c"},
+        ),
+        ("cardinality(MAP(ARRAY['a', 'b'], ARRAY[1, 2]))", 2),
+    ],
+)
+def test_array_set_functions_and_map_functions(td_connect, expression, expected) -> None:
+    assert row(td_connect, expression) == [expected]
+
+
+def test_every_is_bool_and(td_connect) -> None:
+    # Trino docs, Aggregate functions: every(boolean) is an alias of bool_and.
+    cursor = td_connect().cursor()
+    cursor.execute("SELECT every(x), every(x) FILTER (WHERE x) FROM (VALUES true, false) AS t (x)")
+    assert cursor.fetchall() == [[False, True]]
