@@ -258,3 +258,73 @@ def cardinality(node: exp.ArraySize, context: TranslationContext) -> exp.Express
     return exp.Cast(
         this=exp.Anonymous(this="cardinality", expressions=[node.this]), to=exp.DataType.build("BIGINT")
     )
+
+
+# Expressions that are visibly maps: UNNEST(map) yields (key, value) rows in Trino.
+_MAP_FUNCTIONS = {"map_agg", "histogram", "split_to_map", "map_from_entries", "map_concat", "map_filter"}
+
+
+def _is_map_expression(node: exp.Expression) -> bool:
+    if isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries)):
+        return True
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() in _MAP_FUNCTIONS
+
+
+def unnest(node: exp.Unnest, context: TranslationContext) -> exp.Expression:
+    """UNNEST(a, b, ...) zips arrays (padding with NULL) and UNNEST(map) yields (key, value) rows.
+
+    Source: Trino docs, SELECT / UNNEST. DuckDB's table UNNEST takes one list, so these become a
+    (lateral) subquery whose select list unnests each array; DuckDB zips the unnests of one
+    select list and pads the shorter ones with NULL, as Trino does. WITH ORDINALITY numbers the
+    rows from 1. Arrays of rows with one column alias per field are expanded field by field.
+    """
+    if not isinstance(node.parent, (exp.From, exp.Join)):
+        return node
+    arrays = list(node.expressions)
+    alias = node.args.get("alias")
+    names = [column.name for column in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    ordinality = node.args.get("offset")
+    if len(arrays) == 1 and _is_map_expression(arrays[0]):
+        source = arrays[0]
+        arrays = [
+            exp.Anonymous(this="map_keys", expressions=[source]),
+            exp.Anonymous(this="map_values", expressions=[source.copy()]),
+        ]
+    elif len(arrays) == 1 and not ordinality and len(names) > 1:
+        # One array of rows, one alias per row field: expand the rows' fields.
+        inner = exp.select(_named(exp.Unnest(expressions=[arrays[0]]), "__tdlocal_row")).subquery()
+        expanded = exp.select(exp.Unnest(expressions=[exp.column("__tdlocal_row")])).from_(inner)
+        return exp.Subquery(this=expanded, alias=alias)
+    elif len(arrays) == 1:
+        return node
+    items: list[exp.Expression] = []
+    for position, array in enumerate(arrays):
+        item: exp.Expression = exp.Unnest(expressions=[array])
+        if position < len(names):
+            item = _named(item, names[position])
+        items.append(item)
+    if ordinality:
+        longest = (
+            exp.Greatest(
+                this=exp.Anonymous(this="len", expressions=[arrays[0].copy()]),
+                expressions=[exp.Anonymous(this="len", expressions=[array.copy()]) for array in arrays[1:]],
+            )
+            if len(arrays) > 1
+            else exp.Anonymous(this="len", expressions=[arrays[0].copy()])
+        )
+        numbers = exp.Anonymous(
+            this="range",
+            expressions=[exp.Literal.number(1), exp.Add(this=longest, expression=exp.Literal.number(1))],
+        )
+        # sqlglot keeps the ordinality column's alias in `offset` (True when it has none).
+        ordinal_name = ordinality.name if isinstance(ordinality, exp.Identifier) else "ordinality"
+        items.append(_named(exp.Unnest(expressions=[numbers]), ordinal_name))
+    table_name = (
+        alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.to_identifier("_unnest")
+    )
+    return exp.Subquery(this=exp.select(*items), alias=exp.TableAlias(this=table_name))
+
+
+def _named(item: exp.Expression, name: str) -> exp.Alias:
+    # exp.alias_ would set an UNNEST's own table alias instead of naming the select item.
+    return exp.Alias(this=item, alias=exp.to_identifier(name, quoted=True))

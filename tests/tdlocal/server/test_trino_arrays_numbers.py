@@ -136,3 +136,35 @@ def test_every_is_bool_and(td_connect) -> None:
     cursor = td_connect().cursor()
     cursor.execute("SELECT every(x), every(x) FILTER (WHERE x) FROM (VALUES true, false) AS t (x)")
     assert cursor.fetchall() == [[False, True]]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # Trino docs, SELECT / UNNEST: a map unnests to (key, value) rows; several arrays are
+        # zipped, the shorter padded with NULL; WITH ORDINALITY numbers the rows from 1.
+        (
+            "SELECT k, v FROM UNNEST(MAP(ARRAY['a', 'b'], ARRAY[1, 2])) AS t (k, v) ORDER BY k",
+            [["a", 1], ["b", 2]],
+        ),
+        (
+            "SELECT a, b FROM UNNEST(ARRAY[1, 2], ARRAY['x', 'y', 'z']) AS t (a, b)",
+            [[1, "x"], [2, "y"], [None, "z"]],
+        ),
+        (
+            "SELECT a, b, n FROM UNNEST(ARRAY[1, 2], ARRAY['x', 'y', 'z']) WITH ORDINALITY AS t (a, b, n)",
+            [[1, "x", 1], [2, "y", 2], [None, "z", 3]],
+        ),
+        ("SELECT x, n FROM UNNEST(ARRAY['a', 'b']) WITH ORDINALITY AS t (x, n)", [["a", 1], ["b", 2]]),
+        (
+            "WITH s AS (SELECT 1 AS id, ARRAY[1, 2] AS a, ARRAY['p'] AS b) "
+            "SELECT s.id, u.x, u.y FROM s CROSS JOIN UNNEST(s.a, s.b) AS u (x, y)",
+            [[1, 1, "p"], [1, 2, None]],
+        ),
+        ("SELECT x, y FROM UNNEST(ARRAY[ROW(1, 'a'), ROW(2, 'b')]) AS t (x, y)", [[1, "a"], [2, "b"]]),
+    ],
+)
+def test_unnest_of_maps_several_arrays_and_rows(td_connect, sql, expected) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(sql)
+    assert cursor.fetchall() == expected
