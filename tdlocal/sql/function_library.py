@@ -38,7 +38,7 @@ def _trino_type_name(duckdb_type_text: str) -> str:
 
 def python_functions() -> list[PythonFunction]:
     """Every Python UDF the translated SQL may call."""
-    from tdlocal.sql import json_url, strings, td_user_agents
+    from tdlocal.sql import json_url, strings, td_geoip, td_user_agents
     from tdlocal.sql.td_udfs import TD_PYTHON_FUNCTIONS
 
     return [
@@ -47,6 +47,7 @@ def python_functions() -> list[PythonFunction]:
         *strings.PYTHON_FUNCTIONS,
         *json_url.PYTHON_FUNCTIONS,
         *td_user_agents.PYTHON_FUNCTIONS,
+        *td_geoip.PYTHON_FUNCTIONS,
     ]
 
 

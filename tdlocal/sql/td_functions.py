@@ -20,7 +20,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import json_url, td_udfs, td_user_agents
+from tdlocal.sql import json_url, td_geoip, td_udfs, td_user_agents
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import simple_date_format_sql
 from tdlocal.sql.templates import fill
@@ -70,6 +70,7 @@ _SIGNATURES = {
     "TD_MD5": _Signature("td_md5", "(varchar)", 1, 1),
     "TD_URL_DECODE": _Signature("td_url_decode", "(varchar)", 1, 1),
     "TD_PARSE_AGENT": _Signature("td_parse_agent", "(varchar)", 1, 1),
+    **{name: _Signature(name.lower(), "(varchar)", 1, 1) for name in td_geoip.FUNCTION_NAMES},
 }
 
 
@@ -462,4 +463,5 @@ _REWRITERS: dict[str, Callable[[list[exp.Expression], TranslationContext], exp.E
     "TD_MD5": json_url.td_md5,
     "TD_URL_DECODE": json_url.td_url_decode,
     "TD_PARSE_AGENT": td_user_agents.td_parse_agent,
+    **{name: td_geoip.rewriter(name) for name in td_geoip.FUNCTION_NAMES},
 }
