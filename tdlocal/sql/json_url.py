@@ -1,4 +1,4 @@
-"""Trino's URL functions (url_extract_*, url_encode, url_decode) and TD's TD_URL_DECODE.
+"""Trino's URL functions (url_extract_*, url_encode, url_decode), json_size, and TD_URL_DECODE / TD_MD5.
 
 Trino parses with java.net.URI (UrlFunctions): a string that is not a valid URI gives NULL, a part
 the URI lacks gives '' (Trino turns Java's null into an empty slice), a missing port gives NULL;
@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
-from tdlocal.sql.function_library import PythonFunction
+from tdlocal.sql.function_library import PythonFunction, macro
 
 # Characters java.net.URI accepts (RFC 2396 unreserved, reserved, escaped and non-ASCII "other").
 _URI_CHARACTERS = re.compile(r"^[A-Za-z0-9\-_.!~*'();/?:@&=+$,\[\]%#\u0080-\U0010FFFF]*$")
@@ -175,3 +175,22 @@ def td_md5(arguments: list[exp.Expression], context: TranslationContext) -> exp.
     return exp.Anonymous(
         this="md5", expressions=[exp.Cast(this=arguments[0], to=exp.DataType.build("VARCHAR"))]
     )
+
+
+JSON_MACROS: dict[str, str] = {
+    # Trino's json_size: the element or key count of the array or object at the path, 0 for a
+    # scalar, NULL when the path selects nothing (Trino docs, JSON functions).
+    "trino_json_size": (
+        "(j, p) AS CASE json_type(j, p) WHEN 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT) "
+        "WHEN 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) "
+        "WHEN NULL THEN NULL ELSE CAST(0 AS BIGINT) END"
+    ),
+}
+
+
+def json_size(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """json_size(json, path) -> bigint."""
+    return exp.Anonymous(this=macro("trino_json_size"), expressions=list(node.expressions))
+
+
+ANONYMOUS_FIXES["json_size"] = json_size

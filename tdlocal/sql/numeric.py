@@ -8,10 +8,13 @@ Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bi
 
 from __future__ import annotations
 
+import statistics
+
 from sqlglot import exp
 
+from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
-from tdlocal.sql.function_library import macro
+from tdlocal.sql.function_library import PythonFunction, macro
 
 _INTEGER_TYPES = {
     exp.DataType.Type.TINYINT: "TINYINT",
@@ -68,3 +71,42 @@ def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
 def json_array_length(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """json_array_length is a bigint in Trino (DuckDB: UBIGINT, shown as decimal(20,0))."""
     return exp.Cast(this=node, to=exp.DataType.build("BIGINT"))
+
+
+# normal_cdf / inverse_normal_cdf: Python's statistics.NormalDist (the standard library's normal
+# distribution) rather than our own erf series. Trino's checks and messages (MathFunctions).
+NORMAL_CDF = "tdlocal_normal_cdf"
+INVERSE_NORMAL_CDF = "tdlocal_inverse_normal_cdf"
+
+
+def _normal_cdf(mean: float, sd: float, value: float) -> float:
+    if not sd > 0:
+        raise ValueError("standardDeviation must be > 0")
+    return statistics.NormalDist(mean, sd).cdf(value)
+
+
+def _inverse_normal_cdf(mean: float, sd: float, p: float) -> float:
+    if not 0 < p < 1:
+        raise ValueError("p must be 0 > p > 1")
+    if not sd > 0:
+        raise ValueError("sd must be > 0")
+    return statistics.NormalDist(mean, sd).inv_cdf(p)
+
+
+PYTHON_FUNCTIONS = [
+    PythonFunction(NORMAL_CDF, _normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
+    PythonFunction(INVERSE_NORMAL_CDF, _inverse_normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
+]
+
+
+def _three_argument_call(name: str, udf: str):
+    def rewrite(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+        if len(node.expressions) != 3:
+            raise TrinoError(f"Function '{name}' takes (mean, sd, value)", "FUNCTION_NOT_FOUND")
+        return exp.Anonymous(this=udf, expressions=list(node.expressions))
+
+    return rewrite
+
+
+normal_cdf = _three_argument_call("normal_cdf", NORMAL_CDF)
+inverse_normal_cdf = _three_argument_call("inverse_normal_cdf", INVERSE_NORMAL_CDF)

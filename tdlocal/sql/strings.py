@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -332,3 +333,26 @@ def sha2(node: exp.SHA2Digest, context: TranslationContext) -> exp.Expression:
     if bits == 512:
         return _call(SHA512, node.this)
     raise TrinoError(f"Function 'sha{bits}' not registered", "FUNCTION_NOT_FOUND")
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+CRC32 = "tdlocal_crc32"
+PYTHON_FUNCTIONS.append(PythonFunction(CRC32, _crc32, ["BLOB"], "BIGINT"))
+MACROS["trino_codepoint"] = (
+    # Trino's codepoint takes varchar(1): a longer text is a type error there, an error here.
+    "(c) AS CASE WHEN length(c) <> 1 THEN error('Unexpected parameters (varchar) for function codepoint. "
+    "Expected: codepoint(varchar(1))') ELSE CAST(unicode(c) AS INTEGER) END"
+)
+
+
+def crc32(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """crc32(varbinary) -> bigint (zlib's CRC-32, the same polynomial as Java's CRC32)."""
+    return _call(CRC32, *node.expressions)
+
+
+def codepoint(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """codepoint(varchar(1)) -> integer, the Unicode code point."""
+    return _call(macro("trino_codepoint"), *node.expressions)

@@ -450,4 +450,8 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "map_filter": arrays.map_filter,
     "transform_values": arrays.transform_values,
     "transform_keys": arrays.transform_keys,
+    "normal_cdf": numeric.normal_cdf,
+    "inverse_normal_cdf": numeric.inverse_normal_cdf,
+    "crc32": strings.crc32,
+    "codepoint": strings.codepoint,
 }

@@ -168,3 +168,15 @@ def test_unnest_of_maps_several_arrays_and_rows(td_connect, sql, expected) -> No
     cursor = td_connect().cursor()
     cursor.execute(sql)
     assert cursor.fetchall() == expected
+
+
+def test_normal_cdf_and_its_inverse(td_connect) -> None:
+    # TestMathFunctions: normal_cdf(0, 1, 1.96) = 0.9750021048517796 and
+    # inverse_normal_cdf(0, 1, 0.3) = -0.52440051270804089 (commons-math; Python's NormalDist
+    # agrees to the last bits, hence approx).
+    cdf, inverse = row(td_connect, "normal_cdf(0, 1, 1.96), inverse_normal_cdf(0, 1, 0.3)")
+    assert cdf == pytest.approx(0.9750021048517796, rel=1e-14)
+    assert inverse == pytest.approx(-0.52440051270804089, rel=1e-12)
+    with pytest.raises(TrinoUserError) as error:
+        row(td_connect, "inverse_normal_cdf(0, 1, 1.5)")
+    assert error.value.error_name == "INVALID_FUNCTION_ARGUMENT"

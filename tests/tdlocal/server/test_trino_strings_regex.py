@@ -166,3 +166,25 @@ def test_split_part_index_zero_is_an_error(td_connect) -> None:
 )
 def test_digests_are_varbinary(td_connect, expression, expected) -> None:
     assert value(td_connect, expression) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # TestVarbinaryFunctions.testCrc32
+        ("crc32(to_utf8('CRC me!'))", 38028046),
+        ("crc32(to_utf8('1234567890'))", 639479525),
+        ("crc32(to_utf8('ABCDEFGHIJK'))", 1129618807),
+        # TestStringFunctions.testCodepoint
+        ("codepoint('x')", 120),
+        ("codepoint('萌')", 33804),
+    ],
+)
+def test_crc32_and_codepoint(td_connect, expression, expected) -> None:
+    assert value(td_connect, expression) == expected
+
+
+def test_codepoint_of_more_than_one_character_is_an_error(td_connect) -> None:
+    # Trino's codepoint takes varchar(1); a longer text does not resolve.
+    with pytest.raises(TrinoUserError, match="codepoint"):
+        value(td_connect, "codepoint('ab')")

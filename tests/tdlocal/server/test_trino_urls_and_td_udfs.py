@@ -112,3 +112,17 @@ def test_td_time_format_week_year_and_other_simpledateformat_letters(
         td_connect, f"SELECT TD_TIME_FORMAT({time}, p, 'UTC') FROM (VALUES '{pattern}') AS t (p)"
     )
     assert literal == from_column == [[expected]]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # Trino docs, JSON functions: json_size and json_format examples.
+        ("""json_size('{"x": {"a": 1, "b": 2}}', '$.x')""", 2),
+        ("""json_size('{"x": [1, 2, 3]}', '$.x')""", 3),
+        ("""json_size('{"x": {"a": 1, "b": 2}}', '$.x.a')""", 0),
+        ("json_format(JSON '[1, 2, 3]')", "[1,2,3]"),
+    ],
+)
+def test_json_size_and_json_format(td_connect, expression, expected) -> None:
+    assert rows(td_connect, f"SELECT {expression}") == [[expected]]
