@@ -81,6 +81,14 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         name = td_function_name(node)
         if name is None or name in _WINDOW_FUNCTIONS:
             return node
+        if name == "TD_SESSIONIZE":
+            # Hive's deprecated grouping form; TD's Trino has only the window function.
+            raise TrinoError(
+                "Function 'td_sessionize' not registered: TD_SESSIONIZE is deprecated and TD's Trino "
+                "does not have it; use TD_SESSIONIZE_WINDOW(time, timeout) OVER (PARTITION BY <key> "
+                "ORDER BY time)",
+                "FUNCTION_NOT_FOUND",
+            )
         if name not in _REWRITERS:
             raise TrinoError(
                 f"Function '{name.lower()}' not registered: tdlocal implements "
