@@ -8,6 +8,7 @@ Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bi
 
 from __future__ import annotations
 
+import random
 import statistics
 
 from sqlglot import exp
@@ -110,3 +111,38 @@ def _three_argument_call(name: str, udf: str):
 
 normal_cdf = _three_argument_call("normal_cdf", NORMAL_CDF)
 inverse_normal_cdf = _three_argument_call("inverse_normal_cdf", INVERSE_NORMAL_CDF)
+
+
+# ORDER BY rand() inside a window: DuckDB refuses volatile window orderings, Trino orders the rows
+# randomly. A Python UDF registered without side effects passes DuckDB's check; called with a
+# column of the row it is evaluated per row (never folded to one constant), and returns a fresh
+# random number each time, as rand() does. Any order is a valid answer to a random ordering.
+WINDOW_RANDOM = "tdlocal_window_random"
+
+
+def _window_random(_row_value: object) -> float:
+    return random.random()
+
+
+PYTHON_FUNCTIONS.append(
+    PythonFunction(WINDOW_RANDOM, _window_random, ["VARCHAR"], "DOUBLE", special_nulls=True)
+)
+
+
+def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:
+    """rank() OVER (PARTITION BY k ORDER BY rand()): per-row random keys DuckDB accepts."""
+    order = node.args.get("order")
+    if order is None or not any(isinstance(ordered.this, exp.Rand) for ordered in order.expressions):
+        return node
+    columns = [column for column in node.find_all(exp.Column)]
+    if not columns:
+        raise TrinoError(
+            "tdlocal can order a window by rand() only when the window names a column "
+            "(e.g. PARTITION BY k): DuckDB refuses volatile window orderings",
+            "NOT_SUPPORTED",
+        )
+    for ordered in order.expressions:
+        if isinstance(ordered.this, exp.Rand):
+            row_value = exp.Cast(this=columns[0].copy(), to=exp.DataType.build("VARCHAR"))
+            ordered.set("this", exp.Anonymous(this=WINDOW_RANDOM, expressions=[row_value]))
+    return node

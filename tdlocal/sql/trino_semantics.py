@@ -416,6 +416,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayExcept, arrays.array_except),
     (exp.ArraySize, arrays.cardinality),
     (exp.Unnest, arrays.unnest),
+    (exp.Window, numeric.random_window_order),
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),

@@ -1,4 +1,4 @@
-"""Column names and deprecated TD functions as TD's Trino has them (issue 8, item 6, in part).
+"""Window orderings, column names and deprecated TD functions as TD's Trino has them (issue 8, item 6).
 
 Trino's parser keeps no parentheses, so `SELECT DISTINCT(symbol)` is `SELECT DISTINCT symbol` and
 names its column `symbol` (Trino docs, SELECT: a column's name is the column it reads). TD's
@@ -42,3 +42,30 @@ def test_deprecated_td_sessionize_points_to_the_window_function(td_connect) -> N
         )
     assert error.value.error_name == "FUNCTION_NOT_FOUND"
     assert "TD_SESSIONIZE_WINDOW" in error.value.message
+
+
+def test_a_window_ordered_by_rand_runs_and_orders_randomly(td_connect) -> None:
+    # Trino runs rank() OVER (PARTITION BY k ORDER BY rand()): each partition's rows get the
+    # ranks 1..n in a random order (DuckDB alone refuses a volatile window ordering). The rank
+    # each row gets is compared across runs, keyed by the row's own values.
+    sql = (
+        "SELECT method, time, path, rank() OVER (PARTITION BY method ORDER BY rand()) AS r "
+        "FROM (SELECT method, time, path FROM td.sample_datasets.www_access ORDER BY time, path LIMIT 40)"
+    )
+    assignments = set()
+    for _ in range(20):
+        cursor = td_connect().cursor()
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+        by_method: dict[str, list[int]] = {}
+        for method, _time, _path, rank in rows:
+            by_method.setdefault(method, []).append(rank)
+        assert all(sorted(ranks) == list(range(1, len(ranks) + 1)) for ranks in by_method.values())
+        assert any(len(ranks) > 2 for ranks in by_method.values())
+        assignments.add(tuple(sorted((time, path, rank) for _method, time, path, rank in rows)))
+    assert len(assignments) > 1  # the same ranks for 40 rows 20 times over would not be random
+
+
+def test_a_window_ordered_only_by_rand_without_a_column_is_refused_by_name(td_connect) -> None:
+    with pytest.raises(TrinoUserError, match="rand"):
+        td_connect().cursor().execute("SELECT rank() OVER (ORDER BY rand()) FROM (VALUES 1) AS t (x)")
