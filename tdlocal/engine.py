@@ -52,7 +52,7 @@ from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.duckdb_errors import trino_error_from_duckdb
 from tdlocal.sql.output_names import output_name
 from tdlocal.sql.plan import Plan, TableRef, quote_string
-from tdlocal.sql.statements import TIME_COLUMN, plan_statement
+from tdlocal.sql.statements import TIME_COLUMN, TIME_ZONE_PROPERTY, plan_statement
 from tdlocal.sql.zones import duckdb_session_time_zone
 from tdlocal.trino_types import row_converter, trino_type
 
@@ -259,7 +259,8 @@ class Engine:
             strict=self.strict,
             catalog=(session.catalog or TD_CATALOG).lower(),
             schema=session.schema.lower() if session.schema else None,
-            time_zone=session.time_zone,
+            time_zone=session.properties.get(TIME_ZONE_PROPERTY) or session.time_zone,
+            user=session.user,
         )
 
     def _execute(self, sql: str, session: Session, running: _RunningQuery) -> QueryResult:
@@ -298,6 +299,9 @@ class Engine:
                     cursor.execute(statement)
                 if index < last or not plan.returns_rows:
                     rows = cursor.fetchall()
+            if plan.explain:
+                text = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                cursor.execute('SELECT ? AS "Query Plan"', [text])
             if plan.returns_rows:
                 return self._rows_result(plan, cursor, running)
             count = int(rows[0][0]) if plan.counts_rows and rows and rows[0] else None
@@ -390,7 +394,7 @@ def _open_database(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 def _prepare_cursor(cursor: duckdb.DuckDBPyConnection, session: Session) -> None:
     """Per-connection state a fresh cursor needs (global settings and UDFs are inherited)."""
-    zone = duckdb_session_time_zone(session.time_zone)
+    zone = duckdb_session_time_zone(session.properties.get(TIME_ZONE_PROPERTY) or session.time_zone)
     if zone != "UTC":
         cursor.execute(f"SET TimeZone = {quote_string(zone)}")
 

@@ -28,6 +28,7 @@ from typing import Any
 import uvicorn
 
 from tdlocal.engine import DATABASE_FILE_NAME, Engine
+from tdlocal.http_deadlines import HeaderDeadlineProtocol
 from tdlocal.loading import open_database
 from tdlocal.queries import StatementEngine
 from tdlocal.sample_data import load_sample
@@ -148,6 +149,7 @@ def _uvicorn_config(app: Any) -> uvicorn.Config:
         access_log=False,
         lifespan="on",
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http=HeaderDeadlineProtocol,  # h11 with a deadline for request headers (slow clients)
         timeout_graceful_shutdown=5,
     )
 

@@ -71,7 +71,7 @@ def _gmt_offset(local: datetime) -> str:
 
 # --- SimpleDateFormat ------------------------------------------------------------------------
 
-_SUPPORTED_LETTERS = set("GyMwDdEaHkKhmsSzZu")
+_SUPPORTED_LETTERS = set("GyYMLwDdFEaHkKhmsSzZu")
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+|'")
 _MONTHS = [
     "January",
@@ -143,9 +143,12 @@ def _render(field: tuple[str, int], local: datetime, zone: tzinfo) -> str:
     letter, count = field
     if letter == "G":
         return "AD"
-    if letter == "y":
-        return f"{local.year % 100:02d}" if count == 2 else f"{local.year:0{count}d}"
-    if letter == "M":
+    if letter in "yY":
+        # Y is the week year: the year of the week `w` counts, ISO here as TD's weeks are
+        # (tdtime.inferred.week_of_year); it differs from y only around New Year.
+        year = local.year if letter == "y" else local.isocalendar().year
+        return f"{year % 100:02d}" if count == 2 else f"{year:0{count}d}"
+    if letter in "ML":  # L is SimpleDateFormat's stand-alone month: the same text in English
         if count >= 4:
             return _MONTHS[local.month - 1]
         if count == 3:
@@ -177,6 +180,7 @@ def _number(letter: str, local: datetime) -> int:
         "s": local.second,
         "S": 0,  # TD times are whole seconds
         "u": local.isoweekday(),
+        "F": (local.day - 1) // 7 + 1,  # the day's weekday occurrence in the month (2nd Monday: 2)
     }[letter]
 
 

@@ -16,4 +16,5 @@ class TranslationContext:
     strict: bool = True
     catalog: str | None = TD_CATALOG
     schema: str | None = None
-    time_zone: str | None = None
+    time_zone: str | None = None  # the session zone: SET TIME ZONE's, else X-Trino-Time-Zone
+    user: str = "tdlocal"  # X-Trino-User: what current_user answers

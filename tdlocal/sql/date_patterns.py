@@ -85,7 +85,13 @@ def _simple_date_format_field(letter: str, count: int, local: exp.Expression) ->
         if count == 2:
             return _Directive("%y")
         return _Directive("%Y") if count <= 4 else _number("year({t})", count, local)
-    if letter == "M":
+    if letter == "Y":  # the week year, ISO as TD's weeks are (see tdtime's formatting)
+        if count == 2:
+            return _number("isoyear({t}) % 100", 2, local)
+        return _number("isoyear({t})", count, local)
+    if letter == "F":
+        return _number("(day({t}) - 1) // 7 + 1", count, local)
+    if letter in "ML":
         return {1: _Directive("%-m"), 2: _Directive("%m"), 3: _Directive("%b")}.get(count, _Directive("%B"))
     if letter == "E":
         return _Directive("%a") if count < 4 else _Directive("%A")

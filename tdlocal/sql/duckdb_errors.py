@@ -81,6 +81,17 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "TYPE_MISMATCH",
     ),
     (duckdb.InvalidInputException, re.compile(r"Division by zero", re.S), "DIVISION_BY_ZERO"),
+    # Raised by tdlocal's own macros (arrays.py, strings.py) with Trino's texts.
+    (
+        duckdb.InvalidInputException,
+        re.compile(
+            r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
+            r"Index must be greater than zero|result of sequence function|sequence stop value|"
+            r"step must not be zero|count argument of repeat function)",
+            re.S,
+        ),
+        "INVALID_FUNCTION_ARGUMENT",
+    ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
     (duckdb.OutOfRangeException, re.compile(r".", re.S), "NUMERIC_VALUE_OUT_OF_RANGE"),
@@ -122,6 +133,11 @@ _REWORDINGS = [
         r"Schema '\2' does not exist (table '\1')",
     ),
     (re.compile(r'^Table with name "?([^"!]+?)"? does not exist!'), r"Table '\1' does not exist"),
+    # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
+    (
+        re.compile(r'^Cannot drop entry "([^"]+)" because there are entries that depend on it\..*', re.S),
+        r"Cannot drop non-empty schema '\1': drop its tables first, or add CASCADE",
+    ),
 ]
 
 

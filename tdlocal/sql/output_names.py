@@ -22,7 +22,7 @@ def name_select_items(tree: exp.Expression) -> None:
     """Alias unnamed select items with a unique marker, and columns with their written name."""
     counter = itertools.count()
     for select in tree.find_all(exp.Select):
-        items = list(select.expressions)
+        items = [_unparenthesized(item) for item in select.expressions]
         for index, item in enumerate(items):
             if _has_name(item) and isinstance(item, exp.Column) and isinstance(item.this, exp.Identifier):
                 if item.name != item.name.lower():
@@ -42,7 +42,17 @@ def unnamed_positions(select: exp.Select) -> list[int]:
     return [index for index, item in enumerate(select.expressions) if not _has_name(item)]
 
 
+def _unparenthesized(item: exp.Expression) -> exp.Expression:
+    """`(a)` as `a`: Trino's parser keeps no parentheses, so `SELECT DISTINCT(symbol)` names its
+    column `symbol` (a CTAS of it has a column `symbol`)."""
+    inner = item
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    return inner if isinstance(inner, (exp.Column, exp.Dot)) else item
+
+
 def _has_name(item: exp.Expression) -> bool:
+    item = _unparenthesized(item)
     if item.meta.get(UNNAMED_META):
         return False
     # A Column covers `a`, `t.a` and `t.*`; a Dot covers row field access such as `t.r.f`.

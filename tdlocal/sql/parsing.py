@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlglot
 from sqlglot import exp
@@ -14,6 +15,31 @@ from tdlocal.errors import TrinoError
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 READ_DIALECT = "trino"
+
+
+# A quoted string or identifier (kept), or a comment (blanked); one pass in C, since seed
+# statements carry up to 1 MB of literals.
+_QUOTED_OR_COMMENT = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"|--[^\n]*|/\*.*?\*/", re.S)
+
+
+def blank_comments(sql: str) -> str:
+    """`sql` with each `-- ...` and `/* ... */` comment outside quotes turned into spaces.
+
+    dbt prefixes every statement with `/* {"app": "dbt", ...} */`, and users end lines with
+    `-- ...`; the statements tdlocal recognises by pattern (SHOW, SET SESSION, USE, ...) must see
+    through them as Trino's parser does. Newlines are kept so error positions stay true; an
+    unterminated block comment is left for the parser to reject.
+    """
+    if "--" not in sql and "/*" not in sql:
+        return sql
+    return _QUOTED_OR_COMMENT.sub(_blank_comment, sql)
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text[0] in "'\"":
+        return text
+    return "".join("\n" if char == "\n" else " " for char in text)
 
 
 def parse_statement(sql: str) -> exp.Expression:

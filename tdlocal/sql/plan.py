@@ -42,6 +42,7 @@ class Plan:
     add_time_column_to: TableRef | None = None  # strict mode: a new table without `time` gets one
     creation_time: int | None = None  # ... holding this value (the query's "now")
     parameters: list | None = None  # values bound to the last statement's `?` placeholders
+    explain: bool = False  # the last statement is a DuckDB EXPLAIN: answer its text as `Query Plan`
 
 
 def quote_identifier(name: str) -> str:

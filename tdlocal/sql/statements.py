@@ -18,13 +18,19 @@ from tdlocal.session import Session, SessionChanges
 from tdlocal.sql import metadata, names, parameters, strict_mode
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.output_names import UNNAMED_MARKER, unnamed_positions
-from tdlocal.sql.parsing import parse_statement
+from tdlocal.sql.parsing import blank_comments, parse_statement
 from tdlocal.sql.plan import Plan, TableRef, quote_string
 from tdlocal.sql.translate import to_duckdb_sql, translate_query
+from tdtime import resolve_zone
 
-#: Trino's limit on query text (TD documents 1 MB).
-MAX_QUERY_TEXT_BYTES = 1_000_000
+#: Trino's limit on query text, in characters (query.max-length, 1,000,000 by default; TD
+#: documents it as "1 MB"). Trino counts the Java string's length, not UTF-8 bytes.
+MAX_QUERY_TEXT_LENGTH = 1_000_000
 TIME_COLUMN = "time"
+#: The session property SET TIME ZONE sets (Trino's SystemSessionProperties.TIME_ZONE_ID).
+TIME_ZONE_PROPERTY = "time_zone_id"
+#: The zone SET TIME ZONE LOCAL restores: the server's default, UTC on TD.
+SERVER_TIME_ZONE = "UTC"
 
 _NAME = r'(?:"(?:[^"]|"")*"|[A-Za-z_][\w$@]*)'
 _SET_SESSION = re.compile(
@@ -39,6 +45,11 @@ _DEALLOCATE = re.compile(rf"^DEALLOCATE\s+PREPARE\s+(?P<name>{_NAME})$", re.I | 
 _TRANSACTION = re.compile(
     r"^(?P<kind>START\s+TRANSACTION|BEGIN|COMMIT|ROLLBACK)(?:\s+(?:WORK|TRANSACTION))?\b.*$", re.I | re.S
 )
+_SET_TIME_ZONE = re.compile(r"^SET\s+TIME\s+ZONE\s+(?P<zone>.+)$", re.I | re.S)
+_EXPLAIN = re.compile(
+    r"^EXPLAIN(?:\s+ANALYZE(?P<verbose>\s+VERBOSE)?)?(?:\s*\((?P<options>[^)]*)\))?\s+(?P<sql>.+)$",
+    re.I | re.S,
+)
 _USING = re.compile(r"^\s*USING\s+(?P<values>.+)$", re.I | re.S)
 _INSERT_VALUES = re.compile(r"^\s*INSERT\s+INTO\s.+\bVALUES\b", re.I | re.S)
 # Statements whose translation depends on the query's "now" are never cached.
@@ -47,11 +58,11 @@ _TIME_DEPENDENT = re.compile(r"\b(TD_\w+|CURRENT_\w+|NOW|LOCALTIMESTAMP|LOCALTIM
 
 def plan_statement(sql: str, session: Session, context: TranslationContext) -> Plan:
     """The Plan for one Trino statement; raises TrinoError for anything TD would reject."""
-    if len(sql.encode("utf-8", errors="replace")) > MAX_QUERY_TEXT_BYTES:
+    length = java_string_length(sql)
+    if length > MAX_QUERY_TEXT_LENGTH:
         raise TrinoError(
-            f"Query text length ({len(sql.encode('utf-8', errors='replace'))}) exceeds the maximum length "
-            f"({MAX_QUERY_TEXT_BYTES}): TD limits query text to 1 MB; split the statement "
-            "(e.g. insert in smaller batches)",
+            f"Query text length ({length}) exceeds the maximum length ({MAX_QUERY_TEXT_LENGTH}): "
+            "split the statement (e.g. insert in smaller batches)",
             "QUERY_TEXT_TOO_LARGE",
         )
     text = _strip_statement(sql)
@@ -60,11 +71,20 @@ def plan_statement(sql: str, session: Session, context: TranslationContext) -> P
         return session_plan
     if metadata.is_show_statement(text):
         return metadata.plan_show(text, context)
-    return plan_parsed_statement(parse_statement(text), context)
+    tree = parse_statement(text)
+    strict_mode.check_syntax(text, tree, context)
+    return plan_parsed_statement(tree, context)
+
+
+def java_string_length(text: str) -> int:
+    """Java's String.length(): UTF-16 code units (a character beyond U+FFFF counts twice)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def _strip_statement(sql: str) -> str:
-    text = sql.strip()
+    text = blank_comments(sql).strip()
     while text.endswith(";"):
         text = text[:-1].rstrip()
     return text
@@ -84,6 +104,10 @@ def _plan_session_statement(text: str, session: Session, context: TranslationCon
         )
     if match := _USE.match(text):
         return _plan_use(match, context)
+    if match := _SET_TIME_ZONE.match(text):
+        return _plan_set_time_zone(match["zone"].strip())
+    if match := _EXPLAIN.match(text):
+        return _plan_explain(match, session, context)
     if match := _PREPARE.match(text):
         name, statement = _identifier(match["name"]), match["sql"].strip()
         parse_statement(statement)  # Trino rejects a prepared statement that does not parse
@@ -121,6 +145,53 @@ def _plan_use(match: re.Match[str], context: TranslationContext) -> Plan:
         names.check_catalog(context.catalog)
         changes = SessionChanges(set_schema=schema)
     return Plan(update_type="USE", changes=changes, required_schema=schema)
+
+
+def _plan_set_time_zone(zone_text: str) -> Plan:
+    """SET TIME ZONE: Trino stores the zone as the session property time_zone_id.
+
+    Source: Trino's SetTimeZoneTask; `LOCAL` is the server's own zone, UTC on TD (and here).
+    Only string literals are taken; an interval or other expression is refused by name.
+    """
+    if zone_text.upper() == "LOCAL":
+        zone = SERVER_TIME_ZONE
+    elif zone_text.startswith("'"):
+        zone = _session_value(zone_text)
+        try:
+            resolve_zone(zone)
+        except ValueError:
+            raise TrinoError(f"Time zone not supported: {zone}", "NOT_SUPPORTED") from None
+    else:
+        raise TrinoError(
+            f"tdlocal takes SET TIME ZONE with a string literal or LOCAL, not {zone_text[:100]!r}: "
+            "write e.g. SET TIME ZONE 'Asia/Tokyo'",
+            "NOT_SUPPORTED",
+        )
+    return Plan(update_type="SET TIME ZONE", changes=SessionChanges(set_session={TIME_ZONE_PROPERTY: zone}))
+
+
+def _plan_explain(match: re.Match[str], session: Session, context: TranslationContext) -> Plan:
+    """EXPLAIN [ANALYZE] [(options)] statement: one varchar column `Query Plan`, as Trino answers.
+
+    The text is DuckDB's plan of the translated statement (a plan, not Trino's plan): what is
+    checked is that the statement would be accepted. `(TYPE VALIDATE)` answers `Valid` = true.
+    EXPLAIN ANALYZE would run the statement, which tdlocal does not do for an EXPLAIN.
+    """
+    if match.group(0)[len("EXPLAIN") :].lstrip().upper().startswith("ANALYZE"):
+        raise TrinoError("tdlocal does not run EXPLAIN ANALYZE: use EXPLAIN", "NOT_SUPPORTED")
+    options = (match["options"] or "").upper()
+    inner = plan_statement(match["sql"], session, context)
+    if inner.changes.set_session or inner.changes.added_prepare or inner.changes.set_schema:
+        raise TrinoError("EXPLAIN takes a query, DML or DDL statement", "NOT_SUPPORTED")
+    if "VALIDATE" in options:
+        return Plan(sql=['SELECT true AS "Valid"'], returns_rows=True)
+    plan = Plan(returns_rows=True, required_schema=inner.required_schema, required_table=inner.required_table)
+    if len(inner.sql) == 1 and (inner.returns_rows or inner.counts_rows) and inner.parameters is None:
+        plan.sql = [f"EXPLAIN {inner.sql[0]}"]
+        plan.explain = True
+    else:
+        plan.sql = [f'SELECT {quote_string(inner.update_type or "")} AS "Query Plan"']
+    return plan
 
 
 def _plan_bound(statement: str, values: list[str], session: Session, context: TranslationContext) -> Plan:
@@ -165,7 +236,9 @@ def _plan_insert_with_duckdb_parameters(
 def _translated_insert(statement: str, strict: bool, catalog: str | None, schema: str | None) -> str | None:
     # `now` does not matter: statements using time functions never get here.
     context = TranslationContext(now=0, strict=strict, catalog=catalog, schema=schema)
-    plan = plan_parsed_statement(parse_statement(statement), context)
+    tree = parse_statement(statement)
+    strict_mode.check_syntax(statement, tree, context)
+    plan = plan_parsed_statement(tree, context)
     if plan.update_type != "INSERT" or len(plan.sql) != 1:
         return None
     return plan.sql[0]
@@ -275,6 +348,7 @@ def _plan_create_view(tree: exp.Create, context: TranslationContext) -> Plan:
 
 def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
     comment = _drop_properties(tree)
+    like = _expand_like_clauses(tree)
     query = tree.expression
     if query is not None:
         _require_column_names(query)
@@ -285,12 +359,66 @@ def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
         _add_time_column_definition(tree, context.now)
     plan = Plan(sql=[to_duckdb_sql(tree)], update_type="CREATE TABLE", writes=True)
     if query is not None:
-        plan.counts_rows = True
+        plan.counts_rows = not like  # CREATE TABLE (LIKE ...) is DDL: no row count
         if context.strict:
             plan.add_time_column_to, plan.creation_time = table, context.now
     if comment is not None:
         plan.sql.append(f"COMMENT ON TABLE {table.sql} IS {quote_string(comment)}")
     return plan
+
+
+def _expand_like_clauses(tree: exp.Create) -> bool:
+    """CREATE TABLE t (LIKE other [INCLUDING|EXCLUDING PROPERTIES], c type, ...) as a CTAS with no rows.
+
+    Trino copies the other table's columns (names, types) in place of the LIKE; a query selecting
+    them with no rows makes DuckDB do the same from its catalog. Extra columns are typed NULLs.
+    TD keeps no table properties, so INCLUDING PROPERTIES has nothing to copy.
+    """
+    schema = tree.this
+    if not isinstance(schema, exp.Schema) or not any(
+        isinstance(item, exp.LikeProperty) for item in schema.expressions
+    ):
+        return False
+    select = exp.Select()
+    sources: list[exp.Table] = []
+    for item in schema.expressions:
+        if isinstance(item, exp.LikeProperty):
+            source = item.this.copy()
+            alias = f"like_{len(sources)}"
+            source.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+            sources.append(source)
+            select = (
+                select.select(exp.Star(), append=True)
+                if len(sources) == 1
+                else select.select(exp.Column(this=exp.Star(), table=exp.to_identifier(alias)), append=True)
+            )
+        elif isinstance(item, exp.ColumnDef):
+            kind = item.args.get("kind") or exp.DataType.build("VARCHAR")
+            select = select.select(
+                exp.alias_(exp.Cast(this=exp.Null(), to=kind.copy()), item.this.copy()), append=True
+            )
+        else:
+            raise TrinoError(
+                f"tdlocal does not take {item.sql(dialect='trino')!r} next to LIKE in CREATE TABLE",
+                "NOT_SUPPORTED",
+            )
+    if len(sources) > 1:
+        # Columns of several LIKE tables: name each source's star by its alias.
+        select.set(
+            "expressions",
+            [
+                exp.Column(this=exp.Star(), table=exp.to_identifier("like_0"))
+                if isinstance(expression, exp.Star)
+                else expression
+                for expression in select.expressions
+            ],
+        )
+    select = select.from_(sources[0])
+    for source in sources[1:]:
+        select = select.join(source, join_type="CROSS")
+    tree.set("this", schema.this)
+    tree.set("expression", select.where(exp.false()))
+    return True
 
 
 def _row_write_planner(update_type: str):
@@ -312,7 +440,9 @@ def _plan_drop(tree: exp.Drop, context: TranslationContext) -> Plan:
             raise TrinoError("DROP SCHEMA needs a schema name", "SYNTAX_ERROR")
         catalog, schema = _schema_name(target)
         names.check_catalog(catalog)
-        sql = f'DROP SCHEMA{exists} "{TD_CATALOG}".{_quoted(schema)}'
+        # Trino refuses to drop a non-empty schema unless CASCADE is given (DuckDB, too).
+        cascade = " CASCADE" if tree.args.get("cascade") else ""
+        sql = f'DROP SCHEMA{exists} "{TD_CATALOG}".{_quoted(schema)}{cascade}'
         return Plan(sql=[sql], update_type="DROP SCHEMA", writes=True)
     if kind in ("TABLE", "VIEW"):
         tree = translate_query(tree, context)

@@ -15,9 +15,12 @@ Decisions where TD's behaviour is unconfirmed:
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.dialects.trino import Trino
+from sqlglot.tokens import Token, TokenType
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.trino_functions import is_known_function
 
 STRICT_HINT = " (strict TD mode; Engine(strict=False) / lenient mode allows it)"
 
@@ -78,3 +81,115 @@ def _check_create(tree: exp.Create) -> None:
             "This connector does not support setting table comments: turn off persist_docs" + STRICT_HINT,
             "NOT_SUPPORTED",
         )
+
+
+# --- DuckDB-only functions and syntax ---------------------------------------------------------------
+#
+# sqlglot's Trino parser is forgiving: it reads `x::int`, `[1, 2]`, `{'a': 1}`, ILIKE, `* EXCLUDE`,
+# FROM-first queries and any function name, and DuckDB then runs them, so a model could pass
+# locally and fail on TD. Strict mode reads the statement's tokens (what was written, before
+# sqlglot maps `ifnull` to coalesce or `len` to length) and refuses them as Trino's parser and
+# function resolver do.
+
+_TRINO = Trino()
+# Tokens Trino's grammar has no place for, with what Trino expects instead.
+_FOREIGN_TOKENS = {
+    TokenType.DCOLON: "CAST(x AS type)",
+    TokenType.ILIKE: "lower(x) LIKE pattern",
+    TokenType.L_BRACE: "ROW(...) or MAP(...)",
+    TokenType.HEREDOC_STRING: "a 'quoted' string",
+    TokenType.QUALIFY: "a subquery filtering a window function's result",
+    TokenType.PIVOT: "CASE expressions with GROUP BY",
+    TokenType.UNPIVOT: "UNNEST",
+}
+# A `[` that starts a list literal follows none of these (a subscript or ARRAY[...] does).
+_BEFORE_SUBSCRIPT = {
+    TokenType.VAR,
+    TokenType.R_PAREN,
+    TokenType.R_BRACKET,
+    TokenType.ARRAY,
+    TokenType.IDENTIFIER,
+}
+# Keywords that name functions in DuckDB but are reserved words in Trino.
+_KEYWORD_CALLS = {TokenType.LEFT, TokenType.RIGHT}
+
+
+def check_syntax(sql: str, tree: exp.Expression, context: TranslationContext) -> None:
+    """Strict mode: refuse DuckDB-only syntax and functions Trino 423 and TD do not have.
+
+    Errors are Trino's: `line L:C: mismatched input '::'` (SYNTAX_ERROR) and
+    `line L:C: Function 'list_value' not registered` (FUNCTION_NOT_FOUND). The allowlist and its
+    source are in trino_functions.py.
+    """
+    if not context.strict:
+        return
+    tokens = _TRINO.tokenize(sql)
+    relation_names = _relation_names(tree)
+    previous: Token | None = None
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        _check_token(token, previous, following, relation_names, index)
+        previous = token
+
+
+def _check_token(
+    token: Token, previous: Token | None, following: Token | None, relation_names: set[str], index: int
+) -> None:
+    kind = token.token_type
+    if kind in _FOREIGN_TOKENS:
+        _refuse_syntax(token, f"use {_FOREIGN_TOKENS[kind]}")
+    if kind == TokenType.L_BRACKET and (previous is None or previous.token_type not in _BEFORE_SUBSCRIPT):
+        _refuse_syntax(token, "use ARRAY[...]")
+    if kind == TokenType.FROM and index == 0:
+        _refuse_syntax(token, "start the query with SELECT")
+    if (
+        previous is not None
+        and previous.token_type == TokenType.STAR
+        and (kind in (TokenType.EXCEPT, TokenType.REPLACE) or token.text.upper() == "EXCLUDE")
+    ):
+        _refuse_syntax(token, "list the columns to keep")
+    if following is None or following.token_type != TokenType.L_PAREN:
+        return
+    if previous is not None and previous.token_type == TokenType.DOT:
+        return  # a qualified name: a column or table, not a function Trino would resolve
+    if kind in _KEYWORD_CALLS:
+        _refuse_syntax(token, "use substr(...)")
+    if (
+        kind == TokenType.VAR
+        and token.text.lower() not in relation_names
+        and not is_known_function(token.text)
+    ):
+        line, column = _position(token)
+        raise TrinoError(
+            f"line {line}:{column}: Function '{token.text.lower()}' not registered: it is DuckDB's, "
+            "not Trino 423's or TD's" + STRICT_HINT,
+            "FUNCTION_NOT_FOUND",
+            line=line,
+            column=column,
+        )
+
+
+def _relation_names(tree: exp.Expression) -> set[str]:
+    """Names that may stand before `(` without being calls: tables, CTEs, aliases with columns."""
+    names: set[str] = set()
+    for node in tree.find_all(exp.Table, exp.TableAlias, exp.CTE, exp.Schema):
+        name = node.alias_or_name if isinstance(node, exp.CTE) else node.name
+        if name:
+            names.add(name.lower())
+    return names
+
+
+def _position(token: Token) -> tuple[int, int]:
+    # sqlglot's column is where the token ends; Trino reports where it starts.
+    return token.line, max(1, token.col - len(token.text) + 1)
+
+
+def _refuse_syntax(token: Token, advice: str) -> None:
+    line, column = _position(token)
+    raise TrinoError(
+        f"line {line}:{column}: mismatched input '{token.text}': DuckDB-only syntax that Trino 423 "
+        f"does not read; {advice}" + STRICT_HINT,
+        "SYNTAX_ERROR",
+        line=line,
+        column=column,
+    )

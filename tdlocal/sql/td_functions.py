@@ -20,7 +20,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import td_udfs
+from tdlocal.sql import json_url, td_geoip, td_udfs, td_user_agents
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import simple_date_format_sql
 from tdlocal.sql.templates import fill
@@ -67,6 +67,10 @@ _SIGNATURES = {
     "TD_TIME_ADD": _Signature("td_time_add", "(bigint|varchar, varchar [, varchar])", 2, 3),
     "TD_SCHEDULED_TIME": _Signature("td_scheduled_time", "()", 0, 0),
     "TD_INTERVAL_RANGE": _Signature("td_interval_range", "(varchar [, varchar])", 1, 2),
+    "TD_MD5": _Signature("td_md5", "(varchar)", 1, 1),
+    "TD_URL_DECODE": _Signature("td_url_decode", "(varchar)", 1, 1),
+    "TD_PARSE_AGENT": _Signature("td_parse_agent", "(varchar)", 1, 1),
+    **{name: _Signature(name.lower(), "(varchar)", 1, 1) for name in td_geoip.FUNCTION_NAMES},
 }
 
 
@@ -77,6 +81,14 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         name = td_function_name(node)
         if name is None or name in _WINDOW_FUNCTIONS:
             return node
+        if name == "TD_SESSIONIZE":
+            # Hive's deprecated grouping form; TD's Trino has only the window function.
+            raise TrinoError(
+                "Function 'td_sessionize' not registered: TD_SESSIONIZE is deprecated and TD's Trino "
+                "does not have it; use TD_SESSIONIZE_WINDOW(time, timeout) OVER (PARTITION BY <key> "
+                "ORDER BY time)",
+                "FUNCTION_NOT_FOUND",
+            )
         if name not in _REWRITERS:
             raise TrinoError(
                 f"Function '{name.lower()}' not registered: tdlocal implements "
@@ -456,4 +468,8 @@ _REWRITERS: dict[str, Callable[[list[exp.Expression], TranslationContext], exp.E
     "TD_TIME_PARSE": _td_time_parse,
     "TD_DATE_TRUNC": _td_date_trunc,
     "TD_TIME_ADD": _td_time_add,
+    "TD_MD5": json_url.td_md5,
+    "TD_URL_DECODE": json_url.td_url_decode,
+    "TD_PARSE_AGENT": td_user_agents.td_parse_agent,
+    **{name: td_geoip.rewriter(name) for name in td_geoip.FUNCTION_NAMES},
 }

@@ -2,6 +2,10 @@
 
 Rewrites read better as SQL than as nested constructor calls: `fill("strftime({t}, '%Y')",
 t=node)` parses the snippet once (cached) and puts a copy of `node` in each hole.
+
+A hole is `{name}` with `name` an identifier (a letter or `_` first) outside any quoted string
+or identifier: a regex literal such as `'\\d{4}'` keeps its braces. (Holes used to be any
+`{word}`, so `{4}` in TD_TIME_PARSE's regex became a hole and its SQL path never matched.)
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
-_HOLE = re.compile(r"\{(\w+)\}")
+# A quoted string or identifier (kept as it is), or a hole.
+_QUOTED_OR_HOLE = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"|\{([A-Za-z_]\w*)\}")
 _HOLE_PREFIX = "__tdlocal_hole_"
 
 
@@ -29,5 +34,14 @@ def fill(template: str, **values: exp.Expression) -> exp.Expression:
 
 @lru_cache(maxsize=512)
 def _parse(template: str) -> exp.Expression:
-    text = _HOLE.sub(lambda match: f"{_HOLE_PREFIX}{match.group(1)}", template)
+    text = _QUOTED_OR_HOLE.sub(_hole_name, template)
     return sqlglot.parse_one(text, read="duckdb")
+
+
+def holes(template: str) -> list[str]:
+    """The hole names in `template`, in order (quoted text is never a hole)."""
+    return [match.group(1) for match in _QUOTED_OR_HOLE.finditer(template) if match.group(1)]
+
+
+def _hole_name(match: re.Match[str]) -> str:
+    return f"{_HOLE_PREFIX}{match.group(1)}" if match.group(1) else match.group(0)

@@ -16,6 +16,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
+from tdlocal.sql import arrays, json_url, numeric, strings
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -61,8 +62,13 @@ MACROS: dict[str, str] = {
     # CAST(x AS varchar) as Trino prints it: doubles in Java's notation, timestamps with their
     # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and
     # typeof() is constant, so DuckDB keeps only the branch for x's type.
+    # Zoned timestamps print as Trino's `2024-01-13 00:00:00.000 UTC`: DuckDB holds them as
+    # instants shown in the session zone, whose Trino name is passed in as `zone`.
     "trino_varchar": (
-        "(x) AS CASE "
+        "(x, zone) AS CASE "
+        "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
+        "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
+        "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
         "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
         "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
@@ -158,6 +164,18 @@ def _date_add(node: exp.DateAdd, context: TranslationContext) -> exp.Expression:
     return _same_type_as(node, node.this)
 
 
+def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expression:
+    """date_diff(unit, start, end) counts whole units elapsed, as Trino does (Joda's field
+    difference): date_diff('day', TIMESTAMP '2024-01-01 23:00', TIMESTAMP '2024-01-02 01:00') is 0.
+    DuckDB's date_diff counts calendar boundaries crossed (1 there); its datesub counts whole units.
+    """
+    unit = node.args.get("unit")
+    name = unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
+    if not name:
+        raise TrinoError("tdlocal needs date_diff's unit to be a string literal", "NOT_SUPPORTED")
+    return exp.Anonymous(this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this])
+
+
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
     # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE.
     left, right = node.this, node.expression
@@ -183,6 +201,46 @@ def _current_time(node: exp.Expression, context: TranslationContext) -> exp.Expr
         return exp.Cast(this=exp.Literal.string(local.date().isoformat()), to=exp.DataType.build("DATE"))
     text = local.replace(tzinfo=None).isoformat(sep=" ")
     return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
+
+
+def _session_value(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """current_user, current_catalog, current_schema, current_timezone(): the session's values.
+
+    Source: Trino's docs (Session information functions; current_timezone in Date and time
+    functions). DuckDB would answer its own ('duckdb', 'main', the process zone).
+    """
+    if isinstance(node, exp.CurrentUser):
+        value: str | None = context.user
+    elif isinstance(node, exp.CurrentCatalog):
+        value = context.catalog
+    elif isinstance(node, exp.CurrentTimezone):
+        value = _session_zone(context)
+    else:
+        value = context.schema
+    if value is None:
+        return exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR"))
+    return exp.Literal.string(value)
+
+
+def _current_schema_column(node: exp.Column, context: TranslationContext) -> exp.Expression:
+    # CURRENT_SCHEMA is a special form in Trino's grammar: unquoted, it is never a column.
+    identifier = node.this
+    if (
+        not node.table
+        and isinstance(identifier, exp.Identifier)
+        and not identifier.quoted
+        and identifier.name.lower() == "current_schema"
+    ):
+        return _session_value(exp.CurrentSchema(), context)
+    return node
+
+
+def trino_zone_name(context: TranslationContext) -> str:
+    """The session zone as Trino names it in zoned timestamp text (its UTC aliases are 'UTC')."""
+    zone = _session_zone(context)
+    if zone.upper() in ("UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT", "UT", "UCT", "ETC/UCT", "ZULU"):
+        return "UTC"
+    return zone
 
 
 def _session_zone(context: TranslationContext) -> str:
@@ -220,6 +278,9 @@ def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext)
 
 
 def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression:
+    java = strings.regexp_extract(node, context)
+    if java is not None:
+        return java
     # Trino: regexp_extract('abc', '\d') is NULL when nothing matches; DuckDB gives ''.
     matches = exp.Anonymous(this="regexp_matches", expressions=[node.this.copy(), node.expression.copy()])
     return exp.Case(ifs=[exp.If(this=matches, true=node)], default=exp.Null())
@@ -262,11 +323,13 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return node
+        return numeric.cast_to_integer(node, context)
     value = node.this
     if isinstance(value, exp.Literal) and value.is_string:
         return node
-    call = exp.Anonymous(this=macro("trino_varchar"), expressions=[value])
+    call = exp.Anonymous(
+        this=macro("trino_varchar"), expressions=[value, exp.Literal.string(trino_zone_name(context))]
+    )
     if target.expressions:  # varchar(n)
         return exp.Cast(this=call, to=target)
     return call
@@ -297,17 +360,17 @@ def _format_datetime(node: exp.Anonymous, context: TranslationContext) -> exp.Ex
 
 
 def _sequence(node: exp.GenerateSeries, context: TranslationContext) -> exp.Expression:
-    """sequence(DATE '2020-01-01', DATE '2020-01-03') is an array(date) in Trino.
+    """sequence(start, stop[, step]) with Trino's default direction, limits and errors.
 
-    Only a start that is visibly a DATE is recognized (DuckDB would give timestamps); integer
-    sequences stay bigint, as in Trino.
+    A start that is visibly a DATE gives an array(date) as in Trino (DuckDB would give
+    timestamps); integer sequences stay bigint.
     """
     start = node.args.get("start")
-    if not _is_date_expression(start):
-        return node
-    if node.args.get("step") is None:  # Trino steps dates by one day by default
-        node.set("step", exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")))
-    return _same_type_as(node, exp.Array(expressions=[start]))
+    is_date = _is_date_expression(start)
+    sequence = arrays.sequence(node, is_date=is_date)
+    if not is_date:
+        return sequence
+    return _same_type_as(sequence, exp.Array(expressions=[start]))
 
 
 def _is_date_expression(node: exp.Expression | None) -> bool:
@@ -335,6 +398,28 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
+    (exp.CurrentUser, _session_value),
+    (exp.CurrentCatalog, _session_value),
+    (exp.CurrentSchema, _session_value),
+    (exp.CurrentTimezone, _session_value),
+    (exp.Column, _current_schema_column),
+    (exp.RegexpLike, strings.regexp_like),
+    (exp.RegexpReplace, strings.regexp_replace),
+    (exp.RegexpExtractAll, strings.regexp_extract_all),
+    (exp.Substring, strings.substr),
+    (exp.SplitPart, strings.split_part),
+    (exp.SHA, strings.sha1),
+    (exp.SHA2Digest, strings.sha2),
+    (exp.ArrayDistinct, arrays.array_distinct),
+    (exp.Bracket, arrays.subscript),
+    (exp.Repeat, arrays.repeat),
+    (exp.ArrayExcept, arrays.array_except),
+    (exp.ArraySize, arrays.cardinality),
+    (exp.Unnest, arrays.unnest),
+    (exp.Window, numeric.random_window_order),
+    (exp.DateDiff, _date_diff),
+    (exp.ArrayIntersect, arrays.array_intersect),
+    (exp.Div, numeric.divide),
 ]
 
 
@@ -358,4 +443,16 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "format_datetime": _format_datetime,
     "nan": _special_double,
     "infinity": _special_double,
+    "json_array_length": numeric.json_array_length,
+    **json_url.ANONYMOUS_FIXES,
+    "array_union": arrays.array_union,
+    "zip": arrays.zip_arrays,
+    "every": arrays.every,
+    "map_filter": arrays.map_filter,
+    "transform_values": arrays.transform_values,
+    "transform_keys": arrays.transform_keys,
+    "normal_cdf": numeric.normal_cdf,
+    "inverse_normal_cdf": numeric.inverse_normal_cdf,
+    "crc32": strings.crc32,
+    "codepoint": strings.codepoint,
 }

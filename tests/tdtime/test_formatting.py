@@ -90,9 +90,18 @@ def test_daylight_time_names_and_afternoon_hours():
 
 
 def test_unsupported_letters_and_long_names_are_errors_not_guesses():
-    with pytest.raises(FormatPatternError, match="'Y'"):
-        td_time_format(T, "YYYY-MM-dd")
+    # W (week in month) depends on week rules TD does not document: refused, not guessed.
+    with pytest.raises(FormatPatternError, match="'W'"):
+        td_time_format(T, "yyyy-MM W")
     with pytest.raises(FormatPatternError, match="unterminated quote"):
         td_time_format(T, "yyyy'T")
     with pytest.raises(FormatPatternError, match="zzzz"):
         td_time_format(T, "zzzz", "Africa/Abidjan")
+
+
+def test_week_year_follows_the_iso_weeks_w_counts():
+    # The TD reading: TD_TIME_FORMAT(1705320000, 'YYYYMM') is '202401'. Y is the year of
+    # the week `w` counts (ISO, as tdtime.inferred.week_of_year), so it differs from y at New Year.
+    assert td_time_format(1705320000, "YYYYMM") == "202401"
+    assert td_time_format(1609459200, "YYYY-ww yyyy") == "2020-53 2021"  # 2021-01-01
+    assert td_time_format(1735516800, "YYYY-ww yyyy") == "2025-01 2024"  # 2024-12-30

@@ -389,9 +389,9 @@ class TestBadArguments:
 
     def test_unknown_td_function(self, expr):
         with pytest.raises(TrinoError) as error:
-            expr("SELECT TD_PARSE_AGENT('x')")
+            expr("SELECT TD_LAT_LONG_TO_COUNTRY('FULL_NAME', 35.6, 139.7)")
         assert error.value.name == "FUNCTION_NOT_FOUND"
-        assert "td_parse_agent" in error.value.message and "TD_INTERVAL" in error.value.message
+        assert "td_lat_long_to_country" in error.value.message and "TD_INTERVAL" in error.value.message
 
     def test_wrong_number_of_arguments(self, expr):
         with pytest.raises(TrinoError) as error:

@@ -238,3 +238,15 @@ def td_server(td_data_dir: Path) -> Iterator[tdlocal.LocalServer]:
 @pytest.fixture(scope="module")
 def td_connect(td_server: tdlocal.LocalServer) -> Connect:
     return connector(td_server.url)
+
+
+@pytest.fixture(scope="module")
+def lenient_connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connect]:
+    """Connections to a lenient tdlocal (Engine(strict=False)) over an empty data dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TDLOCAL_NOW", PINNED_NOW)
+        server = tdlocal.start_in_thread(tmp_path_factory.mktemp("lenient-data"), strict=False)
+    try:
+        yield connector(server.url)
+    finally:
+        server.stop()

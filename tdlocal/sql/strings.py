@@ -1,0 +1,358 @@
+"""Trino's string and regular-expression functions where DuckDB would answer differently.
+
+Regular expressions: Trino compiles them with Java's java.util.regex (docs: "Regular expression
+functions ... use the Java pattern syntax"); DuckDB uses RE2. Most patterns mean the same in both,
+and run on RE2 (fast, in DuckDB). Patterns that need what RE2 lacks (look-around,
+back-references, possessive quantifiers, atomic groups) run in Python's `re`, whose syntax for
+those constructs is Java's; a pattern neither can read is refused with a Trino-shaped error
+naming the construct, never answered differently. Replacements use Java's `$1` / `${name}`.
+
+Python's standard `re` is used rather than a third-party engine: it reads every Java construct
+listed above, ships with Python, and needs no native build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
+
+from sqlglot import exp
+
+from tdlocal.errors import TrinoError
+from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.function_library import PythonFunction, macro
+
+JAVA_REGEXP_LIKE = "tdlocal_java_regexp_like"
+JAVA_REGEXP_REPLACE = "tdlocal_java_regexp_replace"
+JAVA_REGEXP_EXTRACT = "tdlocal_java_regexp_extract"
+JAVA_REGEXP_EXTRACT_ALL = "tdlocal_java_regexp_extract_all"
+
+# Java constructs RE2 cannot run: (?=, (?!, (?<=, (?<!, (?>, \1-\9, \k<name>, possessive x*+.
+_NEEDS_JAVA = re.compile(r"\(\?(?:=|!|<=|<!|>)|\\[1-9]|\\k<|[*+?}]\+")
+# Java's named group `(?<name>`; RE2 and Python spell it `(?P<name>`.
+_JAVA_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z])")
+# Java replacement syntax: `$n`, `${name}`, or a backslash-escaped character.
+_JAVA_REPLACEMENT = re.compile(r"\$(\d+)|\$\{([A-Za-z][A-Za-z0-9]*)\}|\\(.)|(\$)", re.S)
+
+
+def _string_literal(node: exp.Expression | None) -> str | None:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return node.this
+    return None
+
+
+def _java_to_engine_pattern(pattern: str) -> str:
+    """A Java pattern in the `(?P<name>...)` spelling RE2 and Python share."""
+    return _JAVA_NAMED_GROUP.sub("(?P<", pattern)
+
+
+@lru_cache(maxsize=256)
+def compile_java_pattern(pattern: str) -> re.Pattern[str]:
+    """Python's compiled form of a Java regex; INVALID_FUNCTION_ARGUMENT naming what it cannot read."""
+    try:
+        return re.compile(_java_to_engine_pattern(pattern))
+    except re.error as error:
+        raise TrinoError(
+            f"tdlocal cannot run the Java regular expression {pattern!r} ({error}); "
+            "Trino reads it with java.util.regex: rewrite it without that construct",
+            "INVALID_FUNCTION_ARGUMENT",
+        ) from None
+
+
+def _group_names(pattern: str) -> dict[str, int]:
+    return dict(compile_java_pattern(pattern).groupindex)
+
+
+def java_replacement(replacement: str, pattern: str, group_syntax: Callable[[str], str]) -> str:
+    """Java's replacement text (`$1`, `${name}`, `\\$`) in another engine's syntax.
+
+    `group_syntax(n)` spells a reference to group n; a literal backslash is doubled, which is how
+    both RE2 (DuckDB) and Python's re.sub read one.
+    Source: Trino docs, regexp_replace ("capturing groups can be referenced in replacement using
+    $g for a numbered group or ${name} for a named group; a dollar sign ($) may be included in
+    the replacement by escaping it with a backslash (\\$)"); Java's Matcher.appendReplacement.
+    """
+    names = _group_names(pattern) if "${" in replacement else {}
+    groups = compile_java_pattern(pattern).groups
+
+    def convert(match: re.Match[str]) -> str:
+        number, name, escaped, _lone_dollar = match.groups()
+        if number is not None:
+            # Java reads digits while the number still names a group: with one group, `$12` is
+            # group 1 then the text "2".
+            digits = number[0]
+            if int(digits) > groups:
+                raise TrinoError(f"No group {digits}", "INVALID_FUNCTION_ARGUMENT")
+            while len(digits) < len(number) and int(number[: len(digits) + 1]) <= groups:
+                digits = number[: len(digits) + 1]
+            return group_syntax(str(int(digits))) + number[len(digits) :]
+        if name is not None:
+            if name not in names:
+                raise TrinoError(f"No group with name {{{name}}}", "INVALID_FUNCTION_ARGUMENT")
+            return group_syntax(str(names[name]))
+        if escaped is not None:
+            return "\\\\" if escaped == "\\" else escaped
+        raise TrinoError(
+            "Illegal group reference: a lone '$' in the replacement", "INVALID_FUNCTION_ARGUMENT"
+        )
+
+    if replacement.endswith("\\") and not replacement.endswith("\\\\"):
+        raise TrinoError("character to be escaped is missing", "INVALID_FUNCTION_ARGUMENT")
+    return _JAVA_REPLACEMENT.sub(convert, replacement)
+
+
+# --- Python fallbacks (Java semantics) --------------------------------------------------------------
+
+
+def _java_regexp_like(text: str, pattern: str) -> bool:
+    return compile_java_pattern(pattern).search(text) is not None
+
+
+def _java_regexp_replace(text: str, pattern: str, replacement: str) -> str:
+    python = java_replacement(replacement, pattern, lambda group: f"\\g<{group}>")
+    return compile_java_pattern(pattern).sub(python, text)
+
+
+def _check_group(pattern: re.Pattern[str], group: int) -> None:
+    # A ValueError inside a UDF reaches the client as INVALID_FUNCTION_ARGUMENT (duckdb_errors).
+    if group < 0 or group > pattern.groups:
+        raise ValueError(f"Pattern has {pattern.groups} groups. Cannot access group {group}")
+
+
+def _java_regexp_extract(text: str, pattern: str, group: int) -> str | None:
+    compiled = compile_java_pattern(pattern)
+    _check_group(compiled, group)
+    match = compiled.search(text)
+    return None if match is None else match.group(group)
+
+
+def _java_regexp_extract_all(text: str, pattern: str, group: int) -> list[str | None]:
+    compiled = compile_java_pattern(pattern)
+    _check_group(compiled, group)
+    return [match.group(group) for match in compiled.finditer(text)]
+
+
+def _null_in_null_out(function: Callable[..., object]) -> Callable[..., object]:
+    # functools.wraps keeps the signature, which DuckDB reads to count the parameters.
+    @functools.wraps(function)
+    def call(*arguments: object) -> object:
+        return None if any(argument is None for argument in arguments) else function(*arguments)
+
+    return call
+
+
+PYTHON_FUNCTIONS = [
+    PythonFunction(
+        JAVA_REGEXP_LIKE, _null_in_null_out(_java_regexp_like), ["VARCHAR", "VARCHAR"], "BOOLEAN", True
+    ),
+    PythonFunction(
+        JAVA_REGEXP_REPLACE,
+        _null_in_null_out(_java_regexp_replace),
+        ["VARCHAR", "VARCHAR", "VARCHAR"],
+        "VARCHAR",
+        True,
+    ),
+    PythonFunction(
+        JAVA_REGEXP_EXTRACT,
+        _null_in_null_out(_java_regexp_extract),
+        ["VARCHAR", "VARCHAR", "BIGINT"],
+        "VARCHAR",
+        True,
+    ),
+    PythonFunction(
+        JAVA_REGEXP_EXTRACT_ALL,
+        _null_in_null_out(_java_regexp_extract_all),
+        ["VARCHAR", "VARCHAR", "BIGINT"],
+        "VARCHAR[]",
+        True,
+    ),
+]
+
+
+# --- rewrites ---------------------------------------------------------------------------------------
+
+
+def _pattern_of(node: exp.Expression) -> tuple[str | None, bool]:
+    """(literal pattern or None, whether it needs Java's engine instead of RE2)."""
+    pattern = _string_literal(node.expression)
+    if pattern is None:
+        return None, False
+    needs_java = bool(_NEEDS_JAVA.search(pattern))
+    if needs_java:
+        compile_java_pattern(pattern)  # refuse what Python cannot read, before running anything
+    return pattern, needs_java
+
+
+def _check_literal_group(node: exp.Expression, pattern: str | None) -> None:
+    """Trino's error for a group number the pattern does not have (DuckDB's differs)."""
+    group = node.args.get("group")
+    if pattern is None or not (isinstance(group, exp.Literal) and group.is_int):
+        return
+    try:
+        groups = re.compile(_java_to_engine_pattern(pattern)).groups
+    except re.error:
+        return  # RE2 reads it and Python does not: DuckDB checks the group itself
+    number = int(group.this)
+    if number < 0 or number > groups:
+        raise TrinoError(
+            f"Pattern has {groups} groups. Cannot access group {number}", "INVALID_FUNCTION_ARGUMENT"
+        )
+
+
+def _set_engine_pattern(node: exp.Expression, pattern: str) -> None:
+    node.set("expression", exp.Literal.string(_java_to_engine_pattern(pattern)))
+
+
+def _call(name: str, *arguments: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=[argument.copy() for argument in arguments])
+
+
+def _group_argument(node: exp.Expression) -> exp.Expression:
+    group = node.args.get("group")
+    return group if group is not None else exp.Literal.number(0)
+
+
+def regexp_like(node: exp.RegexpLike, context: TranslationContext) -> exp.Expression:
+    """regexp_like(s, pattern): Java patterns; look-around and back-references in Python."""
+    pattern, needs_java = _pattern_of(node)
+    if needs_java:
+        return _call(JAVA_REGEXP_LIKE, node.this, exp.Literal.string(pattern))
+    if pattern is not None:
+        _set_engine_pattern(node, pattern)
+    return node
+
+
+def regexp_replace(node: exp.RegexpReplace, context: TranslationContext) -> exp.Expression:
+    """regexp_replace(s, pattern[, replacement]) with Java's `$1` / `${name}` replacements."""
+    pattern, needs_java = _pattern_of(node)
+    replacement_node = node.args.get("replacement")
+    replacement = "" if replacement_node is None else _string_literal(replacement_node)
+    if pattern is None or replacement is None:
+        if pattern is not None:
+            _set_engine_pattern(node, pattern)
+        if replacement_node is not None and _string_literal(replacement_node) is None:
+            # A computed replacement is read by RE2's rules (\1, not $1): refuse rather than differ.
+            raise TrinoError(
+                "tdlocal needs regexp_replace's replacement to be a string literal (Trino reads $1 "
+                "and ${name} in it; DuckDB would not)",
+                "NOT_SUPPORTED",
+            )
+        return node
+    if needs_java:
+        return _call(
+            JAVA_REGEXP_REPLACE, node.this, exp.Literal.string(pattern), exp.Literal.string(replacement)
+        )
+    re2_replacement = java_replacement(replacement, pattern, lambda group: f"\\{group}")
+    _set_engine_pattern(node, pattern)
+    node.set("replacement", exp.Literal.string(re2_replacement))
+    return node
+
+
+def regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression | None:
+    """The Java-engine call for regexp_extract when its pattern needs one, else None (RE2 path)."""
+    pattern, needs_java = _pattern_of(node)
+    _check_literal_group(node, pattern)
+    if pattern is not None and not needs_java:
+        _set_engine_pattern(node, pattern)
+    if not needs_java:
+        return None
+    return _call(JAVA_REGEXP_EXTRACT, node.this, exp.Literal.string(pattern), _group_argument(node))
+
+
+def regexp_extract_all(node: exp.RegexpExtractAll, context: TranslationContext) -> exp.Expression:
+    """regexp_extract_all(s, pattern[, group]) with Java patterns."""
+    pattern, needs_java = _pattern_of(node)
+    _check_literal_group(node, pattern)
+    if needs_java:
+        return _call(JAVA_REGEXP_EXTRACT_ALL, node.this, exp.Literal.string(pattern), _group_argument(node))
+    if pattern is not None:
+        _set_engine_pattern(node, pattern)
+    return node
+
+
+# --- substr, split_part, digests ---------------------------------------------------------------------
+
+MACROS: dict[str, str] = {
+    # Trino's StringFunctions.substr: start 0, a start before the beginning, or a length <= 0 give
+    # '' (DuckDB: substr('abc', 0) is 'abc'). substring(s, 1, 0) is the empty value of s's type.
+    "trino_substr": (
+        "(s, start) AS CASE WHEN start = 0 OR (start < 0 AND -start > length(s)) "
+        "THEN substring(s, 1, 0) ELSE substring(s, start) END"
+    ),
+    "trino_substr_length": (
+        "(s, start, n) AS CASE WHEN start = 0 OR n <= 0 OR (start < 0 AND -start > length(s)) "
+        "THEN substring(s, 1, 0) ELSE substring(s, start, n) END"
+    ),
+    # Trino's split_part: NULL past the last field, an error for an index below 1 (DuckDB: '').
+    "trino_split_part": (
+        "(s, d, i) AS CASE WHEN i <= 0 THEN error('Index must be greater than zero') "
+        "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END"
+    ),
+}
+
+
+def substr(node: exp.Substring, context: TranslationContext) -> exp.Expression:
+    """substr(s, start[, length]) with Trino's out-of-range answers."""
+    start = node.args.get("start")
+    length = node.args.get("length")
+    if start is None:
+        return node
+    if length is None:
+        return _call(macro("trino_substr"), node.this, start)
+    return _call(macro("trino_substr_length"), node.this, start, length)
+
+
+def split_part(node: exp.SplitPart, context: TranslationContext) -> exp.Expression:
+    """split_part(s, delimiter, index): NULL past the end, as Trino."""
+    return _call(macro("trino_split_part"), node.this, node.args["delimiter"], node.args["part_index"])
+
+
+def sha1(node: exp.SHA, context: TranslationContext) -> exp.Expression:
+    """sha1(varbinary) is a varbinary digest in Trino; DuckDB's sha1 returns its hex text."""
+    return _call("unhex", exp.Anonymous(this="sha1", expressions=[node.this.copy()]))
+
+
+def _sha512(data: bytes) -> bytes:
+    return hashlib.sha512(data).digest()
+
+
+SHA512 = "tdlocal_sha512"
+PYTHON_FUNCTIONS.append(PythonFunction(SHA512, _sha512, ["BLOB"], "BLOB"))
+
+
+def sha2(node: exp.SHA2Digest, context: TranslationContext) -> exp.Expression:
+    """sha256 / sha512 of a varbinary; DuckDB has no sha512 (sqlglot would silently use sha256)."""
+    length = node.args.get("length")
+    bits = int(length.this) if isinstance(length, exp.Literal) else 256
+    if bits == 256:
+        return _call("unhex", exp.Anonymous(this="sha256", expressions=[node.this.copy()]))
+    if bits == 512:
+        return _call(SHA512, node.this)
+    raise TrinoError(f"Function 'sha{bits}' not registered", "FUNCTION_NOT_FOUND")
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+CRC32 = "tdlocal_crc32"
+PYTHON_FUNCTIONS.append(PythonFunction(CRC32, _crc32, ["BLOB"], "BIGINT"))
+MACROS["trino_codepoint"] = (
+    # Trino's codepoint takes varchar(1): a longer text is a type error there, an error here.
+    "(c) AS CASE WHEN length(c) <> 1 THEN error('Unexpected parameters (varchar) for function codepoint. "
+    "Expected: codepoint(varchar(1))') ELSE CAST(unicode(c) AS INTEGER) END"
+)
+
+
+def crc32(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """crc32(varbinary) -> bigint (zlib's CRC-32, the same polynomial as Java's CRC32)."""
+    return _call(CRC32, *node.expressions)
+
+
+def codepoint(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """codepoint(varchar(1)) -> integer, the Unicode code point."""
+    return _call(macro("trino_codepoint"), *node.expressions)
