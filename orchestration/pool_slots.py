@@ -11,15 +11,19 @@ run holds the slot and how to free it, and Ctrl-C stops the wait.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRun
 
 #: Run tags a CLI run carries, so a later run can tell whether its process is still alive.
 CLI_PID_TAG = "td/cli_pid"
 CLI_HOST_TAG = "td/cli_host"
+#: The pid of the dbt process a run step started (an orphan once the run's own process is killed).
+DBT_PID_TAG = "td/dbt_pid"
 _POLL_SECONDS = 2.0
 
 
@@ -36,7 +40,10 @@ def process_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # someone else's process: alive
-    return True
+    try:  # a process that exited but is not yet reaped (a zombie) is gone too
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def holder_is_gone(run: DagsterRun | None) -> bool:
@@ -63,6 +70,7 @@ def release_dead_holders(instance: DagsterInstance, pool: str) -> list[str]:
         if not holder_is_gone(run):
             continue
         if run is not None and not run.is_finished:
+            stop_orphaned_dbt(run)
             instance.report_run_failed(
                 run,
                 f"The process of this run (pid {run.tags.get(CLI_PID_TAG)}) is gone: marked failed to free its '{pool}' pool slot.",
@@ -70,6 +78,28 @@ def release_dead_holders(instance: DagsterInstance, pool: str) -> list[str]:
         instance.event_log_storage.free_concurrency_slots_for_run(run_id)
         released.append(run_id)
     return released
+
+
+def stop_orphaned_dbt(run: DagsterRun) -> bool:
+    """Stop the dbt process a dead CLI run left behind, so it cannot write while the next run
+    loads the same days; True if one was stopped. The pid is checked to still be a dbt process
+    on this host (pids are reused)."""
+    pid = run.tags.get(DBT_PID_TAG, "")
+    if run.tags.get(CLI_HOST_TAG) != socket.gethostname() or not pid.isdigit() or not process_alive(int(pid)):
+        return False
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False  # no /proc (macOS): leave it, the slot is freed all the same
+    if not any(part.endswith(b"dbt") for part in command[:2]):
+        return False
+    os.kill(int(pid), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while process_alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if process_alive(int(pid)):
+        os.kill(int(pid), signal.SIGKILL)
+    return True
 
 
 def wait_for_pool(

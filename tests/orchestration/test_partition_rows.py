@@ -114,3 +114,32 @@ def test_the_status_calendar_marks_each_day_and_counts_them():
     assert "3 loaded, 1 missing, 2 failed, 1 running" in text
     assert "\x1b" not in text  # plain text: no control codes
     assert as_json([ModelStatus("m", marks)], "Asia/Tokyo")["models"]["m"]["totals"]["failed"] == 2
+
+
+def test_a_dead_runs_orphaned_dbt_process_is_stopped_and_nothing_else(tmp_path):
+    from dagster import DagsterRunStatus
+
+    from orchestration.pool_slots import DBT_PID_TAG, process_alive, stop_orphaned_dbt
+
+    fake_dbt = tmp_path / "bin" / "dbt"  # what `dbt build` looks like in /proc: python .../bin/dbt
+    fake_dbt.parent.mkdir()
+    fake_dbt.write_text("import time\ntime.sleep(120)\n")
+    orphan = subprocess.Popen([sys.executable, str(fake_dbt)])
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+
+        def run(pid: int) -> DagsterRun:
+            tags = {CLI_PID_TAG: "1", CLI_HOST_TAG: socket.gethostname(), DBT_PID_TAG: str(pid)}
+            return DagsterRun(
+                job_name="load_and_test", run_id="r1", status=DagsterRunStatus.STARTED, tags=tags
+            )
+
+        assert not stop_orphaned_dbt(run(bystander.pid))  # a reused pid that is not dbt: left alone
+        assert bystander.poll() is None
+        assert stop_orphaned_dbt(run(orphan.pid))
+        orphan.wait(timeout=15)
+        assert not process_alive(orphan.pid)
+    finally:
+        for process in (orphan, bystander):
+            process.kill()
+            process.wait()
