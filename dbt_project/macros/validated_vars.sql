@@ -39,7 +39,7 @@
   database name when a model uses it.
 -#}
 {% macro td_source_database() -%}
-  {{- return(validated_td_database(var('td_source_database') or env_var('TD_SOURCE_DATABASE', 'raw'), 'td_source_database')) -}}
+  {{- return(validated_td_database(var('td_source_database', '') or env_var('TD_SOURCE_DATABASE', 'raw'), 'td_source_database')) -}}
 {%- endmacro %}
 
 

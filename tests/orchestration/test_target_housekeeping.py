@@ -26,9 +26,12 @@ def test_old_invocation_folders_are_removed_and_dbt_files_stay(tmp_path):
 
 def test_how_many_are_kept_is_a_setting():
     assert Settings.from_env({}).dbt_targets_kept == 10
-    assert Settings.from_env({"TD_DBT_TARGETS_KEPT": "0"}).dbt_targets_kept == 0
-    with pytest.raises(SettingsError, match="TD_DBT_TARGETS_KEPT='many' is not a whole number"):
-        Settings.from_env({"TD_DBT_TARGETS_KEPT": "many"})
+    assert Settings.from_env({"TD_DBT_TARGETS_KEPT": "1"}).dbt_targets_kept == 1
+    for bad in ("many", "0", "-1"):  # 0 would remove the running step's own folder
+        with pytest.raises(
+            SettingsError, match=f"TD_DBT_TARGETS_KEPT='{bad}' is not a whole number from 1 up"
+        ):
+            Settings.from_env({"TD_DBT_TARGETS_KEPT": bad})
 
 
 def test_the_cli_parses_only_when_the_project_or_its_environment_changed(tmp_path, monkeypatch):
