@@ -28,6 +28,7 @@ class FailingInvocation:
     def __init__(self, message: str) -> None:
         self.message = message
         self.target_path = Path("/nonexistent")
+        self.process = SimpleNamespace(pid=12345)
 
     def stream_raw_events(self):
         raise DagsterDbtCliRuntimeError(self.message)
@@ -38,6 +39,8 @@ def run_failing_dbt(message: str, retry_number: int = 0):
     context = SimpleNamespace(
         log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None),
         run=SimpleNamespace(tags={}),
+        run_id="r1",
+        instance=SimpleNamespace(add_run_tags=lambda run_id, tags: None),
         retry_number=retry_number,
     )
     dbt = SimpleNamespace(cli=lambda args, context: FailingInvocation(message))
