@@ -131,33 +131,28 @@ def build_dbt_assets(
                         raise Failure(description=problem)
             yield from _run_dbt(context, dbt, settings, load, config)
 
-    unpartitioned_models = None
-    if has_unpartitioned:
+    def unpartitioned(name: str, **selection: str) -> AssetsDefinition:
+        """Assets built with no partition vars: `selection` is dbt_assets' select= or exclude=."""
 
         @dbt_assets(
             manifest=project.manifest_path,
             project=project,
-            exclude=NOT_UNPARTITIONED_SELECTOR,
             dagster_dbt_translator=translator,
-            name=UNPARTITIONED_ASSETS_NAME,
+            name=name,
             pool=WAREHOUSE_POOL,
+            **selection,
         )
-        def unpartitioned_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+        def built_whole(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
             yield from _run_dbt(context, dbt, settings, None, config)
 
-    snapshots = None
-    if has_snapshots:
+        return built_whole
 
-        @dbt_assets(
-            manifest=project.manifest_path,
-            project=project,
-            select=SNAPSHOT_SELECTOR,
-            dagster_dbt_translator=translator,
-            name=SNAPSHOT_ASSETS_NAME,
-            pool=WAREHOUSE_POOL,
-        )
-        def snapshots(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
-            yield from _run_dbt(context, dbt, settings, None, config)
+    unpartitioned_models = (
+        unpartitioned(UNPARTITIONED_ASSETS_NAME, exclude=NOT_UNPARTITIONED_SELECTOR)
+        if has_unpartitioned
+        else None
+    )
+    snapshots = unpartitioned(SNAPSHOT_ASSETS_NAME, select=SNAPSHOT_SELECTOR) if has_snapshots else None
 
     return DbtAssetDefinitions(
         partitioned=partitioned_models, unpartitioned=unpartitioned_models, snapshots=snapshots
