@@ -37,23 +37,23 @@ class LocalTd:
     settings: Settings
 
     def query(self, sql: str) -> list[tuple]:
-        connection = trino.dbapi.connect(
-            host="127.0.0.1",
-            port=self.port,
-            user="tests",
-            catalog="td",
-            schema="analytics",
-            http_scheme="http",
-        )
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql)
-            return [tuple(row) for row in cursor.fetchall()]
-        finally:
-            connection.close()
+        return query_tdlocal(self.port, sql)
 
     def statements_logged(self) -> int:
         return len(self.statement_log.read_text().splitlines()) if self.statement_log.exists() else 0
+
+
+def query_tdlocal(port: int, sql: str, schema: str = "analytics") -> list[tuple]:
+    """The rows of one statement sent through the real trino client to tdlocal on `port`."""
+    connection = trino.dbapi.connect(
+        host="127.0.0.1", port=port, user="tests", catalog="td", schema=schema, http_scheme="http"
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 def copy_dbt_project(destination: Path) -> Path:

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import trino
 from dagster import (
     AssetKey,
     DagsterEventType,
@@ -38,6 +37,8 @@ from orchestration.range_run import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.settings import PROJECT_ROOT, Settings
 from tdlocal.errors import TrinoError
 from tdlocal.process import open_engine
+
+from .conftest import query_tdlocal
 
 SHOP_PROJECT = Path(__file__).parents[1] / "shop_project"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -83,15 +84,7 @@ class Shop:
     tables: dict[str, dict[str, list[tuple]]] = field(default_factory=dict)
 
     def query(self, sql: str) -> list[tuple]:
-        connection = trino.dbapi.connect(
-            host="127.0.0.1", port=self.port, user="tests", catalog="td", schema="shop", http_scheme="http"
-        )
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql)
-            return [tuple(row) for row in cursor.fetchall()]
-        finally:
-            connection.close()
+        return query_tdlocal(self.port, sql, schema="shop")
 
     def rows(self, table: str) -> list[tuple]:
         return sorted(self.query(f"select * from {table}"), key=repr)
