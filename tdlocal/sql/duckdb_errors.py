@@ -87,10 +87,17 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         re.compile(
             r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
             r"Index must be greater than zero|result of sequence function|sequence stop value|"
-            r"step must not be zero|count argument of repeat function)",
+            r"step must not be zero|count argument of repeat function|Invalid format: )",
             re.S,
         ),
         "INVALID_FUNCTION_ARGUMENT",
+    ),
+    # A macro's argument of a type the Trino function does not take: Trino's analyzer words
+    # this "Unexpected parameters (...) for function f" (FUNCTION_NOT_FOUND).
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^Unexpected parameters \(", re.S),
+        "FUNCTION_NOT_FOUND",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

@@ -38,7 +38,7 @@ def _trino_type_name(duckdb_type_text: str) -> str:
 
 def python_functions() -> list[PythonFunction]:
     """Every Python UDF the translated SQL may call."""
-    from tdlocal.sql import json_url, numeric, strings, td_geoip, td_user_agents
+    from tdlocal.sql import colors, json_url, numeric, strings, td_geoip, td_user_agents
     from tdlocal.sql.td_udfs import TD_PYTHON_FUNCTIONS
 
     return [
@@ -49,15 +49,23 @@ def python_functions() -> list[PythonFunction]:
         *td_user_agents.PYTHON_FUNCTIONS,
         *td_geoip.PYTHON_FUNCTIONS,
         *numeric.PYTHON_FUNCTIONS,
+        *colors.PYTHON_FUNCTIONS,
     ]
 
 
 def sql_macros() -> dict[str, str]:
     """Every SQL macro (name -> `(params) AS body`) created in the `tdlocal` catalog."""
-    from tdlocal.sql import arrays, json_url, numeric, strings
+    from tdlocal.sql import arrays, datetime_text, json_url, numeric, strings
     from tdlocal.sql.trino_semantics import MACROS as TRINO_MACROS
 
-    return {**TRINO_MACROS, **strings.MACROS, **arrays.MACROS, **numeric.MACROS, **json_url.JSON_MACROS}
+    return {
+        **TRINO_MACROS,
+        **strings.MACROS,
+        **arrays.MACROS,
+        **numeric.MACROS,
+        **json_url.JSON_MACROS,
+        **datetime_text.MACROS,
+    }
 
 
 def install(connection: duckdb.DuckDBPyConnection) -> None:

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, json_url, numeric, strings
+from tdlocal.sql import arrays, colors, datetime_text, json_url, numeric, strings
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -85,6 +85,7 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _decimal_literal_precision(cast)
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
+    datetime_text.refuse_explicitly_zoned(tree)
 
     def replace(node: exp.Expression) -> exp.Expression:
         fix = _fix_for(type(node))
@@ -420,6 +421,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
+    (exp.ParseDatetime, datetime_text.parse_datetime),
 ]
 
 
@@ -455,4 +457,6 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "inverse_normal_cdf": numeric.inverse_normal_cdf,
     "crc32": strings.crc32,
     "codepoint": strings.codepoint,
+    "to_iso8601": datetime_text.to_iso8601,
+    **colors.ANONYMOUS_FIXES,
 }

@@ -1,0 +1,162 @@
+"""Timestamps to and from text as Trino writes them: `to_iso8601` and `parse_datetime`.
+
+to_iso8601 (Trino's scalar/timestamp/ToIso8601 and timestamptz/ToIso8601): `uuuu-MM-dd'T'HH:mm:ss`,
+then the fraction at the value's precision, then for a zoned value its offset as
+java.time.ZoneOffset prints it (`Z` for a zero offset, else `+09:00`); a date is `uuuu-MM-dd`.
+The value's type is only known when DuckDB binds the query, so one macro picks the branch by
+typeof(), as CAST(... AS varchar) does (trino_semantics.trino_varchar).
+
+parse_datetime(text, joda_pattern) returns a timestamp with time zone (Trino: timestamp(3); here
+reported as timestamp(6), as every zoned value of tdlocal is today): the wall clock read with
+the pattern, in the pattern's offset when it has one (`Z`, `ZZ`) and else in the session zone, as
+Joda's DateTimeFormatter in Trino's DateTimeFunctions.parseDatetime does. The pattern is compiled
+to DuckDB's strptime() at translation time.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tdlocal.errors import TrinoError
+from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.date_patterns import tokenize
+from tdlocal.sql.function_library import macro
+from tdlocal.sql.templates import fill
+
+_ISO_OFFSET = (
+    "CASE WHEN timezone_hour(t) = 0 AND timezone_minute(t) = 0 THEN 'Z' "
+    "ELSE CASE WHEN timezone_hour(t) < 0 OR timezone_minute(t) < 0 THEN '-' ELSE '+' END "
+    "|| lpad(CAST(abs(timezone_hour(t)) AS VARCHAR), 2, '0') || ':' "
+    "|| lpad(CAST(abs(timezone_minute(t)) AS VARCHAR), 2, '0') END"
+)
+
+MACROS: dict[str, str] = {
+    # A zoned value is an instant that DuckDB shows in the session zone (its TimeZone setting).
+    "trino_iso8601_offset": f"(t) AS {_ISO_OFFSET}",
+    "trino_to_iso8601": (
+        "(x) AS CASE "
+        "WHEN typeof(x) = 'DATE' THEN strftime(TRY_CAST(x AS DATE), '%Y-%m-%d') "
+        "WHEN typeof(x) = 'TIMESTAMP_S' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S') "
+        "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g') "
+        "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%f') "
+        "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
+        "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%dT%H:%M:%S.%g' "
+        "ELSE '%Y-%m-%dT%H:%M:%S.%f' END) "
+        "|| tdlocal.main.trino_iso8601_offset(TRY_CAST(x AS TIMESTAMPTZ)) "
+        "ELSE error('Unexpected parameters (' || lower(typeof(x)) || ') for function to_iso8601. "
+        "Expected: to_iso8601(date), to_iso8601(timestamp(p)), to_iso8601(timestamp(p) with time zone)') END"
+    ),
+}
+
+# Constructs whose zone tdlocal does not keep per value (the value becomes the zone's wall clock
+# without its offset): to_iso8601 of them would drop the offset, so they are refused.
+_EXPLICIT_ZONE_FUNCTIONS = {"with_timezone", "at_timezone"}
+
+
+def refuse_explicitly_zoned(tree: exp.Expression) -> None:
+    """Raise NOT_SUPPORTED for to_iso8601 of a value given an explicit zone (see above).
+
+    Runs before the other rewrites, which turn such values into plain wall clocks.
+    """
+    for call in tree.find_all(exp.Anonymous):
+        if not (isinstance(call.this, str) and call.this.lower() == "to_iso8601"):
+            continue
+        for argument in call.expressions:
+            if _has_explicit_zone(argument):
+                raise TrinoError(
+                    f"tdlocal cannot run to_iso8601({argument.sql('trino')}): a timestamp given its own "
+                    "zone (from_unixtime(t, zone), AT TIME ZONE, with_timezone) does not keep its offset "
+                    "here; format it in the session zone (SET TIME ZONE) or with format_datetime",
+                    "NOT_SUPPORTED",
+                )
+
+
+def _has_explicit_zone(node: exp.Expression) -> bool:
+    if isinstance(node, exp.AtTimeZone | exp.ConvertTimezone):
+        return True
+    if isinstance(node, exp.UnixToTime) and (node.args.get("zone") or node.args.get("hours")):
+        return True
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() in _EXPLICIT_ZONE_FUNCTIONS
+
+
+def to_iso8601(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """to_iso8601(date | timestamp(p) | timestamp(p) with time zone) -> varchar."""
+    if len(node.expressions) != 1:
+        raise TrinoError("to_iso8601 takes one argument: a date or a timestamp", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(this=macro("trino_to_iso8601"), expressions=list(node.expressions))
+
+
+# Joda letters (and repeat counts) as DuckDB strptime directives. Joda parses numbers with at
+# least the given digits, which strptime's %d/%m/%H... also accept (one or two digits).
+_JODA_PARSE = {
+    "d": "%d",
+    "H": "%H",
+    "h": "%I",
+    "K": "%I",
+    "m": "%M",
+    "s": "%S",
+    "a": "%p",
+    "D": "%j",
+}
+
+
+def _parse_directive(letter: str, count: int, pattern: str) -> str:
+    if letter in "yY":  # year of era / year: 'yy' is the two-digit year (Joda pivots it too)
+        return "%y" if count == 2 else "%Y"
+    if letter == "M":
+        return {1: "%m", 2: "%m", 3: "%b"}.get(count, "%B")
+    if letter == "E":
+        return "%a" if count < 4 else "%A"
+    if letter == "S":
+        return {1: "%g", 2: "%g", 3: "%g"}.get(count, "%f")
+    if letter == "Z" and count <= 2:
+        return "%z"
+    if letter in _JODA_PARSE:
+        return _JODA_PARSE[letter]
+    raise TrinoError(
+        f"parse_datetime pattern {pattern!r}: tdlocal cannot parse the letter {letter!r} repeated "
+        f"{count} time(s); use y M d D H h K m s S a E Z",
+        "NOT_SUPPORTED",
+    )
+
+
+def strptime_format(pattern: str) -> tuple[str, bool]:
+    """A Joda pattern as a DuckDB strptime format, and whether it reads an offset (Z)."""
+    parts: list[str] = []
+    has_offset = False
+    for token in tokenize(pattern):
+        if isinstance(token, str):
+            parts.append(token.replace("%", "%%"))
+            continue
+        letter, count = token
+        directive = _parse_directive(letter, count, pattern)
+        has_offset = has_offset or directive == "%z"
+        parts.append(directive)
+    return "".join(parts), has_offset
+
+
+def parse_datetime(node: exp.ParseDatetime, context: TranslationContext) -> exp.Expression:
+    """parse_datetime(varchar, joda pattern) -> timestamp with time zone (see the module docstring).
+
+    Text the pattern does not match fails as in Trino (INVALID_FUNCTION_ARGUMENT, `Invalid format:
+    "<text>"`), never NULL; a pattern that is not a literal is refused (NOT_SUPPORTED).
+    """
+    pattern = node.args.get("format")
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise TrinoError("tdlocal needs parse_datetime's pattern to be a string literal", "NOT_SUPPORTED")
+    format_text, has_offset = strptime_format(pattern.this)
+    parsed = fill("try_strptime({s}, {f})", s=node.this, f=exp.Literal.string(format_text))
+    if has_offset:
+        value = fill("CAST({p} AS TIMESTAMPTZ)", p=parsed)
+    else:
+        # The wall clock read in the session zone (DuckDB's TimeZone setting is the session's).
+        value = fill("CAST(CAST({p} AS TIMESTAMP) AS TIMESTAMPTZ)", p=parsed)
+    return fill(
+        "CASE WHEN {s} IS NULL THEN NULL WHEN {p} IS NULL "
+        "THEN error('Invalid format: \"' || {s} || '\" does not match the pattern ' || {f}) "
+        "ELSE date_trunc('millisecond', {v}) END",
+        s=node.this,
+        p=parsed,
+        f=exp.Literal.string(repr(pattern.this)),
+        v=value,
+    )
