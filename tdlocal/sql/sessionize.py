@@ -9,8 +9,11 @@ two derived tables over the SELECT's source (windows cannot nest):
 Rows share an id exactly when tdtime.sessionize puts them in one session, and re-running the
 query gives the same ids. Both passes are linear per (sorted) partition.
 
-The rewrite needs a SELECT over one source with no GROUP BY or aggregates; other shapes get an
-error explaining how to compute the sessions in a CTE first.
+A grouped SELECT (GROUP BY, HAVING or aggregates) runs as on TD, where Trino evaluates window
+functions after grouping, over the grouped rows: the grouped SELECT becomes a derived table that
+also outputs each window's time and partition expressions, and the windows, DISTINCT, ORDER BY
+and LIMIT run over it. The rewrite needs one source (no join) and each TD_SESSIONIZE_WINDOW as a
+whole select item; other shapes get an error explaining how to compute the sessions in a CTE.
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ def rewrite_sessionize_windows(tree: exp.Expression) -> exp.Expression:
                 "OVER (PARTITION BY <key> ORDER BY time)",
                 "GENERIC_USER_ERROR",
             )
+    for select in list(tree.find_all(exp.Select)):
+        windows = _own_sessionize_windows(select)
+        if windows and _is_grouped(select):
+            replacement = _window_over_grouped_rows(select, windows)
+            if select is tree:
+                tree = replacement
+            else:
+                select.replace(replacement)
     selects: dict[int, tuple[exp.Select, list[exp.Window]]] = {}
     for window in tree.find_all(exp.Window):
         if td_function_name(window.this) == FUNCTION_NAME:
@@ -86,6 +97,137 @@ def _rewrite_select(select: exp.Select, windows: list[exp.Window], counter: iter
     identified = exp.select(exp.Star(), *sessions).from_(_derived(flagged, alias))
     select.set("from_", exp.From(this=_derived(identified, alias)))
     _hide_internal_columns(select, [flag.alias for flag in flags] + [session.alias for session in sessions])
+
+
+def _own_sessionize_windows(select: exp.Select) -> list[exp.Window]:
+    """The TD_SESSIONIZE_WINDOW windows in `select`'s own items (not in nested queries)."""
+    return [
+        window
+        for item in select.expressions
+        for window in item.find_all(exp.Window)
+        if td_function_name(window.this) == FUNCTION_NAME and window.find_ancestor(exp.Select) is select
+    ]
+
+
+def _is_grouped(select: exp.Select) -> bool:
+    if select.args.get("group") is not None or select.args.get("having") is not None:
+        return True
+    return any(
+        aggregate.find_ancestor(exp.Window, exp.Select) is select
+        for item in select.expressions
+        for aggregate in item.find_all(exp.AggFunc)
+    )
+
+
+def _window_over_grouped_rows(select: exp.Select, windows: list[exp.Window]) -> exp.Select:
+    """`select` as an outer SELECT computing its sessionize windows over the grouped rows.
+
+    The grouped SELECT keeps FROM, WHERE, GROUP BY and HAVING and outputs every other select
+    item plus the windows' time and partition expressions (which Trino requires to be grouping
+    keys or aggregates there); the outer SELECT keeps the output names, DISTINCT, ORDER BY and
+    LIMIT, which Trino applies after windows.
+    """
+    if select.args.get("joins"):
+        raise TrinoError(
+            "TD_SESSIONIZE_WINDOW over a join is not supported by tdlocal: " + _RESTRUCTURE_HINT,
+            "NOT_SUPPORTED",
+        )
+    inner = select.copy()
+    for modifier in ("with_", "distinct", "order", "limit", "offset"):
+        inner.set(modifier, None)
+    inner_items: list[exp.Expression] = []
+    outer_items: list[exp.Expression] = []
+    grouped_names: dict[str, str] = {}  # the SQL of a grouped item -> its column in the derived table
+    for position, item in enumerate(select.expressions):
+        value = item.this if isinstance(item, exp.Alias) else item
+        window = next((window for window in windows if window is value), None)
+        if window is not None:
+            outer_window = _window_over_columns(window, position, inner_items)
+            if isinstance(item, exp.Alias):
+                outer_window = exp.Alias(this=outer_window, alias=item.args["alias"].copy())
+            outer_items.append(outer_window)
+            continue
+        if any(_contains(item, window) for window in windows):
+            raise TrinoError(
+                "tdlocal needs TD_SESSIONIZE_WINDOW(...) OVER (...) as a whole select item when the "
+                "SELECT has GROUP BY: " + _RESTRUCTURE_HINT,
+                "NOT_SUPPORTED",
+            )
+        if isinstance(value, exp.Star) or (
+            isinstance(value, exp.Column) and isinstance(value.this, exp.Star)
+        ):
+            raise TrinoError(
+                "SELECT * cannot be combined with GROUP BY and TD_SESSIONIZE_WINDOW", "NOT_SUPPORTED"
+            )
+        column_name = f"{_COLUMN_PREFIX}grouped_{position}"
+        inner_items.append(exp.alias_(value.copy(), column_name, quoted=True))
+        grouped_names[value.sql()] = column_name
+        reference = exp.column(column_name, quoted=True)
+        if isinstance(item, exp.Alias):
+            outer_items.append(exp.Alias(this=reference, alias=item.args["alias"].copy()))
+        elif isinstance(value, exp.Column):
+            outer_items.append(exp.Alias(this=reference, alias=value.this.copy()))
+        else:
+            reference.meta[UNNAMED_META] = True
+            outer_items.append(reference)
+    inner.set("expressions", inner_items)
+    outer = exp.Select(expressions=outer_items)
+    outer.set("from_", exp.From(this=_derived(inner, "grouped")))
+    for modifier in ("with_", "distinct", "limit", "offset"):
+        if select.args.get(modifier) is not None:
+            outer.set(modifier, select.args[modifier].copy())
+    order = select.args.get("order")
+    if order is not None:
+        outer.set("order", _order_over_grouped_rows(order, outer_items, grouped_names))
+    return outer
+
+
+def _contains(item: exp.Expression, window: exp.Window) -> bool:
+    return any(node is window for node in item.walk())
+
+
+def _window_over_columns(window: exp.Window, position: int, inner_items: list[exp.Expression]) -> exp.Window:
+    """The window with its time and partition keys read from the grouped SELECT's output."""
+    time, timeout, partition = _window_parts(window)
+    time_name = f"{_COLUMN_PREFIX}time_{position}"
+    inner_items.append(exp.alias_(time.copy(), time_name, quoted=True))
+    partition_columns = []
+    for index, part in enumerate(partition):
+        part_name = f"{_COLUMN_PREFIX}key_{position}_{index}"
+        inner_items.append(exp.alias_(part.copy(), part_name, quoted=True))
+        partition_columns.append(exp.column(part_name, quoted=True))
+    time_column = exp.column(time_name, quoted=True)
+    return exp.Window(
+        this=exp.Anonymous(this=window.this.this, expressions=[time_column, timeout.copy()]),
+        partition_by=partition_columns,
+        order=exp.Order(expressions=[exp.Ordered(this=time_column.copy(), nulls_first=False)]),
+    )
+
+
+def _order_over_grouped_rows(
+    order: exp.Order, outer_items: list[exp.Expression], grouped_names: dict[str, str]
+) -> exp.Order:
+    """ORDER BY of the outer SELECT: ordinals and output names as written, grouped expressions
+    as the derived table's columns."""
+    output_names = {item.alias_or_name for item in outer_items if isinstance(item, exp.Alias)}
+    ordered_items = []
+    for ordered in order.expressions:
+        key = ordered.this
+        if isinstance(key, exp.Literal) or (
+            isinstance(key, exp.Column) and key.name in output_names and not key.table
+        ):
+            ordered_items.append(ordered.copy())
+        elif key.sql() in grouped_names:
+            reordered = ordered.copy()
+            reordered.set("this", exp.column(grouped_names[key.sql()], quoted=True))
+            ordered_items.append(reordered)
+        else:
+            raise TrinoError(
+                f"tdlocal cannot order by {key.sql(dialect='trino')} in a grouped SELECT with "
+                "TD_SESSIONIZE_WINDOW: order by an output column or its position",
+                "NOT_SUPPORTED",
+            )
+    return exp.Order(expressions=ordered_items)
 
 
 def _check_shape(select: exp.Select, windows: list[exp.Window]) -> None:

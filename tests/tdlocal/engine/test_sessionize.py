@@ -99,7 +99,8 @@ def test_sessions_computed_in_a_cte_can_be_aggregated(expr):
 @pytest.mark.parametrize(
     "query",
     [
-        "SELECT u, count(*), TD_SESSIONIZE_WINDOW(time, 10) OVER (PARTITION BY u ORDER BY time) "
+        # Grouped SELECTs run (server tests); a window inside a larger grouped item does not.
+        "SELECT u, 'id-' || TD_SESSIONIZE_WINDOW(time, 10) OVER (PARTITION BY u ORDER BY time) "
         "FROM (VALUES ('a', 1)) AS t(u, time) GROUP BY u, time",
         "SELECT TD_SESSIONIZE_WINDOW(a.time, 10) OVER (ORDER BY a.time) "
         "FROM (VALUES 1) AS a(time) JOIN (VALUES 1) AS b(time) ON a.time = b.time",

@@ -69,3 +69,40 @@ def test_a_window_ordered_by_rand_runs_and_orders_randomly(td_connect) -> None:
 def test_a_window_ordered_only_by_rand_without_a_column_is_refused_by_name(td_connect) -> None:
     with pytest.raises(TrinoUserError, match="rand"):
         td_connect().cursor().execute("SELECT rank() OVER (ORDER BY rand()) FROM (VALUES 1) AS t (x)")
+
+
+def test_td_sessionize_window_in_a_grouped_select_runs_over_the_grouped_rows(td_connect) -> None:
+    # Trino evaluates window functions after GROUP BY, over the grouped rows (Trino docs, SELECT:
+    # "window functions are evaluated after GROUP BY and HAVING"); TD's TD_SESSIONIZE_WINDOW docs:
+    # rows of a partition ordered by time share a session id until a gap reaches the timeout
+    # (seconds). Per user, the grouped times 1 and 5 are one session, 30 starts another; user b
+    # has its own. TD's ids are random UUIDs, so the test compares which rows share an id.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT u, time, count(*) AS n, "
+        "TD_SESSIONIZE_WINDOW(time, 10) OVER (PARTITION BY u ORDER BY time) AS session_id "
+        "FROM (VALUES ('a', 1), ('a', 1), ('a', 5), ('a', 30), ('b', 2)) AS t (u, time) "
+        "GROUP BY u, time ORDER BY u, time"
+    )
+    rows = cursor.fetchall()
+    assert [column[0] for column in cursor.description] == ["u", "time", "n", "session_id"]
+    assert [row[:3] for row in rows] == [["a", 1, 2], ["a", 5, 1], ["a", 30, 1], ["b", 2, 1]]
+    sessions = [row[3] for row in rows]
+    assert sessions[0] == sessions[1]
+    assert len({sessions[0], sessions[2], sessions[3]}) == 3
+    assert all(len(session) == 36 for session in sessions)
+
+
+def test_td_sessionize_window_over_an_aggregate_of_the_grouped_rows(td_connect) -> None:
+    # The window's time may be an aggregate of each group (Trino: window arguments over grouped
+    # rows are grouping keys or aggregates); unnamed items are _col<N> as in any Trino SELECT.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT p, max(time), TD_SESSIONIZE_WINDOW(max(time), 10) OVER (ORDER BY max(time)) "
+        "FROM (VALUES ('x', 1), ('x', 2), ('y', 5), ('z', 30)) AS t (p, time) GROUP BY p HAVING count(*) > 0 "
+        "ORDER BY 2"
+    )
+    rows = cursor.fetchall()
+    assert [column[0] for column in cursor.description] == ["p", "_col1", "_col2"]
+    assert [row[:2] for row in rows] == [["x", 2], ["y", 5], ["z", 30]]
+    assert rows[0][2] == rows[1][2] != rows[2][2]
