@@ -70,6 +70,7 @@ _SIGNATURES = {
     "TD_MD5": _Signature("td_md5", "(varchar)", 1, 1),
     "TD_URL_DECODE": _Signature("td_url_decode", "(varchar)", 1, 1),
     "TD_PARSE_AGENT": _Signature("td_parse_agent", "(varchar)", 1, 1),
+    "TD_PARSE_USER_AGENT": _Signature("td_parse_user_agent", "(varchar [, varchar])", 1, 2),
     **{name: _Signature(name.lower(), "(varchar)", 1, 1) for name in td_geoip.FUNCTION_NAMES},
 }
 
@@ -471,5 +472,6 @@ _REWRITERS: dict[str, Callable[[list[exp.Expression], TranslationContext], exp.E
     "TD_MD5": json_url.td_md5,
     "TD_URL_DECODE": json_url.td_url_decode,
     "TD_PARSE_AGENT": td_user_agents.td_parse_agent,
+    "TD_PARSE_USER_AGENT": td_user_agents.td_parse_user_agent,
     **{name: td_geoip.rewriter(name) for name in td_geoip.FUNCTION_NAMES},
 }
