@@ -60,7 +60,11 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
     (duckdb.DependencyException, re.compile(r".", re.S), "SCHEMA_NOT_EMPTY"),
     (
         duckdb.BinderException,
-        re.compile(r"Referenced column .* not found|Column .* does not exist", re.S),
+        re.compile(
+            r"Referenced column .* not found|Column .* does not exist|does not have a column named|"
+            r"Referenced update column .* not found",
+            re.S,
+        ),
         "COLUMN_NOT_FOUND",
     ),
     (duckdb.BinderException, re.compile(r"Referenced table .* not found", re.S), "TABLE_NOT_FOUND"),
@@ -140,6 +144,18 @@ _REWORDINGS = [
         r"Schema '\2' does not exist (table '\1')",
     ),
     (re.compile(r'^Table with name "?([^"!]+?)"? does not exist!'), r"Table '\1' does not exist"),
+    # Trino's analyzer: "Column 'x' cannot be resolved" (COLUMN_NOT_FOUND), qualified as written.
+    (re.compile(r'^Referenced column "([^"]+)" not found.*', re.S), r"Column '\1' cannot be resolved"),
+    (
+        re.compile(r'^(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)".*', re.S),
+        r"Column '\1.\2' cannot be resolved",
+    ),
+    (re.compile(r"^Referenced update column (\S+) not found.*", re.S), r"Column '\1' cannot be resolved"),
+    # Trino's CONSTRAINT_VIOLATION for a NULL written to a NOT NULL column names the column only.
+    (
+        re.compile(r"^NOT NULL constraint failed: (?:[^.\s]+\.)*([^.\s]+)$", re.S),
+        r"NULL value not allowed for NOT NULL column: \1",
+    ),
     # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
     (
         re.compile(r'^Cannot drop entry "([^"]+)" because there are entries that depend on it\..*', re.S),
