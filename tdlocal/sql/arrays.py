@@ -12,6 +12,7 @@ from sqlglot.expressions import apply_index_offset
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import macro
+from tdlocal.sql.templates import fill
 
 #: Trino's cap on the entries of sequence() and repeat() (MAX_RESULT_ENTRIES in Trino's
 #: SequenceFunction and RepeatFunction).
@@ -180,6 +181,13 @@ def zip_arrays(node: exp.Anonymous, context: TranslationContext) -> exp.Expressi
 def every(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """every(b): Trino's alias of bool_and."""
     return exp.Anonymous(this="bool_and", expressions=list(node.expressions))
+
+
+def histogram(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """histogram(x) -> map(K, bigint) as in Trino's docs; DuckDB counts in UBIGINT, which a client
+    would see as decimal(20,0). DuckDB computes the identical aggregate once."""
+    call = exp.Anonymous(this="histogram", expressions=list(node.expressions))
+    return fill("map(map_keys({h}), CAST(map_values({h}) AS BIGINT[]))", h=call)
 
 
 def _entry_lambda(function: exp.Expression, name: str) -> tuple[exp.Expression, str, str]:

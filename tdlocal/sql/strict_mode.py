@@ -152,6 +152,8 @@ def _check_token(
         return
     if previous is not None and previous.token_type == TokenType.DOT:
         return  # a qualified name: a column or table, not a function Trino would resolve
+    if previous is not None and previous.text.upper() == "WITHIN" and token.text.upper() == "GROUP":
+        return  # listagg(...) WITHIN GROUP (ORDER BY ...): Trino syntax, not a call of `group`
     if kind in _KEYWORD_CALLS:
         _refuse_syntax(token, "use substr(...)")
     if (

@@ -450,6 +450,7 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "array_union": arrays.array_union,
     "zip": arrays.zip_arrays,
     "every": arrays.every,
+    "histogram": arrays.histogram,
     "map_filter": arrays.map_filter,
     "transform_values": arrays.transform_values,
     "transform_keys": arrays.transform_keys,
