@@ -47,14 +47,18 @@ def rewrite_sessionize_windows(tree: exp.Expression) -> exp.Expression:
                 "OVER (PARTITION BY <key> ORDER BY time)",
                 "GENERIC_USER_ERROR",
             )
-    for select in list(tree.find_all(exp.Select)):
-        windows = _own_sessionize_windows(select)
-        if windows and _is_grouped(select):
-            replacement = _window_over_grouped_rows(select, windows)
-            if select is tree:
-                tree = replacement
-            else:
-                select.replace(replacement)
+    grouped: dict[int, tuple[exp.Select, list[exp.Window]]] = {}
+    for window in tree.find_all(exp.Window):
+        if td_function_name(window.this) == FUNCTION_NAME:
+            select = window.find_ancestor(exp.Select)
+            if select is not None and _is_grouped(select):
+                grouped.setdefault(id(select), (select, []))[1].append(window)
+    for select, windows in sorted(grouped.values(), key=lambda item: -item[0].depth):
+        replacement = _window_over_grouped_rows(select, windows)
+        if select is tree:
+            tree = replacement
+        else:
+            select.replace(replacement)
     selects: dict[int, tuple[exp.Select, list[exp.Window]]] = {}
     for window in tree.find_all(exp.Window):
         if td_function_name(window.this) == FUNCTION_NAME:
@@ -97,16 +101,6 @@ def _rewrite_select(select: exp.Select, windows: list[exp.Window], counter: iter
     identified = exp.select(exp.Star(), *sessions).from_(_derived(flagged, alias))
     select.set("from_", exp.From(this=_derived(identified, alias)))
     _hide_internal_columns(select, [flag.alias for flag in flags] + [session.alias for session in sessions])
-
-
-def _own_sessionize_windows(select: exp.Select) -> list[exp.Window]:
-    """The TD_SESSIONIZE_WINDOW windows in `select`'s own items (not in nested queries)."""
-    return [
-        window
-        for item in select.expressions
-        for window in item.find_all(exp.Window)
-        if td_function_name(window.this) == FUNCTION_NAME and window.find_ancestor(exp.Select) is select
-    ]
 
 
 def _is_grouped(select: exp.Select) -> bool:
