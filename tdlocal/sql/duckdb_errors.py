@@ -7,6 +7,7 @@ import re
 import duckdb
 
 from tdlocal.errors import TrinoError
+from tdlocal.sql.trino_functions import is_known_function
 
 # A Python UDF's exception arrives as "...while executing the UDF: ErrorClass: message".
 _UDF_FAILURE = re.compile(r"Python exception occurred while executing the UDF: (?:\w+\.)*(\w+): (.*)", re.S)
@@ -129,10 +130,32 @@ def trino_error_from_duckdb(error: duckdb.Error) -> TrinoError:
         name = "INVALID_FUNCTION_ARGUMENT" if kind in _INVALID_ARGUMENT_ERRORS else "GENERIC_INTERNAL_ERROR"
         return TrinoError(message, name)
     message = readable_message(raw)
+    missing = _MISSING_FUNCTION.match(message)
+    if isinstance(error, duckdb.CatalogException) and missing:
+        return _missing_function(missing.group(1))
     for kind, pattern, name in _RULES:
         if isinstance(error, kind) and pattern.search(message):
             return TrinoError(_trino_wording(message), name)
     return TrinoError(f"DuckDB failed: {message}", "GENERIC_INTERNAL_ERROR")
+
+
+# DuckDB: 'Scalar Function with name x does not exist! Did you mean "<a DuckDB function>"?'.
+_MISSING_FUNCTION = re.compile(
+    r'^(?:Scalar |Aggregate |Table |Pragma )?Function with name "?([\w.]+)"? does not exist'
+)
+
+
+def _missing_function(name: str) -> TrinoError:
+    """A call DuckDB cannot resolve: Trino's FUNCTION_NOT_FOUND for a name Trino and TD lack too
+    (without DuckDB's suggestions, which name DuckDB functions), NOT_SUPPORTED for one of theirs
+    that tdlocal does not implement, so a user knows the query is valid on TD."""
+    if is_known_function(name):
+        return TrinoError(
+            f"Function '{name.lower()}' exists in Trino 423 / TD but tdlocal does not implement it; "
+            "run this query on TD or compute it with other functions",
+            "NOT_SUPPORTED",
+        )
+    return TrinoError(f"Function '{name.lower()}' not registered", "FUNCTION_NOT_FOUND")
 
 
 # DuckDB's wording of the most common failures, in Trino's words (names stay as DuckDB found them).
