@@ -24,7 +24,8 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
-from tdlocal.sql.function_library import PythonFunction, macro
+from tdlocal.sql.function_library import TRINO_TYPE_UDF, PythonFunction, macro
+from tdlocal.sql.templates import fill
 
 JAVA_REGEXP_LIKE = "tdlocal_java_regexp_like"
 JAVA_REGEXP_REPLACE = "tdlocal_java_regexp_replace"
@@ -356,3 +357,56 @@ def crc32(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
 def codepoint(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """codepoint(varchar(1)) -> integer, the Unicode code point."""
     return _call(macro("trino_codepoint"), *node.expressions)
+
+
+# Marks a concatenation already checked here: its result is varchar, varbinary or an array, so an
+# enclosing `||` need not check it again (and copying it into typeof() at every level of a long
+# `a || b || c ...` chain would double the SQL per level).
+_CHECKED_CONCAT = "tdlocal_checked_concat"
+_CONCAT_SIGNATURES = (
+    "concat(varchar), concat(varbinary), concat(array(E)), concat(array(E), E), concat(E, array(E))"
+)
+
+
+def concat_operand_types(node: exp.DPipe | exp.Concat, context: TranslationContext) -> exp.Expression:
+    """`a || b` and concat(...) with Trino's operand types: varchar, varbinary or arrays only.
+
+    Trino has no implicit cast to varchar here: `1 || '-'` fails at analysis with
+    "Unexpected parameters (integer, varchar(1)) for function concat" (FUNCTION_NOT_FOUND), where
+    DuckDB would cast and answer '1-'. The operand types are known only when DuckDB binds the
+    query, so the check is a CASE on typeof(), which DuckDB folds to one branch before running.
+    """
+    operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
+    checked = [operand for operand in operands if not _is_text_for_certain(operand)]
+    if not checked:
+        node.meta[_CHECKED_CONCAT] = True
+        return node
+    allowed = " AND ".join(
+        f"(typeof({{o{index}}}) IN ('VARCHAR', 'BLOB', '\"NULL\"') OR ends_with(typeof({{o{index}}}), ']'))"
+        for index in range(len(checked))
+    )
+    type_names: list[str] = []
+    position = 0
+    for operand in operands:
+        if operand in checked:
+            type_names.append(f"{TRINO_TYPE_UDF}(typeof({{o{position}}}))")
+            position += 1
+        else:
+            type_names.append("'varchar'")
+    message = (
+        "'Unexpected parameters (' || "
+        + " || ', ' || ".join(type_names)
+        + f" || ') for function concat. Expected: {_CONCAT_SIGNATURES}'"
+    )
+    values = {f"o{index}": operand for index, operand in enumerate(checked)}
+    result = fill(f"CASE WHEN {allowed} THEN {{concat}} ELSE error({message}) END", concat=node, **values)
+    result.meta[_CHECKED_CONCAT] = True
+    return result
+
+
+def _is_text_for_certain(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return True
+    if node.meta.get(_CHECKED_CONCAT):
+        return True
+    return isinstance(node, exp.Cast) and node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)

@@ -422,6 +422,8 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
     (exp.ParseDatetime, datetime_text.parse_datetime),
+    (exp.DPipe, strings.concat_operand_types),
+    (exp.Concat, strings.concat_operand_types),
 ]
 
 

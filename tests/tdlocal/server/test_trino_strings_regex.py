@@ -188,3 +188,33 @@ def test_codepoint_of_more_than_one_character_is_an_error(td_connect) -> None:
     # Trino's codepoint takes varchar(1); a longer text does not resolve.
     with pytest.raises(TrinoUserError, match="codepoint"):
         value(td_connect, "codepoint('ab')")
+
+
+@pytest.mark.parametrize(
+    ("expression", "types"),
+    [
+        ("1 || '-'", "integer, varchar"),
+        ("'day ' || DATE '2024-01-01'", "varchar, date"),
+        ("concat('a', 1.5e0)", "varchar, double"),
+    ],
+)
+def test_concatenating_a_non_string_fails_as_in_trino(td_connect, expression, types) -> None:
+    # Trino has no implicit cast to varchar for || / concat: "Unexpected parameters (integer,
+    # varchar(1)) for function concat" (FUNCTION_NOT_FOUND). DuckDB casts and answers '1-', so
+    # a model doing this passed on tdlocal and failed on TD (dbt-tests-adapter's
+    # incremental_not_schema_change model writes `1 || '-' || current_timestamp`).
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as error:
+        cursor.execute(f"SELECT {expression}")
+        cursor.fetchall()
+    assert error.value.error_name == "FUNCTION_NOT_FOUND"
+    assert error.value.message.startswith(f"Unexpected parameters ({types}) for function concat")
+
+
+def test_concatenating_strings_arrays_and_nulls_runs(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT 'a' || CAST(1 AS varchar) || x, concat('a', 'b', x), ARRAY[1] || ARRAY[2], 'a' || NULL "
+        "FROM (VALUES 'z') AS t (x)"
+    )
+    assert cursor.fetchall() == [["a1z", "abz", [1, 2], None]]
