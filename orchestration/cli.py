@@ -3,6 +3,7 @@
 td-dagster run --range -7d          # the 7 complete days before today, one run, then tests
 td-dagster run --partition 2026-11-22
 td-dagster run --range -3d --select user_daily_activity+   # a dbt selection only
+td-dagster run --range -7d -v       # also dbt's full output and Dagster's events (-q: summary only)
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 td-dagster status --days 14         # loaded / missing / failed days per partitioned model
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import re
 import sys
 import time
@@ -34,6 +34,7 @@ from orchestration.partitions import (
     target_range_for_keys,
 )
 from orchestration.settings import Settings, SettingsError
+from orchestration.terminal_output import Verbosity, configure_logging
 from orchestration.warehouse import reference_now
 from tdtime import TdTimeError
 
@@ -41,14 +42,18 @@ from tdtime import TdTimeError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_keep_negative_ranges(sys.argv[1:] if argv is None else list(argv)))
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
+    configure_logging(_verbosity(args))
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+    from tdlocal.process import PortInUseError, TdlocalStartError
 
     try:
         return args.handler(args)
     except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
+        return 2
+    except (PortInUseError, TdlocalStartError) as error:
+        print(f"td-dagster: cannot start tdlocal: {error}", file=sys.stderr)
         return 2
     except DagsterDbtCliRuntimeError as error:
         # dbt itself failed outside a run (lint's compile, a parse): its own errors say why.
@@ -99,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
         "--select",
         help="only these dbt resources, in dbt selection syntax (e.g. user_daily_activity+, tag:marts)",
     )
+    loudness = run.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also show dbt's full output and Dagster's events"
+    )
+    loudness.add_argument("-q", "--quiet", action="store_true", help="only the summary and errors")
     run.set_defaults(handler=_run)
 
     ranges = commands.add_parser("ranges", help="print the partition keys and target_range of a TD_INTERVAL")
@@ -128,6 +138,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _verbosity(args: argparse.Namespace) -> Verbosity:
+    if getattr(args, "verbose", False):
+        return Verbosity.VERBOSE
+    return Verbosity.QUIET if getattr(args, "quiet", False) else Verbosity.NORMAL
 
 
 def resolve_keys(interval: str | None, partition: str | None, now: datetime) -> list[str]:
@@ -172,7 +188,12 @@ def _ranges(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from orchestration.local_engine_start import start_tdlocal, stop_command
     from orchestration.range_run import run_partition_range
+    from orchestration.run_progress import RunProgress
+    from orchestration.terminal_output import Terminal, dagster_log_level
+    from orchestration.warehouse import endpoint
+    from orchestration.webserver_link import shown_run_url, webserver_url, where_to_see_run
 
     settings = Settings.from_env()
     now = reference_now(settings)
@@ -189,10 +210,39 @@ def _run(args: argparse.Namespace) -> int:
     ):
         raise PartitionRangeError(problem)
     started = time.monotonic()
-    summary = run_partition_range(
-        settings, keys[0], keys[-1], full_refresh=args.full_refresh, select=args.select
+    terminal = Terminal(verbosity=_verbosity(args))
+    if settings.uses_tdlocal:
+        start_tdlocal(settings, terminal.say)
+    target_range = target_range_for_keys(keys[0], keys[-1])
+    span = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+    days = f"{len(keys)} day{'s' if len(keys) != 1 else ''}"
+    terminal.say(
+        f"Loading {span} ({days}, {daily_partitions_def().timezone}) as target_range {target_range}"
+        f"{', full refresh' if args.full_refresh else ''}"
     )
-    print(summary.render(elapsed_seconds=time.monotonic() - started))
+    progress = RunProgress(target_range=target_range)
+    with terminal.follow_run(progress) as on_event:
+        summary = run_partition_range(
+            settings,
+            keys[0],
+            keys[-1],
+            full_refresh=args.full_refresh,
+            select=args.select,
+            on_event=on_event,
+            dagster_log_level=dagster_log_level(terminal.verbosity),
+        )
+    if not summary.succeeded and terminal.verbosity < Verbosity.VERBOSE and terminal.dbt_output.lines:
+        print("td-dagster: the end of dbt's output (all of it with -v):", file=sys.stderr)
+        print("\n".join(f"  {line}" for line in terminal.dbt_output.lines), file=sys.stderr)
+    lines = [summary.render(elapsed_seconds=time.monotonic() - started)]
+    if settings.uses_tdlocal:
+        lines.append(
+            f"  tdlocal keeps running at {endpoint(settings)} (data in {settings.tdlocal_data_dir}): "
+            f"stop it with `{stop_command(settings.tdlocal_data_dir)}`"
+        )
+    base_url = webserver_url()
+    lines.append(where_to_see_run(summary.run_id, base_url, shown_run_url(summary.run_id, base_url)))
+    terminal.summary("\n".join(lines))
     return 0 if summary.succeeded else 1
 
 
