@@ -290,6 +290,8 @@ def _status(args: argparse.Namespace) -> int:
         )
         if args.verify:
             verify_statuses(instance, settings, statuses, relations, partitions.timezone)
+        # Late-arriving data (issue 11) marks its days here, per model:
+        # partition_status.mark_stale(status, <the model's days with rows newer than their load>).
     if args.format == "json":
         print(json.dumps(as_json(statuses, partitions.timezone), indent=2))
     else:
