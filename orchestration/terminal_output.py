@@ -66,7 +66,8 @@ def configure_logging(verbosity: Verbosity) -> None:
     handler.setLevel(logging.INFO if verbosity >= Verbosity.VERBOSE else logging.WARNING)
     root = logging.getLogger()
     for existing in list(root.handlers):
-        root.removeHandler(existing)
+        if isinstance(existing, _CurrentStderrHandler):  # an earlier main() in this process
+            root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(logging.INFO if verbosity >= Verbosity.VERBOSE else logging.WARNING)
 
@@ -177,12 +178,13 @@ class Terminal:
             redirect_stdout=self.verbosity >= Verbosity.VERBOSE,  # -v: dbt's lines above the bar
             redirect_stderr=True,
         )
-        task = display.add_task("starting the run", total=None)
+        task = display.add_task("preparing the run (the dbt manifest, the Dagster definitions)", total=None)
         marks = {True: "[green]✓[/green] ", False: "[red]✗[/red] ", None: "[bold]>[/bold] "}
 
         def show(line: ProgressLine | None, state: RunProgress) -> None:
             if line is not None:
-                display.console.print(marks[line.ok] + escape(line.text))
+                # soft_wrap: a long test name wraps at the terminal's edge, not mid-line by rich.
+                display.console.print(marks[line.ok] + escape(line.text), soft_wrap=True)
             else:
                 display.update(
                     task, total=state.total or None, completed=state.completed, description=state.describe()
