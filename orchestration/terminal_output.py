@@ -97,7 +97,7 @@ class _Tail(io.TextIOBase):
 class Terminal:
     """The CLI's output for one command: `say` for news, `follow_run` around a run, `summary` last.
 
-    `live` defaults to whether `stream` is a terminal; tests force it either way.
+    `live` defaults to whether `stream` is a terminal (not TERM=dumb); tests force it either way.
     """
 
     def __init__(
@@ -105,7 +105,9 @@ class Terminal:
     ) -> None:
         self.stream = sys.stdout if stream is None else stream
         self.verbosity = verbosity
-        self.live = self.stream.isatty() if live is None else live
+        # TERM=dumb (Emacs shells, some CI runners) is a tty that cannot redraw a display.
+        is_terminal = self.stream.isatty() and os.environ.get("TERM") != "dumb"
+        self.live = is_terminal if live is None else live
         self.dbt_output = _Tail(DBT_OUTPUT_TAIL_LINES)
 
     def say(self, text: str) -> None:
