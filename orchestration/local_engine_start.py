@@ -25,11 +25,13 @@ def start_tdlocal(settings: Settings, say: Callable[[str], None]) -> bool:
     """
     from tdlocal import ensure_running
     from tdlocal.engine import DATABASE_FILE_NAME
-    from tdlocal.process import find_running
+    from tdlocal.process import find_running, probe
 
     data_dir = settings.tdlocal_data_dir
     url = endpoint(settings)
-    if find_running(data_dir) is not None:
+    if find_running(data_dir) is not None or probe(url).listening:
+        # Running already, or the port is taken: ensure_running reuses it or says what holds the
+        # port, before any sample data is generated.
         ensure_running(data_dir, host=settings.tdlocal_host, port=settings.tdlocal_port)
         return False
     say(f"Starting tdlocal (the local TD engine) at {url}, data in {data_dir}")

@@ -399,6 +399,28 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
         assert not instance.event_log_storage.get_concurrency_info("td").claimed_slots
 
 
+def test_a_port_held_by_another_program_is_one_line_naming_it_before_any_sample_data(
+    tmp_path, capsys, monkeypatch
+):
+    data_dir = tmp_path / "tdlocal"
+    with socket.socket() as squatter:  # listens, but is not tdlocal
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        monkeypatch.setenv("TDLOCAL_PORT", str(port))
+        monkeypatch.setenv("TDLOCAL_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+        monkeypatch.setenv("TDLOCAL_NOW", PINNED_NOW.isoformat())
+        monkeypatch.setenv("TD_PARTITION_START", "2026-11-01")
+        assert main(["run", "--partition", "2026-11-22"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"td-dagster: cannot start tdlocal: something else listens on http://127.0.0.1:{port}"
+    )
+    assert "Give tdlocal another port (e.g. TDLOCAL_PORT or --port)" in err and len(err.splitlines()) == 1
+    assert not (data_dir / "td.duckdb").exists()  # refused before generating the sample
+
+
 def test_doctor_connects_and_lists_what_it_sees(local_td, capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
