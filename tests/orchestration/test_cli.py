@@ -399,6 +399,32 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
         assert not instance.event_log_storage.get_concurrency_info("td").claimed_slots
 
 
+def test_a_failed_run_shows_the_end_of_dbts_output_at_the_default_level(local_td, capsys, monkeypatch):
+    """dbt's echoed log is held back while the run goes well; when it fails, its end is shown."""
+    from orchestration import range_run
+    from orchestration.range_run import RunSummary
+
+    def failing_run(settings, first_key, last_key, **options):
+        # What dagster-dbt does during a run: echo dbt's log lines to sys.stdout.
+        print("1 of 2 START sql incremental model analytics.incremental_events")
+        print("1 of 2 ERROR creating sql incremental model analytics.incremental_events")
+        return RunSummary("run-x", "FAILURE", first_key, last_key, "Asia/Tokyo", errors=["dbt build failed"])
+
+    monkeypatch.setattr(range_run, "run_partition_range", failing_run)
+    assert main(["run", "--partition", "2026-11-22"]) == 1
+    captured = capsys.readouterr()
+    assert "ERROR creating sql" not in captured.out  # not mixed into the progress and summary
+    assert captured.err.splitlines()[-2:] == [
+        "  1 of 2 START sql incremental model analytics.incremental_events",
+        "  1 of 2 ERROR creating sql incremental model analytics.incremental_events",
+    ]
+    assert "Run run-x: FAILURE" in captured.out and "error: dbt build failed" in captured.out
+    assert main(["run", "--partition", "2026-11-22", "-q"]) == 1
+    quiet = capsys.readouterr()
+    assert quiet.out.startswith("Run run-x: FAILURE")  # -q: no news, no progress, the summary
+    assert "ERROR creating sql" in quiet.err  # and the errors
+
+
 def test_a_port_held_by_another_program_is_one_line_naming_it_before_any_sample_data(
     tmp_path, capsys, monkeypatch
 ):
