@@ -120,6 +120,7 @@ class RunProgress:
 
     @property
     def completed(self) -> int:
+        """Models and tests finished so far (failed ones too: the bar measures what is left)."""
         return len(self.finished_models) + len(self.finished_tests)
 
     def describe(self) -> str:
