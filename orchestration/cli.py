@@ -17,7 +17,6 @@ import contextlib
 import json
 import re
 import sys
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -188,12 +187,7 @@ def _ranges(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from orchestration.local_engine_start import start_tdlocal, stop_command
-    from orchestration.range_run import run_partition_range
-    from orchestration.run_progress import RunProgress
-    from orchestration.terminal_output import Terminal, dagster_log_level
-    from orchestration.warehouse import endpoint
-    from orchestration.webserver_link import shown_run_url, webserver_url, where_to_see_run
+    from orchestration.cli_run import run_and_report
 
     settings = Settings.from_env()
     now = reference_now(settings)
@@ -209,41 +203,9 @@ def _run(args: argparse.Namespace) -> int:
         problem := full_refresh_problem(keys[0], keys[-1], daily_partitions_def(), now)
     ):
         raise PartitionRangeError(problem)
-    started = time.monotonic()
-    terminal = Terminal(verbosity=_verbosity(args))
-    if settings.uses_tdlocal:
-        start_tdlocal(settings, terminal.say)
-    target_range = target_range_for_keys(keys[0], keys[-1])
-    span = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
-    days = f"{len(keys)} day{'s' if len(keys) != 1 else ''}"
-    terminal.say(
-        f"Loading {span} ({days}, {daily_partitions_def().timezone}) as target_range {target_range}"
-        f"{', full refresh' if args.full_refresh else ''}"
+    return run_and_report(
+        settings, keys, full_refresh=args.full_refresh, select=args.select, verbosity=_verbosity(args)
     )
-    progress = RunProgress(target_range=target_range)
-    with terminal.follow_run(progress) as on_event:
-        summary = run_partition_range(
-            settings,
-            keys[0],
-            keys[-1],
-            full_refresh=args.full_refresh,
-            select=args.select,
-            on_event=on_event,
-            dagster_log_level=dagster_log_level(terminal.verbosity),
-        )
-    if not summary.succeeded and terminal.verbosity < Verbosity.VERBOSE and terminal.dbt_output.lines:
-        print("td-dagster: the end of dbt's output (all of it with -v):", file=sys.stderr)
-        print("\n".join(f"  {line}" for line in terminal.dbt_output.lines), file=sys.stderr)
-    lines = [summary.render(elapsed_seconds=time.monotonic() - started)]
-    if settings.uses_tdlocal:
-        lines.append(
-            f"  tdlocal keeps running at {endpoint(settings)} (data in {settings.tdlocal_data_dir}): "
-            f"stop it with `{stop_command(settings.tdlocal_data_dir)}`"
-        )
-    base_url = webserver_url()
-    lines.append(where_to_see_run(summary.run_id, base_url, shown_run_url(summary.run_id, base_url)))
-    terminal.summary("\n".join(lines))
-    return 0 if summary.succeeded else 1
 
 
 def _lint(args: argparse.Namespace) -> int:

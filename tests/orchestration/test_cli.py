@@ -401,7 +401,7 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
 
 def test_a_failed_run_shows_the_end_of_dbts_output_at_the_default_level(local_td, capsys, monkeypatch):
     """dbt's echoed log is held back while the run goes well; when it fails, its end is shown."""
-    from orchestration import range_run
+    from orchestration import cli_run
     from orchestration.range_run import RunSummary
 
     def failing_run(settings, first_key, last_key, **options):
@@ -410,7 +410,7 @@ def test_a_failed_run_shows_the_end_of_dbts_output_at_the_default_level(local_td
         print("1 of 2 ERROR creating sql incremental model analytics.incremental_events")
         return RunSummary("run-x", "FAILURE", first_key, last_key, "Asia/Tokyo", errors=["dbt build failed"])
 
-    monkeypatch.setattr(range_run, "run_partition_range", failing_run)
+    monkeypatch.setattr(cli_run, "run_partition_range", failing_run)
     assert main(["run", "--partition", "2026-11-22"]) == 1
     captured = capsys.readouterr()
     assert "ERROR creating sql" not in captured.out  # not mixed into the progress and summary
