@@ -425,6 +425,23 @@ def test_a_failed_run_shows_the_end_of_dbts_output_at_the_default_level(local_td
     assert "ERROR creating sql" in quiet.err  # and the errors
 
 
+def test_ctrl_c_during_a_run_is_one_line_and_exit_130_with_the_terminal_restored(
+    local_td, capsys, monkeypatch
+):
+    from orchestration import cli_run
+
+    def interrupted_run(settings, first_key, last_key, **options):
+        print("dbt output echoed before the interrupt")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_run, "run_partition_range", interrupted_run)
+    monkeypatch.delenv("DBT_USE_COLORS", raising=False)
+    stdout = sys.stdout
+    assert main(["run", "--partition", "2026-11-22"]) == 130
+    assert sys.stdout is stdout and "DBT_USE_COLORS" not in os.environ  # the display let go of both
+    assert capsys.readouterr().err == "td-dagster: interrupted\n"
+
+
 def test_a_port_held_by_another_program_is_one_line_naming_it_before_any_sample_data(
     tmp_path, capsys, monkeypatch
 ):
