@@ -192,7 +192,7 @@ def _run_dbt(
     context.log.info("Running dbt %s", " ".join(args))
     invocation = dbt.cli(args, context=context)
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.
-    context.instance.add_run_tags(context.run_id, {DBT_PID_TAG: str(invocation.process.pid)})
+    context.instance.add_run_tags(context.run.run_id, {DBT_PID_TAG: str(invocation.process.pid)})
     node_results = NodeResultLog(invocation.target_path / "dbt.log")
     try:
         for event in invocation.stream_raw_events():

@@ -3,6 +3,7 @@
 td-dagster run --range -7d          # the 7 complete days before today, one run, then tests
 td-dagster run --partition 2026-11-22
 td-dagster run --range -3d --select user_daily_activity+   # a dbt selection only
+td-dagster run --range -7d -v       # also dbt's full output and Dagster's events (-q: summary only)
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 td-dagster status --days 14         # loaded / missing / failed days per partitioned model
@@ -14,10 +15,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import re
 import sys
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -34,6 +33,7 @@ from orchestration.partitions import (
     target_range_for_keys,
 )
 from orchestration.settings import Settings, SettingsError
+from orchestration.terminal_output import Verbosity, configure_logging
 from orchestration.warehouse import reference_now
 from tdtime import TdTimeError
 
@@ -41,14 +41,18 @@ from tdtime import TdTimeError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_keep_negative_ranges(sys.argv[1:] if argv is None else list(argv)))
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("trino").setLevel(logging.WARNING)  # "keyring module not found", on every import
+    configure_logging(_verbosity(args))
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+    from tdlocal.process import PortInUseError, TdlocalStartError
 
     try:
         return args.handler(args)
     except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
+        return 2
+    except (PortInUseError, TdlocalStartError) as error:
+        print(f"td-dagster: cannot start tdlocal: {error}", file=sys.stderr)
         return 2
     except DagsterDbtCliRuntimeError as error:
         # dbt itself failed outside a run (lint's compile, a parse): its own errors say why.
@@ -99,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         "--select",
         help="only these dbt resources, in dbt selection syntax (e.g. user_daily_activity+, tag:marts)",
     )
+    loudness = run.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also show dbt's full output and Dagster's events"
+    )
+    loudness.add_argument("-q", "--quiet", action="store_true", help="only the summary and errors")
     run.set_defaults(handler=_run)
 
     ranges = commands.add_parser("ranges", help="print the partition keys and target_range of a TD_INTERVAL")
@@ -128,6 +137,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _verbosity(args: argparse.Namespace) -> Verbosity:
+    if getattr(args, "verbose", False):
+        return Verbosity.VERBOSE
+    return Verbosity.QUIET if getattr(args, "quiet", False) else Verbosity.NORMAL
 
 
 def resolve_keys(interval: str | None, partition: str | None, now: datetime) -> list[str]:
@@ -172,7 +187,7 @@ def _ranges(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from orchestration.range_run import run_partition_range
+    from orchestration.cli_run import run_and_report
 
     settings = Settings.from_env()
     now = reference_now(settings)
@@ -188,12 +203,9 @@ def _run(args: argparse.Namespace) -> int:
         problem := full_refresh_problem(keys[0], keys[-1], daily_partitions_def(), now)
     ):
         raise PartitionRangeError(problem)
-    started = time.monotonic()
-    summary = run_partition_range(
-        settings, keys[0], keys[-1], full_refresh=args.full_refresh, select=args.select
+    return run_and_report(
+        settings, keys, full_refresh=args.full_refresh, select=args.select, verbosity=_verbosity(args)
     )
-    print(summary.render(elapsed_seconds=time.monotonic() - started))
-    return 0 if summary.succeeded else 1
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -240,6 +252,8 @@ def _status(args: argparse.Namespace) -> int:
         )
         if args.verify:
             verify_statuses(instance, settings, statuses, relations, partitions.timezone)
+        # Late-arriving data (issue 11) marks its days here, per model:
+        # partition_status.mark_stale(status, <the model's days with rows newer than their load>).
     if args.format == "json":
         print(json.dumps(as_json(statuses, partitions.timezone), indent=2))
     else:

@@ -249,11 +249,14 @@ def _sql_findings(node: Mapping[str, Any], scanned: Mapping[str, str]) -> Iterat
                 timezone = _literal(arguments[2]) if len(arguments) >= 3 else None
                 if timezone != SENTINEL_TIMEZONE:
                     written = "no timezone" if timezone is None else f"timezone {timezone!r}"
+                    line = _line_of(raw, r"target_range")
                     yield _finding(
                         node,
                         "td-range-without-timezone",
-                        _line_of(raw, r"target_range"),
-                        call=call.sql(dialect="trino"),
+                        line,
+                        # The model's own line, not the compiled call: that holds the sentinel vars
+                        # lint compiles with, values the user never wrote.
+                        call=_source_line(raw, line),
                         written=written,
                     )
         for group in tree.find_all(exp.Group):
@@ -340,6 +343,13 @@ def _reference_patterns(relation: str) -> list[str]:
     """Where a relation is likely named in the model's source: source('x', 'name'), ref('name')."""
     name = re.escape(relation.rsplit(".", 1)[-1])
     return [rf"(source|ref)\s*\([^)]*['\"]{name}['\"]", rf"\b{name}\b"]
+
+
+def _source_line(raw_code: str, line: int) -> str:
+    """Line `line` (1-based) of the model file, stripped, in backticks; `the model` if it is empty."""
+    lines = raw_code.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f"`{text}`" if text else "the model"
 
 
 def _line_of(raw_code: str, *patterns: str) -> int:

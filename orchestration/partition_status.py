@@ -1,4 +1,4 @@
-"""Which days of each partitioned model are loaded, missing, failed or running: `td-dagster status`.
+"""Which days of each partitioned model are loaded, missing, failed, stale or running: `td-dagster status`.
 
 Pure rendering of the marks is separated from reading them off the Dagster instance, so the
 calendar is tested directly and the instance reading against real runs.
@@ -13,11 +13,14 @@ from datetime import date, datetime, timedelta
 from dagster import AssetKey, DagsterInstance, DailyPartitionsDefinition
 
 LOADED, MISSING, FAILED, RUNNING, MISMATCH = "loaded", "missing", "failed", "running", "mismatch"
+STALE = "stale"
 #: One character per mark, for terminals without colour and for files.
-SYMBOLS = {LOADED: "#", MISSING: ".", FAILED: "F", RUNNING: "R", MISMATCH: "!"}
+SYMBOLS = {LOADED: "#", MISSING: ".", FAILED: "F", RUNNING: "R", MISMATCH: "!", STALE: "S"}
 LEGEND = (
     "# loaded  . missing  F failed (latest attempt)  R running  ! table rows differ from the load's td/rows"
 )
+#: Added to the legend only when a day is marked stale (see mark_stale).
+STALE_LEGEND = "  S stale (source rows arrived after the load)"
 
 
 @dataclass
@@ -55,7 +58,8 @@ def day_marks(
 
 def render(statuses: Sequence[ModelStatus], timezone: str) -> str:
     """A calendar per model: one row per week (Monday first), then the totals."""
-    lines = [LEGEND]
+    any_stale = any(STALE in status.marks.values() for status in statuses)
+    lines = [LEGEND + (STALE_LEGEND if any_stale else "")]
     for status in statuses:
         keys = list(status.marks)
         lines.append("")
@@ -117,6 +121,15 @@ def read_statuses(
             running = set(cache.deserialize_in_progress_partition_subsets(partitions).get_partition_keys())
         statuses.append(ModelStatus(key.to_user_string(), day_marks(keys, materialized, failed, running)))
     return statuses
+
+
+def mark_stale(status: ModelStatus, stale_keys: Iterable[str]) -> None:
+    """Loaded days whose source received rows after their load: the hook for late-arriving-data
+    detection (issue 11), which says which days those are. Only loaded days change: a missing,
+    failed or running day says more than "stale" would."""
+    for key in stale_keys:
+        if status.marks.get(key) == LOADED:
+            status.marks[key] = STALE
 
 
 def mark_mismatches(status: ModelStatus, recorded: Mapping[str, int], in_table: Mapping[str, int]) -> None:

@@ -26,6 +26,9 @@ _PROJECT_FILE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md", ".py", ".jinja
 _NOT_PROJECT_FILES = {"target", "logs", "dbt_packages", "__pycache__"}
 # dbt renders env_var() at parse time (profiles.yml, sources.yml): these variables are inputs too.
 _PARSE_ENV_PREFIXES = ("TD_", "DBT_", "TDLOCAL_")
+# dbt flags that only change how dbt prints: the CLI sets DBT_USE_COLORS=false off a terminal, and
+# that must not make the next run on a terminal parse again.
+_OUTPUT_ONLY_ENV = frozenset({"DBT_USE_COLORS", "DBT_USE_COLORS_FILE", "DBT_PRINTER_WIDTH", "DBT_QUIET"})
 
 
 def dbt_executable() -> str:
@@ -56,7 +59,8 @@ def parse(project: DbtProject) -> None:
 
 def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None) -> str:
     """sha256 (hex) of what a `dbt parse` of this project reads: its files' paths and contents,
-    and the TD_*, DBT_* and TDLOCAL_* environment variables its Jinja may render."""
+    and the TD_*, DBT_* and TDLOCAL_* environment variables its Jinja may render (not dbt's
+    output-only flags such as DBT_USE_COLORS)."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     for path in sorted(project_dir.rglob("*")):
@@ -67,7 +71,9 @@ def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None
             and not _NOT_PROJECT_FILES & set(relative.parts)
         ):
             digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in sorted(name for name in env if name.startswith(_PARSE_ENV_PREFIXES)):
+    for name in sorted(
+        name for name in env if name.startswith(_PARSE_ENV_PREFIXES) and name not in _OUTPUT_ONLY_ENV
+    ):
         digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 

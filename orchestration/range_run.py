@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from dagster import AssetKey, AssetMaterialization, AssetsDefinition, DagsterRunStatus, Definitions
+from dagster import (
+    AssetKey,
+    AssetMaterialization,
+    AssetsDefinition,
+    DagsterRunStatus,
+    Definitions,
+    EventLogEntry,
+)
 
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_args import FULL_REFRESH_TAG
@@ -75,7 +83,6 @@ class RunSummary:
         lines.append(f"  checks: {len(self.checks_passed)} of {total} passed")
         lines += [f"    FAILED {name}" for name in self.checks_failed]
         lines += [f"  error: {error}" for error in self.errors]
-        lines.append("  See it in the UI: `uv run dagster dev` in this directory, then the Runs page.")
         return "\n".join(lines)
 
 
@@ -98,10 +105,20 @@ def asset_outcomes(materializations: Iterable[AssetMaterialization]) -> dict[str
 
 
 def run_partition_range(
-    settings: Settings, first_key: str, last_key: str, full_refresh: bool = False, select: str | None = None
+    settings: Settings,
+    first_key: str,
+    last_key: str,
+    full_refresh: bool = False,
+    select: str | None = None,
+    on_event: Callable[[EventLogEntry], None] | None = None,
+    dagster_log_level: str = "WARNING",
 ) -> RunSummary:
     """Execute the load_and_test job over first..last (one dbt invocation for the range), for the
-    dbt resources `select` names (dbt selection syntax) or all of them."""
+    dbt resources `select` names (dbt selection syntax) or all of them.
+
+    `on_event` is called with each event the run records, as it is recorded (the CLI's progress);
+    `dagster_log_level` is the level of Dagster's console logger (its per-event lines).
+    """
     from orchestration.code_location import build_definitions
     from orchestration.instance import local_instance
     from orchestration.project import refresh_manifest
@@ -119,17 +136,21 @@ def run_partition_range(
     tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
+    run_id = str(uuid.uuid4())  # Dagster's run ids are UUID4s; known here so events can be followed
     with local_instance() as instance:
+        if on_event is not None:
+            instance.add_event_listener(run_id, on_event)
         wait_for_pool(
             instance, WAREHOUSE_POOL, say=lambda line: print(f"td-dagster: {line}", file=sys.stderr)
         )
         result = job.execute_in_process(
             instance=instance,
+            run_id=run_id,
             tags=tags,
             asset_selection=asset_selection,
             raise_on_error=False,
-            # dbt's own progress lines still print; Dagster's per-event debug lines would bury them.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            # Dagster's per-event lines would bury the progress: shown with -v only.
+            run_config={"loggers": {"console": {"config": {"log_level": dagster_log_level}}}},
         )
         summary = RunSummary(
             run_id=result.run_id,

@@ -1,7 +1,7 @@
 """Strict TD mode: reject what TD's hosted Trino (423, TD connector) rejects, with TD's words.
 
-A green local run should mean the same SQL will run on TD. Lenient mode (Engine(strict=False))
-accepts these statements, for dbt-trino's stock macros and for experiments.
+A green local run should mean the same SQL will run on TD. Lenient mode (`tdlocal serve
+--lenient`, `Engine(strict=False)` in Python) accepts these statements, for dbt-trino's stock macros and for experiments.
 
 Decisions where TD's behaviour is unconfirmed:
 - ALTER TABLE ... RENAME TO is allowed: dbt-trino's default on_table_exists='rename' needs it
@@ -22,7 +22,11 @@ from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.trino_functions import is_known_function
 
-STRICT_HINT = " (strict TD mode; Engine(strict=False) / lenient mode allows it)"
+# Users meet these errors through dbt or a Trino client, so the hint names the command that starts
+# a lenient server, not the Python API (`Engine(strict=False)`) behind it.
+STRICT_HINT = (
+    " (tdlocal's strict TD mode, as on TD; a server started with `tdlocal serve --lenient` accepts it)"
+)
 
 
 def check(tree: exp.Expression, context: TranslationContext) -> None:

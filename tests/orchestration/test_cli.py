@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
 import shutil
 import signal
 import socket
@@ -191,19 +194,39 @@ def _fresh_checkout(destination: Path) -> Path:
     return destination
 
 
-def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
-    checkout = _fresh_checkout(tmp_path / "checkout")
+_CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    """Each part occurs in `text`, after the previous one."""
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def _isolated_env(port: int, **extra: str) -> dict[str, str]:
+    """The test process's environment without its tdlocal, dbt and Dagster settings."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("TDLOCAL_", "DBT_", "DAGSTER_")) and key not in ("TD_PARTITION_START",)
     }
-    env |= {"TDLOCAL_PORT": str(_free_port()), "TDLOCAL_NOW": PINNED_NOW.isoformat()}
+    return env | {"TDLOCAL_PORT": str(port), "TDLOCAL_NOW": PINNED_NOW.isoformat(), **extra}
+
+
+def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
+    """Through a pipe (as in CI): plain lines in order, the first-run lines, the summary's ending."""
+    checkout = _fresh_checkout(tmp_path / "checkout")
+    port = _free_port()
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "orchestration.cli", "run", "--range", "-3d"],
             cwd=checkout,
-            env=env,
+            env=_isolated_env(port),
             capture_output=True,
             text=True,
             timeout=900,
@@ -213,12 +236,43 @@ def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
         tdlocal.stop_running(checkout / ".tdlocal")
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     out = completed.stdout
+    assert "\x1b" not in out + completed.stderr  # no colours, no cursor moves: not a terminal
     assert (
         "SUCCESS" in out
         and "loaded days 2026-11-20..2026-11-22 (Asia/Tokyo) as target_range -3d/2026-11-23" in out
     )
     assert "incremental_events           3 partitions" in out
     assert "checks: 25 of 25 passed" in out
+    # What happens, in the order it happens: tdlocal starts on a new data dir with the sample, the
+    # range loads model by model, each model before its tests, then the summary and how to go on.
+    assert _in_order(
+        out,
+        f"Starting tdlocal (the local TD engine) at http://127.0.0.1:{port}, data in {checkout / '.tdlocal'}",
+        "new data dir: loading 30 days of generated sample data",
+        "[1/2] raw.events: ",
+        "[2/2] sample_datasets.www_access: ",
+        "tdlocal is up",
+        "Loading 2026-11-20..2026-11-22 (3 days, Asia/Tokyo) as target_range -3d/2026-11-23",
+        "- dbt build of the partitioned models for -3d/2026-11-23",
+        "  ok   incremental_events           3 days",
+        "  ok   test unique_incremental_events_event_id",  # dbt build: a model's tests, then downstream
+        "  ok   user_daily_activity          3 days",
+        "Run ",
+    ), out
+    assert _in_order(out, "- dbt build of the other models and seeds", "  ok   page_views    ", "Run ")
+    assert _in_order(out, "  ok   test incremental_events:rows_in_partition_window", "Run ")
+    assert _in_order(
+        out,
+        "Run ",
+        "checks: 25 of 25 passed",
+        f"tdlocal keeps running at http://127.0.0.1:{port} (data in {checkout / '.tdlocal'}): "
+        "stop it with `uv run tdlocal stop`",
+        "In the UI: ",
+    ), out
+    # No third-party INFO lines from this process, no dbt log echo at the default level.
+    assert "dagster.builtin" not in out + completed.stderr
+    assert "INFO trino" not in completed.stderr
+    assert "START sql" not in out and "Running with dbt" not in out
     # The run is in the checkout's own instance, where `dagster dev` started there would show it
     # (dagster.yaml's storage paths are relative to the directory Dagster starts in).
     previous = Path.cwd()
@@ -232,6 +286,79 @@ def test_run_on_a_fresh_checkout_loads_the_range_and_records_the_run(tmp_path):
         os.chdir(previous)
     assert [run.job_name for run in runs] == ["load_and_test"]
     assert runs[0].tags["dagster/asset_partition_range_start"] == "2026-11-20"
+    assert f"/runs/{runs[0].run_id}" in out
+
+
+def _run_in_pty(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run `command` with a pseudo-terminal as its stdin/stdout/stderr; its exit code and output."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal's side
+        os.chdir(cwd)
+        os.execve(command[0], command, env)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_run_on_a_terminal_shows_a_live_display_then_the_summary(tmp_path):
+    """Through a pseudo-terminal: the live display (colours, a bar) with each model's line, first-run
+    lines for a new data dir, then the plain summary."""
+    project = copy_dbt_project(tmp_path / "dbt_project")
+    data_dir, home = tmp_path / "tdlocal", tmp_path / "dagster_home"
+    home.mkdir()
+    port = _free_port()
+    env = _isolated_env(
+        port,
+        DBT_PROJECT_DIR=str(project),
+        TDLOCAL_DATA_DIR=str(data_dir),
+        DAGSTER_HOME=str(home),
+        COLUMNS="120",
+        TERM="xterm-256color",
+    )
+    try:
+        code, output = _run_in_pty(
+            [sys.executable, "-m", "orchestration.cli", "run", "--partition", "2026-11-22"],
+            PROJECT_ROOT,
+            env,
+            timeout=900,
+        )
+    finally:
+        tdlocal.stop_running(data_dir)
+    assert code == 0, output[-3000:]
+    assert "\x1b[" in output  # a terminal: colours and redraws
+    shown = _CONTROL_SEQUENCE.sub("", output)
+    assert _in_order(
+        shown,
+        f"Starting tdlocal (the local TD engine) at http://127.0.0.1:{port}, data in {data_dir}",
+        "[1/2] raw.events",
+        "Loading 2026-11-22 (1 day, Asia/Tokyo) as target_range -1d/2026-11-23",
+        "> dbt build of the partitioned models for -1d/2026-11-23",
+        "✓ incremental_events           1 day",
+        "✓ user_daily_activity          1 day",
+        "✓ page_views                   rebuilt",
+        "Run ",
+        "checks: 25 of 25 passed",
+        f"stop it with `uv run tdlocal stop --data-dir {data_dir}`",
+    ), shown[-4000:]
+    assert "models," in shown and "tests" in shown  # the bar's label: n/7 models, n/25 tests
+    assert "dagster.builtin" not in shown and "START sql" not in shown
 
 
 def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
@@ -270,6 +397,71 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
         assert "SUCCESS" in completed.stdout
         assert instance.get_run_by_id(stuck.run_id).status.value == "FAILURE"
         assert not instance.event_log_storage.get_concurrency_info("td").claimed_slots
+
+
+def test_a_failed_run_shows_the_end_of_dbts_output_at_the_default_level(local_td, capsys, monkeypatch):
+    """dbt's echoed log is held back while the run goes well; when it fails, its end is shown."""
+    from orchestration import cli_run
+    from orchestration.range_run import RunSummary
+
+    def failing_run(settings, first_key, last_key, **options):
+        # What dagster-dbt does during a run: echo dbt's log lines to sys.stdout.
+        print("1 of 2 START sql incremental model analytics.incremental_events")
+        print("1 of 2 ERROR creating sql incremental model analytics.incremental_events")
+        return RunSummary("run-x", "FAILURE", first_key, last_key, "Asia/Tokyo", errors=["dbt build failed"])
+
+    monkeypatch.setattr(cli_run, "run_partition_range", failing_run)
+    assert main(["run", "--partition", "2026-11-22"]) == 1
+    captured = capsys.readouterr()
+    assert "ERROR creating sql" not in captured.out  # not mixed into the progress and summary
+    assert captured.err.splitlines()[-2:] == [
+        "  1 of 2 START sql incremental model analytics.incremental_events",
+        "  1 of 2 ERROR creating sql incremental model analytics.incremental_events",
+    ]
+    assert "Run run-x: FAILURE" in captured.out and "error: dbt build failed" in captured.out
+    assert main(["run", "--partition", "2026-11-22", "-q"]) == 1
+    quiet = capsys.readouterr()
+    assert quiet.out.startswith("Run run-x: FAILURE")  # -q: no news, no progress, the summary
+    assert "ERROR creating sql" in quiet.err  # and the errors
+
+
+def test_ctrl_c_during_a_run_is_one_line_and_exit_130_with_the_terminal_restored(
+    local_td, capsys, monkeypatch
+):
+    from orchestration import cli_run
+
+    def interrupted_run(settings, first_key, last_key, **options):
+        print("dbt output echoed before the interrupt")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_run, "run_partition_range", interrupted_run)
+    monkeypatch.delenv("DBT_USE_COLORS", raising=False)
+    stdout = sys.stdout
+    assert main(["run", "--partition", "2026-11-22"]) == 130
+    assert sys.stdout is stdout and "DBT_USE_COLORS" not in os.environ  # the display let go of both
+    assert capsys.readouterr().err == "td-dagster: interrupted\n"
+
+
+def test_a_port_held_by_another_program_is_one_line_naming_it_before_any_sample_data(
+    tmp_path, capsys, monkeypatch
+):
+    data_dir = tmp_path / "tdlocal"
+    with socket.socket() as squatter:  # listens, but is not tdlocal
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        monkeypatch.setenv("TDLOCAL_PORT", str(port))
+        monkeypatch.setenv("TDLOCAL_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+        monkeypatch.setenv("TDLOCAL_NOW", PINNED_NOW.isoformat())
+        monkeypatch.setenv("TD_PARTITION_START", "2026-11-01")
+        assert main(["run", "--partition", "2026-11-22"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"td-dagster: cannot start tdlocal: something else listens on http://127.0.0.1:{port}"
+    )
+    assert "Give tdlocal another port (e.g. TDLOCAL_PORT or --port)" in err and len(err.splitlines()) == 1
+    assert not (data_dir / "td.duckdb").exists()  # refused before generating the sample
 
 
 def test_doctor_connects_and_lists_what_it_sees(local_td, capsys):

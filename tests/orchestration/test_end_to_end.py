@@ -25,7 +25,7 @@ from dagster import (
 
 from orchestration.code_location import partitioned_relations
 from orchestration.jobs import DAILY_JOB_NAME, TEST_JOB_NAME
-from orchestration.partition_status import read_statuses
+from orchestration.partition_status import read_statuses, render
 from orchestration.partition_window_checks import CHECK_NAME
 from orchestration.project import dbt_project
 from orchestration.status_verification import verify_statuses
@@ -280,6 +280,12 @@ def test_a_full_refresh_of_some_partitions_is_refused_and_of_all_rebuilds_every_
         assert set(shown) == {f"2026-11-{day:02d}" for day in range(1, 23)}
         # What Dagster shows per partition is what the table holds (0 for days without events).
         assert {day: rows for day, rows in shown.items() if rows} == in_table
+    # After the full refresh `status` shows every day loaded: the refused days' failures and the
+    # day whose rows were deleted are superseded by the rebuild.
+    (status,) = read_statuses(instance, [AssetKey("incremental_events")], partitions, keys)
+    verify_statuses(instance, local_td.settings, [status], relations, "Asia/Tokyo")
+    assert set(status.marks.values()) == {"loaded"}
+    assert render([status], "Asia/Tokyo").endswith("  13 loaded")
 
 
 @pytest.mark.parametrize(

@@ -66,8 +66,13 @@ def test_unfiltered_reads_are_reported(sql):
 
 
 def test_target_range_without_its_timezone():
-    (finding,) = lint_model(node(f"select * from t where TD_INTERVAL(time, '{RANGE}')"), SCANNED)
+    written = "select *\nfrom t\nwhere TD_INTERVAL(time, '{{ target_range() }}')"
+    (finding,) = lint_model(node(f"select * from t where TD_INTERVAL(time, '{RANGE}')", raw=written), SCANNED)
     assert finding.rule == "td-range-without-timezone" and "with no timezone" in finding.message
+    # The model's own line, never the sentinel values lint compiles with.
+    assert "in `where TD_INTERVAL(time, '{{ target_range() }}')`" in finding.message
+    assert finding.line == 3
+    assert RANGE not in str(finding) and ZONE not in str(finding)
     assert (
         "with timezone 'UTC'"
         in lint_model(node(f"select * from t where TD_INTERVAL(time, '{RANGE}', 'UTC')"), SCANNED)[0].message

@@ -116,6 +116,22 @@ def test_the_status_calendar_marks_each_day_and_counts_them():
     assert as_json([ModelStatus("m", marks)], "Asia/Tokyo")["models"]["m"]["totals"]["failed"] == 2
 
 
+def test_stale_marks_only_loaded_days_and_the_legend_explains_it_only_then():
+    from orchestration.partition_status import LEGEND, ModelStatus, day_marks, mark_stale, render
+
+    keys = ["2026-11-20", "2026-11-21", "2026-11-22"]
+    status = ModelStatus("incremental_events", day_marks(keys, keys[:2], failed=[keys[1]], in_progress=[]))
+    assert render([status], "Asia/Tokyo").splitlines()[0] == LEGEND  # nothing stale: no stale legend
+    mark_stale(status, ["2026-11-20", "2026-11-21", "2026-11-22"])  # as late-data detection would say
+    # Only the loaded day becomes stale: a failed or missing day needs a load whatever arrived late.
+    assert status.marks == {"2026-11-20": "stale", "2026-11-21": "failed", "2026-11-22": "missing"}
+    text = render([status], "Asia/Tokyo")
+    assert "S stale (source rows arrived after the load)" in text.splitlines()[0]
+    assert "  2026-11-16          S F ." in text  # the week of Monday 16th, from Friday 20th
+    assert text.endswith("  1 missing, 1 failed, 1 stale")
+    assert status.totals() == {"missing": 1, "failed": 1, "stale": 1}
+
+
 def test_a_dead_runs_orphaned_dbt_process_is_stopped_and_nothing_else(tmp_path):
     from dagster import DagsterRunStatus
 
