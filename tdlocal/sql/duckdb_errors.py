@@ -64,6 +64,13 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "COLUMN_NOT_FOUND",
     ),
     (duckdb.BinderException, re.compile(r"Referenced table .* not found", re.S), "TABLE_NOT_FOUND"),
+    # A zoned timestamp in a zone other than the session's (tdlocal.sql.zoned_timestamps) handed
+    # to a function that does not read its zone: refused by name rather than read in a wrong zone.
+    (
+        duckdb.BinderException,
+        re.compile(r"No function matches.*STRUCT\(tdlocal_instant ", re.S),
+        "NOT_SUPPORTED",
+    ),
     (
         duckdb.BinderException,
         re.compile(r"must appear in the GROUP BY clause", re.S),
@@ -141,7 +148,24 @@ _REWORDINGS = [
 ]
 
 
+_ZONED_STRUCT_MISUSE = re.compile(
+    r"^No function matches the given name and argument types '([^(]+)\(.*STRUCT\(tdlocal_instant .*", re.S
+)
+
+
 def _trino_wording(message: str) -> str:
+    zoned = _ZONED_STRUCT_MISUSE.match(message)
+    if zoned:
+        function = {
+            "+": "+ (interval arithmetic)",
+            "-": "- (interval arithmetic)",
+            "datesub": "date_diff",
+        }.get(zoned.group(1), zoned.group(1))
+        return (
+            f"tdlocal cannot run {function} on a timestamp with time zone in a zone other than the "
+            "session's: it keeps such values as (instant, zone); use CAST(x AS timestamp) for the wall "
+            "clock, to_unixtime(x), or SET TIME ZONE to that zone"
+        )
     for pattern, replacement in _REWORDINGS:
         message = pattern.sub(replacement, message, count=1)
     return message

@@ -54,10 +54,18 @@ def python_functions() -> list[PythonFunction]:
 
 def sql_macros() -> dict[str, str]:
     """Every SQL macro (name -> `(params) AS body`) created in the `tdlocal` catalog."""
-    from tdlocal.sql import arrays, json_url, numeric, strings
+    from tdlocal.sql import arrays, json_url, numeric, strings, zoned_timestamps
     from tdlocal.sql.trino_semantics import MACROS as TRINO_MACROS
 
-    return {**TRINO_MACROS, **strings.MACROS, **arrays.MACROS, **numeric.MACROS, **json_url.JSON_MACROS}
+    # Zoned timestamps first: the Trino macros (trino_varchar) call them.
+    return {
+        **zoned_timestamps.MACROS,
+        **TRINO_MACROS,
+        **strings.MACROS,
+        **arrays.MACROS,
+        **numeric.MACROS,
+        **json_url.JSON_MACROS,
+    }
 
 
 def install(connection: duckdb.DuckDBPyConnection) -> None:

@@ -16,13 +16,12 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, json_url, numeric, strings
+from tdlocal.sql import arrays, json_url, numeric, strings, zoned_timestamps
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
 from tdlocal.sql.templates import fill
 from tdlocal.sql.tree_walk import rewrite_bottom_up
-from tdlocal.sql.zones import local_timestamp, sql_zone
 
 # Trino's `timestamp` without a precision means timestamp(3); DuckDB's would be microseconds.
 DEFAULT_TIMESTAMP_PRECISION = 3
@@ -66,6 +65,10 @@ MACROS: dict[str, str] = {
     # instants shown in the session zone, whose Trino name is passed in as `zone`.
     "trino_varchar": (
         "(x, zone) AS CASE "
+        # A zoned value in another zone: timestamp(3) with time zone, so milliseconds.
+        f"WHEN typeof(x) = '{zoned_timestamps.ZONED_TYPE_TEXT}' "
+        "THEN strftime(tdlocal.main.zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || "
+        f"struct_extract(TRY_CAST(x AS {zoned_timestamps.ZONED_TYPE}), '{zoned_timestamps.ZONE_FIELD}') "
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
@@ -252,22 +255,47 @@ def _session_zone(context: TranslationContext) -> str:
 
 
 def _from_unixtime(node: exp.UnixToTime, context: TranslationContext) -> exp.Expression:
-    """from_unixtime(t, zone) / (t, hours, minutes): the wall clock in that zone.
-
-    DuckDB has no timestamp carrying its own zone, so the result is the local wall-clock
-    timestamp, which is what hour(), date(), format_datetime() and casts to varchar read.
-    """
+    """from_unixtime(t, zone) / (t, hours, minutes): the instant t, keeping that zone."""
     zone = node.args.get("zone")
     hours, minutes = node.args.get("hours"), node.args.get("minutes")
     if zone is None and hours is None:
         return node
-    time = node.this
-    if hours is not None:
-        offset = fill("({h} * 3600 + {m} * 60)", h=hours, m=minutes or exp.Literal.number(0))
-        return fill("make_timestamp((CAST({t} AS BIGINT) + {o}) * 1000000)", t=time, o=offset)
-    if isinstance(zone, exp.Literal) and zone.is_string:
-        return local_timestamp(time, sql_zone(zone.this))
-    return fill("timezone({z}, to_timestamp({t}))", z=zone, t=time)
+    return zoned_timestamps.from_unixtime_in_zone(node.this, zone, hours, minutes, context)
+
+
+def _at_time_zone(node: exp.AtTimeZone, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.at_time_zone(node.this, node.args["zone"], context)
+
+
+def _two_arguments(name: str, node: exp.Anonymous) -> tuple[exp.Expression, exp.Expression]:
+    if len(node.expressions) != 2:
+        raise TrinoError(f"Function '{name}' takes (timestamp, zone)", "FUNCTION_NOT_FOUND")
+    return node.expressions[0], node.expressions[1]
+
+
+def _at_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.at_time_zone(*_two_arguments("at_timezone", node), context)
+
+
+def _with_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.with_timezone(*_two_arguments("with_timezone", node), context)
+
+
+def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.iso8601_timestamp(node.this, context)
+
+
+def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
+    # date(x) is CAST(x AS date): a zoned value's date in its own zone.
+    if node.expressions or node.args.get("zone") is not None:
+        return node
+    return exp.Anonymous(this=macro("trino_to_date"), expressions=[node.this])
+
+
+def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expression:
+    # date_format(x, f): the wall clock of x in its own zone.
+    node.set("this", zoned_timestamps.local_wall_clock(node.this))
+    return node
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
@@ -322,9 +350,19 @@ def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
 def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
+    value = node.this
+    is_literal_text = isinstance(value, exp.Literal) and value.is_string
+    if target.this == exp.DataType.Type.TIMESTAMPTZ and is_literal_text and not isinstance(node, exp.TryCast):
+        return zoned_timestamps.zoned_literal(value.this, context)
+    if target.this == exp.DataType.Type.DATE and not is_literal_text:
+        return _cast_in_own_zone(node, "trino_to_date")
+    if target.this in _NAIVE_TIMESTAMP_TYPES and not is_literal_text:
+        # CAST(zoned AS timestamp) is its wall clock in its own zone.
+        is_zoned = fill(f"typeof({{x}}) = '{zoned_timestamps.ZONED_TYPE_TEXT}'", x=value)
+        wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
+        return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return numeric.cast_to_integer(node, context)
-    value = node.this
     if isinstance(value, exp.Literal) and value.is_string:
         return node
     call = exp.Anonymous(
@@ -333,6 +371,19 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     if target.expressions:  # varchar(n)
         return exp.Cast(this=call, to=target)
     return call
+
+
+_NAIVE_TIMESTAMP_TYPES = {
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMP_MS,
+    exp.DataType.Type.TIMESTAMP_S,
+}
+
+
+def _cast_in_own_zone(node: exp.Cast, macro_name: str) -> exp.Expression:
+    if isinstance(node, exp.TryCast):
+        return node
+    return exp.Anonymous(this=macro(macro_name), expressions=[node.this])
 
 
 def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
@@ -356,7 +407,12 @@ def _format_datetime(node: exp.Anonymous, context: TranslationContext) -> exp.Ex
     timestamp, pattern = node.expressions
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise TrinoError("tdlocal needs format_datetime's format to be a string literal", "NOT_SUPPORTED")
-    return joda_sql(pattern.this, timestamp)
+    return joda_sql(
+        pattern.this,
+        zoned_timestamps.local_wall_clock(timestamp),
+        offset_seconds=zoned_timestamps.offset_seconds(timestamp),
+        original=timestamp,
+    )
 
 
 def _sequence(node: exp.GenerateSeries, context: TranslationContext) -> exp.Expression:
@@ -389,6 +445,16 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.CurrentDate, _current_time),
     (exp.Localtimestamp, _current_time),
     (exp.UnixToTime, _from_unixtime),
+    (exp.AtTimeZone, _at_time_zone),
+    (exp.FromISO8601Timestamp, _from_iso8601_timestamp),
+    (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
+    (exp.Date, _date_of),
+    (exp.TimeToStr, _time_to_str),
+    *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
+    *(
+        (kind, zoned_timestamps.compare_instants)
+        for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+    ),
     (exp.Greatest, _greatest_least),
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
@@ -441,6 +507,11 @@ def _fix_for(kind: type[exp.Expression]) -> Callable[..., exp.Expression] | None
 _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Expression]] = {
     "map_agg": _map_agg,
     "format_datetime": _format_datetime,
+    "with_timezone": _with_timezone,
+    "at_timezone": _at_timezone,
+    "timezone_hour": zoned_timestamps.call("trino_timezone_hour"),
+    "timezone_minute": zoned_timestamps.call("trino_timezone_minute"),
+    "millisecond": zoned_timestamps.millisecond,
     "nan": _special_double,
     "infinity": _special_double,
     "json_array_length": numeric.json_array_length,
