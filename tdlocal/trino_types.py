@@ -73,6 +73,8 @@ def trino_type(duckdb_type: duckdb.DuckDBPyType) -> str:
     if kind == "struct":
         if _is_zoned(children):
             return ZONED_TRINO_TYPE
+        if _is_year_to_month(children):
+            return "interval year to month"
         fields = ", ".join(f"{_quoted(name)} {trino_type(child)}" for name, child in children)
         return f"row({fields})"
     if kind == "tuple":
@@ -98,6 +100,14 @@ ZONED_TRINO_TYPE = "timestamp(3) with time zone"
 def _is_zoned(children: list) -> bool:
     try:
         return tuple((name, child.id) for name, child in children) == _ZONED_FIELDS
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _is_year_to_month(children: list) -> bool:
+    # tdlocal.sql.intervals' result value of an interval year to month: a count of months.
+    try:
+        return [(name, child.id) for name, child in children] == [("tdlocal_year_to_month", "integer")]
     except (TypeError, ValueError, AttributeError):
         return False
 
@@ -130,6 +140,8 @@ def value_converter(duckdb_type: duckdb.DuckDBPyType) -> Converter | None:
         return _map_of(key or _identity, value or _identity)
     if kind == "struct" and _is_zoned(duckdb_type.children):
         return _zoned_datetime
+    if kind == "struct" and _is_year_to_month(duckdb_type.children):
+        return _months
     if kind in ("struct", "tuple"):
         fields = [value_converter(child) or _identity for _, child in duckdb_type.children]
         return _row_of(fields)
@@ -159,6 +171,10 @@ def _identity(value: Any) -> Any:
 
 def _uuid_text(value: Any) -> Any:
     return None if value is None else str(value)
+
+
+def _months(value: Any) -> Any:
+    return None if value is None else value["tdlocal_year_to_month"]
 
 
 def _zoned_datetime(value: Any) -> Any:

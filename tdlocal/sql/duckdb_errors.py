@@ -100,6 +100,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "INVALID_FUNCTION_ARGUMENT",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
+    (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
     (duckdb.OutOfRangeException, re.compile(r".", re.S), "NUMERIC_VALUE_OUT_OF_RANGE"),
     (duckdb.ConstraintException, re.compile(r".", re.S), "CONSTRAINT_VIOLATION"),

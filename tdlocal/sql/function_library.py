@@ -60,6 +60,8 @@ def sql_macros() -> dict[str, str]:
     # Zoned timestamps first: the Trino macros (trino_varchar) call them.
     return {
         **zoned_timestamps.MACROS,
+        **numeric.DECIMAL_MACROS,
+        **numeric.MACROS_FOR_COMPARISONS,
         **TRINO_MACROS,
         **strings.MACROS,
         **arrays.MACROS,

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, json_url, numeric, strings, zoned_timestamps
+from tdlocal.sql import arrays, intervals, json_url, numeric, strings, zoned_timestamps
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -180,8 +180,12 @@ def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expressio
 
 
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
-    # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE.
+    # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE; date - date an interval day to second.
     left, right = node.this, node.expression
+    if isinstance(node, exp.Sub):
+        difference = intervals.date_difference(node, context)
+        if difference is not None:
+            return difference
     if isinstance(right, exp.Interval) and not isinstance(left, exp.Interval):
         return _same_type_as(node, left)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
@@ -363,6 +367,9 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
         return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return numeric.cast_to_integer(node, context)
+    if intervals.is_year_month(value):
+        text = intervals.year_to_month_text(value)
+        return exp.Cast(this=text, to=target) if target.expressions else text
     if isinstance(value, exp.Literal) and value.is_string:
         return node
     call = exp.Anonymous(
@@ -386,7 +393,14 @@ def _cast_in_own_zone(node: exp.Cast, macro_name: str) -> exp.Expression:
     return exp.Anonymous(this=macro(macro_name), expressions=[node.this])
 
 
+def _compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
+    # Zoned values compare as instants; doubles compare as IEEE doubles (NaN equals nothing).
+    return numeric.compare(zoned_timestamps.compare_instants(node, context), context)
+
+
 def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
+    if intervals.is_year_month(node.this):
+        return exp.Literal.string("interval year to month")
     # Trino: typeof(1) is 'integer'; DuckDB says 'INTEGER'.
     return exp.Anonymous(
         this=TRINO_TYPE_UDF, expressions=[exp.Anonymous(this="typeof", expressions=[node.this])]
@@ -451,10 +465,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Date, _date_of),
     (exp.TimeToStr, _time_to_str),
     *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
-    *(
-        (kind, zoned_timestamps.compare_instants)
-        for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-    ),
+    *((kind, _compare) for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)),
     (exp.Greatest, _greatest_least),
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
@@ -482,10 +493,13 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayExcept, arrays.array_except),
     (exp.ArraySize, arrays.cardinality),
     (exp.Unnest, arrays.unnest),
-    (exp.Window, numeric.random_window_order),
+    (exp.Window, numeric.window),
+    (exp.Filter, numeric.refuse_decimal_average),
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
+    (exp.Select, intervals.result_columns),
+    (exp.Avg, numeric.average),
 ]
 
 
@@ -512,6 +526,7 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "timezone_hour": zoned_timestamps.call("trino_timezone_hour"),
     "timezone_minute": zoned_timestamps.call("trino_timezone_minute"),
     "millisecond": zoned_timestamps.millisecond,
+    "to_milliseconds": intervals.to_milliseconds,
     "nan": _special_double,
     "infinity": _special_double,
     "json_array_length": numeric.json_array_length,

@@ -339,7 +339,7 @@ def offset_seconds(value: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this=macro("zoned_offset"), expressions=[value])
 
 
-def compare_instants(node: exp.Binary, context: TranslationContext) -> exp.Expression:
+def compare_instants(node: exp.Binary, context: TranslationContext) -> exp.Binary:
     """A comparison with a zoned constructor on either side compares instants, as Trino does."""
     for key in ("this", "expression"):
         side = node.args.get(key)
