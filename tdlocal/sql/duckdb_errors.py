@@ -68,7 +68,7 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
     # to a function that does not read its zone: refused by name rather than read in a wrong zone.
     (
         duckdb.BinderException,
-        re.compile(r"No function matches.*STRUCT\(tdlocal_instant ", re.S),
+        re.compile(r"(No function matches|Cannot compare).*STRUCT\(tdlocal_instant ", re.S),
         "NOT_SUPPORTED",
     ),
     (
@@ -150,12 +150,19 @@ _REWORDINGS = [
 ]
 
 
+_ZONED_STRUCT_COMPARISON = re.compile(r"^Cannot compare values of type .*STRUCT\(tdlocal_instant ", re.S)
 _ZONED_STRUCT_MISUSE = re.compile(
     r"^No function matches the given name and argument types '([^(]+)\(.*STRUCT\(tdlocal_instant .*", re.S
 )
 
 
 def _trino_wording(message: str) -> str:
+    if _ZONED_STRUCT_COMPARISON.match(message):
+        return (
+            "tdlocal cannot compare a timestamp with time zone in a zone other than the session's, "
+            "held in a column, with a timestamp in the session zone: compare to_unixtime() values, "
+            "or SET TIME ZONE to that zone"
+        )
     zoned = _ZONED_STRUCT_MISUSE.match(message)
     if zoned:
         function = {

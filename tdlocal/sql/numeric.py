@@ -134,9 +134,16 @@ _NAN_SAFE = {
 _PLAIN = {"eq": "a = b", "neq": "a <> b", "lt": "a < b", "lte": "a <= b", "gt": "a > b", "gte": "a >= b"}
 _COMPARISON_NAMES = {exp.EQ: "eq", exp.NEQ: "neq", exp.LT: "lt", exp.LTE: "lte", exp.GT: "gt", exp.GTE: "gte"}
 
+# Two zoned timestamps (tdlocal.sql.zoned_timestamps) compare as instants, whatever their zones.
+_ZONED = "typeof({v}) = 'STRUCT(tdlocal_instant TIMESTAMP WITH TIME ZONE, tdlocal_zone VARCHAR)'"
+_INSTANT = "struct_extract(TRY_CAST({v} AS STRUCT(tdlocal_instant TIMESTAMPTZ, tdlocal_zone VARCHAR)), 'tdlocal_instant')"
+_OPERATORS = {"eq": "=", "neq": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
 MACROS_FOR_COMPARISONS: dict[str, str] = {
     f"trino_{name}": (
-        "(a, b) AS CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
+        f"(a, b) AS CASE WHEN {_ZONED.format(v='a')} AND {_ZONED.format(v='b')} "
+        f"THEN {_INSTANT.format(v='a')} {_OPERATORS[name]} {_INSTANT.format(v='b')} "
+        "WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
         f"THEN CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE ({safe}) END ELSE {_PLAIN[name]} END"
     )
     for name, safe in _NAN_SAFE.items()

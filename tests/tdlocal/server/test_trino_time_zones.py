@@ -169,3 +169,14 @@ def test_an_unknown_zone_is_refused(td_connect) -> None:
         cursor.fetchall()
     assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
     assert "Mars/Olympus" in raised.value.message
+
+
+def test_zoned_values_from_columns_compare_as_instants(td_connect) -> None:
+    # Trino compares timestamp with time zone values by instant: 00:00 UTC is 09:00 in Tokyo and
+    # 19:00 the day before in New York, all equal.
+    row, _ = _one_row(
+        td_connect,
+        "WITH t AS (SELECT from_unixtime(0, 'Asia/Tokyo') AS a, from_unixtime(0, 'America/New_York') AS b, "
+        "from_unixtime(1, 'America/New_York') AS c) SELECT a = b, a <> b, a < c, c > a, a = c FROM t",
+    )
+    assert row == [True, False, True, True, False]
