@@ -125,6 +125,8 @@ def trino_error_from_duckdb(error: duckdb.Error) -> TrinoError:
     if udf:
         kind, message = udf.group(1), udf.group(2).strip()
         name = "INVALID_FUNCTION_ARGUMENT" if kind in _INVALID_ARGUMENT_ERRORS else "GENERIC_INTERNAL_ERROR"
+        if kind == "ZeroDivisionError":  # tdlocal's decimal division (tdlocal.sql.numeric)
+            name = "DIVISION_BY_ZERO"
         return TrinoError(message, name)
     message = readable_message(raw)
     for kind, pattern, name in _RULES:

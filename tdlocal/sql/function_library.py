@@ -60,6 +60,7 @@ def sql_macros() -> dict[str, str]:
     # Zoned timestamps first: the Trino macros (trino_varchar) call them.
     return {
         **zoned_timestamps.MACROS,
+        **zoned_timestamps.COMPARISON_MACROS,
         **numeric.DECIMAL_MACROS,
         **numeric.MACROS_FOR_COMPARISONS,
         **TRINO_MACROS,

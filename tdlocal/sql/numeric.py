@@ -8,7 +8,9 @@ Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bi
 
 from __future__ import annotations
 
+import decimal
 import random
+import re
 import statistics
 
 from sqlglot import exp
@@ -57,63 +59,73 @@ MACROS: dict[str, str] = {
     ),
 }
 
-# Exact decimal arithmetic on unscaled HUGEINTs (up to 38 digits, as Trino's decimals): DuckDB
-# divides decimals as doubles. Texts go through VARCHAR because a decimal's scale is known only
-# when DuckDB binds the query (typeof()), never as a type the macro could name.
+# Exact decimal quotients in Python's decimal module: DuckDB divides decimals as doubles, and a
+# decimal's scale is known only when DuckDB binds the query (typeof()), never as a type a macro
+# could name. (SQL macros doing the same on HUGEINTs expand to trees that took DuckDB a quarter of
+# a second to bind.) A UDF without side effects is folded for constants.
+DECIMAL_DIVIDE = "tdlocal_decimal_divide"
+_DECIMAL_TYPE = re.compile(r"^DECIMAL\((\d+),(\d+)\)$")
+_INTEGER_TYPE_NAMES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+}
+
+
+def _scale(type_text: str) -> int | None:
+    decimal_type = _DECIMAL_TYPE.match(type_text)
+    if decimal_type:
+        return int(decimal_type.group(2))
+    return 0 if type_text in _INTEGER_TYPE_NAMES else None
+
+
+def _decimal_divide(dividend: str, divisor: str, dividend_type: str, divisor_type: str) -> str | None:
+    """Trino's decimal quotient as text: scale max(s1, s2), rounded HALF_UP (DecimalOperators).
+
+    NULL when the operands are not decimals and integers (the SQL then takes another branch).
+    Raises ZeroDivisionError ("Division by zero") for a zero divisor.
+    """
+    dividend_scale, divisor_scale = _scale(dividend_type), _scale(divisor_type)
+    if dividend_scale is None or divisor_scale is None:
+        return None
+    divisor_value = decimal.Decimal(divisor)
+    if divisor_value == 0:
+        raise ZeroDivisionError("Division by zero")
+    scale = max(dividend_scale, divisor_scale)
+    with decimal.localcontext() as exact:
+        exact.prec = 80  # 38-digit operands: the quotient before rounding is exact enough
+        quotient = decimal.Decimal(dividend) / divisor_value
+        return str(quotient.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP))
+
+
 DECIMAL_MACROS: dict[str, str] = {
-    # The scale of a decimal (DECIMAL(12,3) -> 3); 0 for integers.
-    "decimal_scale": (
-        "(v) AS CASE WHEN typeof(v) LIKE 'DECIMAL(%' "
-        "THEN CAST(regexp_extract(typeof(v), ',([0-9]+)\\)$', 1) AS INTEGER) ELSE 0 END"
-    ),
-    # The unscaled integer of a decimal (1.50 -> 150) or an integer.
-    # TRY_CAST: DuckDB folds constant arguments of every CASE branch, also the decimal branch
-    # of a division of doubles ('1e+20'), which must not fail there.
-    "unscaled": "(v) AS TRY_CAST(replace(CAST(v AS VARCHAR), '.', '') AS HUGEINT)",
-    "power_of_ten": "(k) AS CAST(rpad('1', CAST(k + 1 AS INTEGER), '0') AS HUGEINT)",
-    # n / d rounded half away from zero (Java's RoundingMode.HALF_UP). A zero d is Trino's
-    # DIVISION_BY_ZERO, raised only when the row is computed (error() is never folded).
-    "half_up_quotient": (
-        "(n, d) AS CASE WHEN d = 0 THEN error('Division by zero') ELSE "
-        "(abs(n) // NULLIF(abs(d), 0) + CASE WHEN 2 * (abs(n) % NULLIF(abs(d), 0)) >= abs(d) THEN 1 ELSE 0 END) "
-        "* sign(n) * sign(d) END"
-    ),
-    # The decimal text of unscaled q at scale s (-5, 2 -> '-0.05'); digits pads |q| to s + 1.
-    "scaled_digits": (
-        "(q, s) AS lpad(CAST(abs(q) AS VARCHAR), "
-        "CAST(greatest(length(CAST(abs(q) AS VARCHAR)), s + 1) AS INTEGER), '0')"
-    ),
-    "scaled_text": (
-        "(q, s) AS CASE WHEN s = 0 THEN CAST(q AS VARCHAR) ELSE (CASE WHEN q < 0 THEN '-' ELSE '' END) "
-        "|| substr(tdlocal.main.scaled_digits(q, s), 1, "
-        "CAST(length(tdlocal.main.scaled_digits(q, s)) - s AS INTEGER)) "
-        "|| '.' || right(tdlocal.main.scaled_digits(q, s), CAST(s AS INTEGER)) END"
-    ),
-    # a / b for decimals (or a decimal and an integer) at Trino's scale max(s1, s2).
-    "decimal_quotient_text": (
-        "(a, b) AS tdlocal.main.scaled_text(tdlocal.main.half_up_quotient("
-        "tdlocal.main.unscaled(a) * tdlocal.main.power_of_ten(greatest(tdlocal.main.decimal_scale(a), "
-        "tdlocal.main.decimal_scale(b)) - tdlocal.main.decimal_scale(a) + tdlocal.main.decimal_scale(b)), "
-        "tdlocal.main.unscaled(b)), greatest(tdlocal.main.decimal_scale(a), tdlocal.main.decimal_scale(b)))"
-    ),
     # A template (never evaluated: cast_to_type reads only its type) whose type is a + b's for
     # integers and doubles, and for decimals has scale max(s1, s2) with room for every quotient
     # Trino's decimal(p1 + s2 + max(s2 - s1, 0), max(s1, s2)) holds: round() keeps a decimal's
     # digits with scale 0, and the product of two of those has p1 + p2 of them.
     "decimal_quotient_type": "(a, b) AS round(a) * round(b) + (a + b)",
-    # avg(decimal(p, s)) is decimal(p, s) in Trino, rounded HALF_UP (TestShortDecimalAverageAggregation);
-    # DuckDB's is a double. median(x) FILTER (WHERE false) is a template of x's type for decimals
-    # and of avg's for the others, computed over no rows.
+    "decimal_quotient_text": (
+        f"(a, b) AS {DECIMAL_DIVIDE}(CAST(a AS VARCHAR), CAST(b AS VARCHAR), typeof(a), typeof(b))"
+    ),
+    # avg(decimal(p, s)) is decimal(p, s) in Trino, rounded HALF_UP (TestShortDecimalAverageAggregation,
+    # DecimalAverageAggregation); DuckDB's is a double. median(x) FILTER (WHERE false) is a
+    # template of x's type for decimals and of avg's for the others, computed over no rows.
     "trino_avg": (
-        "(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type(tdlocal.main.scaled_text("
-        "tdlocal.main.half_up_quotient(tdlocal.main.unscaled(sum(x)), NULLIF(count(x), 0)), "
-        "tdlocal.main.decimal_scale(min(x))), median(x) FILTER (WHERE false)) "
+        f"(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type({DECIMAL_DIVIDE}("
+        "CAST(sum(x) AS VARCHAR), CAST(NULLIF(count(x), 0) AS VARCHAR), typeof(min(x)), 'BIGINT'), "
+        "median(x) FILTER (WHERE false)) "
         "ELSE cast_to_type(avg(x), median(x) FILTER (WHERE false)) END"
     ),
     "trino_avg_distinct": (
-        "(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type(tdlocal.main.scaled_text("
-        "tdlocal.main.half_up_quotient(tdlocal.main.unscaled(sum(DISTINCT x)), NULLIF(count(DISTINCT x), 0)), "
-        "tdlocal.main.decimal_scale(min(x))), median(x) FILTER (WHERE false)) "
+        f"(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type({DECIMAL_DIVIDE}("
+        "CAST(sum(DISTINCT x) AS VARCHAR), CAST(NULLIF(count(DISTINCT x), 0) AS VARCHAR), typeof(min(x)), "
+        "'BIGINT'), median(x) FILTER (WHERE false)) "
         "ELSE cast_to_type(avg(DISTINCT x), median(x) FILTER (WHERE false)) END"
     ),
 }
@@ -134,16 +146,9 @@ _NAN_SAFE = {
 _PLAIN = {"eq": "a = b", "neq": "a <> b", "lt": "a < b", "lte": "a <= b", "gt": "a > b", "gte": "a >= b"}
 _COMPARISON_NAMES = {exp.EQ: "eq", exp.NEQ: "neq", exp.LT: "lt", exp.LTE: "lte", exp.GT: "gt", exp.GTE: "gte"}
 
-# Two zoned timestamps (tdlocal.sql.zoned_timestamps) compare as instants, whatever their zones.
-_ZONED = "typeof({v}) = 'STRUCT(tdlocal_instant TIMESTAMP WITH TIME ZONE, tdlocal_zone VARCHAR)'"
-_INSTANT = "struct_extract(TRY_CAST({v} AS STRUCT(tdlocal_instant TIMESTAMPTZ, tdlocal_zone VARCHAR)), 'tdlocal_instant')"
-_OPERATORS = {"eq": "=", "neq": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
-
 MACROS_FOR_COMPARISONS: dict[str, str] = {
     f"trino_{name}": (
-        f"(a, b) AS CASE WHEN {_ZONED.format(v='a')} AND {_ZONED.format(v='b')} "
-        f"THEN {_INSTANT.format(v='a')} {_OPERATORS[name]} {_INSTANT.format(v='b')} "
-        "WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
+        "(a, b) AS CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
         f"THEN CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE ({safe}) END ELSE {_PLAIN[name]} END"
     )
     for name, safe in _NAN_SAFE.items()
@@ -151,19 +156,37 @@ MACROS_FOR_COMPARISONS: dict[str, str] = {
 
 
 def compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
-    """=, <>, <, <=, >, >= with IEEE NaN semantics for doubles; plain for literals of other kinds."""
+    """=, <>, <, <=, >, >= with IEEE NaN semantics when a side is visibly a double.
+
+    Only then: the macro is evaluated per row in projections and would keep DuckDB from turning
+    a join's equality into a hash join, so plain comparisons of columns stay plain (a NaN held in
+    a column compares as DuckDB has it, a difference the README lists).
+    """
     name = _COMPARISON_NAMES.get(type(node))
     left, right = node.this, node.expression
-    if name is None or _is_plain_literal(left) or _is_plain_literal(right):
+    if name is None or not (_is_visibly_double(left) or _is_visibly_double(right)):
         return node
     if node.find_ancestor(exp.Merge) is not None:
         return node  # DuckDB's MERGE grammar takes no function call in its conditions
     return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[left, right])
 
 
-def _is_plain_literal(node: exp.Expression) -> bool:
-    # Trino compares a varchar constant only with text, dates and timestamps: never a double.
-    return isinstance(node, exp.Literal) and node.is_string
+_DOUBLE_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def _is_visibly_double(node: exp.Expression) -> bool:
+    """Whether `node` is a double whatever its inputs: 1e0, nan(), CAST(x AS double), arithmetic on those."""
+    if isinstance(node, exp.Literal):
+        return not node.is_string and "e" in node.this.lower()
+    if isinstance(node, exp.Cast):
+        return node.to.this in _DOUBLE_TYPES
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _is_visibly_double(node.this)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
+    if isinstance(node, exp.Anonymous) and node.name == macro("trino_divide"):
+        return any(_is_visibly_double(argument) for argument in node.expressions)
+    return False
 
 
 def cast_to_integer(node: exp.Cast, context: TranslationContext) -> exp.Expression:
@@ -252,6 +275,7 @@ def _inverse_normal_cdf(mean: float, sd: float, p: float) -> float:
 
 
 PYTHON_FUNCTIONS = [
+    PythonFunction(DECIMAL_DIVIDE, _decimal_divide, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     PythonFunction(NORMAL_CDF, _normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
     PythonFunction(INVERSE_NORMAL_CDF, _inverse_normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
 ]

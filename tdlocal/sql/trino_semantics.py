@@ -89,10 +89,15 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
 
+    zoned_statement = zoned_timestamps.builds_zoned_values(tree)
+
     def replace(node: exp.Expression) -> exp.Expression:
         fix = _fix_for(type(node))
         if fix is not None:
-            return fix(node, context)
+            fixed = fix(node, context)
+            if zoned_statement and isinstance(fixed, exp.Binary):
+                return zoned_timestamps.compare_in_zoned_statement(fixed)
+            return fixed
         if isinstance(node, exp.Anonymous) and isinstance(node.this, str):
             fix = _ANONYMOUS_FIXES.get(node.this.lower())
             if fix is not None:

@@ -339,6 +339,43 @@ def offset_seconds(value: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this=macro("zoned_offset"), expressions=[value])
 
 
+_OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+# Two zoned values compare by instant whatever their zones (a struct comparison would also
+# compare the zone ids). Used only in statements that build zoned values: per row, the macro
+# costs what a plain comparison does not (see builds_zoned_values).
+COMPARISON_MACROS = {
+    f"zoned_compare_{index}": (
+        f"(a, b) AS CASE WHEN {_IS_ZONED.replace('x', 'a')} AND {_IS_ZONED.replace('x', 'b')} "
+        f"THEN struct_extract(TRY_CAST(a AS {ZONED_TYPE}), '{INSTANT_FIELD}') {operator} "
+        f"struct_extract(TRY_CAST(b AS {ZONED_TYPE}), '{INSTANT_FIELD}') ELSE a {operator} b END"
+    )
+    for index, operator in enumerate(_OPERATORS.values())
+}
+_COMPARISON_MACRO_OF = {kind: f"zoned_compare_{index}" for index, kind in enumerate(_OPERATORS)}
+
+
+def builds_zoned_values(tree: exp.Expression) -> bool:
+    """Whether a (Trino-parsed) statement can produce zoned values in a zone of their own."""
+    for node in tree.walk():
+        if isinstance(node, exp.UnixToTime) and (node.args.get("zone") or node.args.get("hours")):
+            return True
+        if isinstance(node, (exp.AtTimeZone, exp.FromISO8601Timestamp)):
+            return True
+        if isinstance(node, exp.Anonymous) and node.name.lower() in ("with_timezone", "at_timezone"):
+            return True
+        if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMPTZ:
+            return True
+    return False
+
+
+def compare_in_zoned_statement(node: exp.Binary) -> exp.Expression:
+    """A comparison in a statement that builds zoned values: by instant when both sides are zoned."""
+    name = _COMPARISON_MACRO_OF.get(type(node))
+    if name is None:
+        return node
+    return exp.Anonymous(this=macro(name), expressions=[node.this, node.expression])
+
+
 def compare_instants(node: exp.Binary, context: TranslationContext) -> exp.Binary:
     """A comparison with a zoned constructor on either side compares instants, as Trino does."""
     for key in ("this", "expression"):
