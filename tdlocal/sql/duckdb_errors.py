@@ -125,8 +125,10 @@ def trino_error_from_duckdb(error: duckdb.Error) -> TrinoError:
     if udf:
         kind, message = udf.group(1), udf.group(2).strip()
         name = "INVALID_FUNCTION_ARGUMENT" if kind in _INVALID_ARGUMENT_ERRORS else "GENERIC_INTERNAL_ERROR"
-        if kind == "ZeroDivisionError":  # tdlocal's decimal division (tdlocal.sql.numeric)
-            name = "DIVISION_BY_ZERO"
+        # tdlocal's decimal division (tdlocal.sql.numeric)
+        name = {"ZeroDivisionError": "DIVISION_BY_ZERO", "OverflowError": "NUMERIC_VALUE_OUT_OF_RANGE"}.get(
+            kind, name
+        )
         return TrinoError(message, name)
     message = readable_message(raw)
     for kind, pattern, name in _RULES:

@@ -64,6 +64,7 @@ MACROS: dict[str, str] = {
 # could name. (SQL macros doing the same on HUGEINTs expand to trees that took DuckDB a quarter of
 # a second to bind.) A UDF without side effects is folded for constants.
 DECIMAL_DIVIDE = "tdlocal_decimal_divide"
+MAX_DECIMAL_PRECISION = 38
 _DECIMAL_TYPE = re.compile(r"^DECIMAL\((\d+),(\d+)\)$")
 _INTEGER_TYPE_NAMES = {
     "TINYINT",
@@ -89,7 +90,8 @@ def _decimal_divide(dividend: str, divisor: str, dividend_type: str, divisor_typ
     """Trino's decimal quotient as text: scale max(s1, s2), rounded HALF_UP (DecimalOperators).
 
     NULL when the operands are not decimals and integers (the SQL then takes another branch).
-    Raises ZeroDivisionError ("Division by zero") for a zero divisor.
+    Raises ZeroDivisionError ("Division by zero") for a zero divisor, OverflowError for a
+    quotient of more than 38 digits (Trino: NUMERIC_VALUE_OUT_OF_RANGE).
     """
     dividend_scale, divisor_scale = _scale(dividend_type), _scale(divisor_type)
     if dividend_scale is None or divisor_scale is None:
@@ -101,7 +103,10 @@ def _decimal_divide(dividend: str, divisor: str, dividend_type: str, divisor_typ
     with decimal.localcontext() as exact:
         exact.prec = 80  # 38-digit operands: the quotient before rounding is exact enough
         quotient = decimal.Decimal(dividend) / divisor_value
-        return str(quotient.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP))
+        rounded = quotient.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+    if len(rounded.as_tuple().digits) > MAX_DECIMAL_PRECISION:
+        raise OverflowError(f"Decimal overflow: {dividend} / {divisor} needs more than 38 digits")
+    return str(rounded)
 
 
 DECIMAL_MACROS: dict[str, str] = {

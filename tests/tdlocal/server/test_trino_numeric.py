@@ -40,6 +40,10 @@ def _select(connect, expressions: str) -> tuple[list, list[str]]:
         ("DECIMAL '200.00000' / DECIMAL '-0.3'", "-666.66667"),
         ("DECIMAL '10' / DECIMAL '.000000001'", "10000000000.000000000"),
         ("DECIMAL '-.20' / DECIMAL '0.30'", "-0.67"),
+        (
+            "DECIMAL '200000000000000000000000000000000000' / DECIMAL '0.30'",
+            "666666666666666666666666666666666666.67",
+        ),
         # The reading of Trino: an integer is a decimal(10,0) beside a decimal.
         ("1 / 3.0", "0.3"),
         ("1 * 1.0 / 3", "0.3"),
@@ -62,10 +66,17 @@ def test_decimal_division_of_a_column(td_connect) -> None:
     assert [str(value) for (value,) in cursor.fetchall()] == ["0.3", "0.5", "0.8"]
 
 
-def test_decimal_division_by_zero_fails(td_connect) -> None:
+@pytest.mark.parametrize(
+    ("expression", "error_name"),
+    [
+        ("DECIMAL '1' / DECIMAL '0'", "DIVISION_BY_ZERO"),
+        ("DECIMAL '12345678901234567890123456789012345678' / DECIMAL '.1'", "NUMERIC_VALUE_OUT_OF_RANGE"),
+    ],
+)
+def test_decimal_division_errors(td_connect, expression, error_name) -> None:
     with pytest.raises(TrinoUserError) as raised:
-        _select(td_connect, "DECIMAL '1' / DECIMAL '0'")
-    assert raised.value.error_name == "DIVISION_BY_ZERO"
+        _select(td_connect, expression)
+    assert raised.value.error_name == error_name
 
 
 def test_sum_and_avg_of_decimals_stay_decimal(td_connect) -> None:
