@@ -8,8 +8,10 @@ information_schema.columns.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -41,7 +43,9 @@ _SIMPLE_TYPES = {
     "timestamp_ms": "timestamp(3)",
     "timestamp": "timestamp(6)",
     "timestamp_ns": "timestamp(9)",
-    "timestamp with time zone": "timestamp(6) with time zone",
+    # Trino's zoned values (from_unixtime, current_timestamp, from_iso8601_timestamp, ...) are
+    # timestamp(3) with time zone; DuckDB has only a microsecond TIMESTAMPTZ.
+    "timestamp with time zone": "timestamp(3) with time zone",
     "interval": "interval day to second",
     "uuid": "uuid",
     "enum": "varchar",
@@ -67,6 +71,10 @@ def trino_type(duckdb_type: duckdb.DuckDBPyType) -> str:
         parts = dict(children)
         return f"map({trino_type(parts['key'])}, {trino_type(parts['value'])})"
     if kind == "struct":
+        if _is_zoned(children):
+            return ZONED_TRINO_TYPE
+        if _is_year_to_month(children):
+            return "interval year to month"
         fields = ", ".join(f"{_quoted(name)} {trino_type(child)}" for name, child in children)
         return f"row({fields})"
     if kind == "tuple":
@@ -81,6 +89,27 @@ def trino_type_from_text(duckdb_type_text: str) -> str:
         return trino_type(duckdb.sqltype(duckdb_type_text))
     except (duckdb.Error, ValueError, TypeError):
         return duckdb_type_text.lower()
+
+
+# tdlocal's zoned timestamp in a zone other than the session's (tdlocal.sql.zoned_timestamps):
+# these field names and types, shown to clients as the Trino type it stands for.
+_ZONED_FIELDS = (("tdlocal_instant", "timestamp with time zone"), ("tdlocal_zone", "varchar"))
+ZONED_TRINO_TYPE = "timestamp(3) with time zone"
+
+
+def _is_zoned(children: list) -> bool:
+    try:
+        return tuple((name, child.id) for name, child in children) == _ZONED_FIELDS
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _is_year_to_month(children: list) -> bool:
+    # tdlocal.sql.intervals' result value of an interval year to month: a count of months.
+    try:
+        return [(name, child.id) for name, child in children] == [("tdlocal_year_to_month", "integer")]
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def _quoted(name: str) -> str:
@@ -109,6 +138,10 @@ def value_converter(duckdb_type: duckdb.DuckDBPyType) -> Converter | None:
         if key is None and value is None:
             return None
         return _map_of(key or _identity, value or _identity)
+    if kind == "struct" and _is_zoned(duckdb_type.children):
+        return _zoned_datetime
+    if kind == "struct" and _is_year_to_month(duckdb_type.children):
+        return _months
     if kind in ("struct", "tuple"):
         fields = [value_converter(child) or _identity for _, child in duckdb_type.children]
         return _row_of(fields)
@@ -138,6 +171,28 @@ def _identity(value: Any) -> Any:
 
 def _uuid_text(value: Any) -> Any:
     return None if value is None else str(value)
+
+
+def _months(value: Any) -> Any:
+    return None if value is None else value["tdlocal_year_to_month"]
+
+
+def _zoned_datetime(value: Any) -> Any:
+    """The struct (instant, Trino zone id) as an aware datetime shown in that zone."""
+    if value is None:
+        return None
+    instant, zone = value["tdlocal_instant"], value["tdlocal_zone"]
+    if instant is None:
+        return None
+    return instant.astimezone(_python_zone(zone))
+
+
+@lru_cache(maxsize=1024)
+def _python_zone(zone_id: str) -> tzinfo:
+    if zone_id[:1] in ("+", "-"):
+        sign = -1 if zone_id[0] == "-" else 1
+        return timezone(sign * timedelta(hours=int(zone_id[1:3]), minutes=int(zone_id[4:6])))
+    return ZoneInfo(zone_id)
 
 
 def _list_of(child: Converter) -> Converter:

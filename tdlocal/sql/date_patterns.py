@@ -67,15 +67,44 @@ def simple_date_format_sql(pattern: str, local: exp.Expression, zone_field: Zone
     return _assemble(pieces, local)
 
 
-def joda_sql(pattern: str, timestamp: exp.Expression) -> exp.Expression:
-    """SQL rendering `timestamp` with a Joda pattern, as Trino's format_datetime does."""
+def joda_sql(
+    pattern: str,
+    timestamp: exp.Expression,
+    *,
+    offset_seconds: exp.Expression | None = None,
+    original: exp.Expression | None = None,
+) -> exp.Expression:
+    """SQL rendering `timestamp` with a Joda pattern, as Trino's format_datetime does.
+
+    `timestamp` is the wall clock to print; `offset_seconds` (seconds east of UTC) prints Z and
+    ZZ; `original` (the zoned value itself) prints z. Without them, `timestamp` supplies both.
+    """
     pieces: list[Piece] = []
     for token in tokenize(pattern):
         if isinstance(token, str):
             pieces.append(token)
+        elif token[0] == "Z" and offset_seconds is not None:
+            if token[1] >= 3:
+                raise TrinoError(
+                    f"format_datetime pattern {pattern!r}: tdlocal does not print zone ids (ZZZ); use Z or ZZ",
+                    "NOT_SUPPORTED",
+                )
+            pieces.append(_offset_text(offset_seconds, colon=token[1] >= 2))
+        elif token[0] == "z" and original is not None:
+            pieces.append(fill("strftime({t}, '%Z')", t=original))
         else:
             pieces.append(_joda_field(*token, timestamp, pattern))
     return _assemble(pieces, timestamp)
+
+
+def _offset_text(seconds: exp.Expression, *, colon: bool) -> exp.Expression:
+    """Joda's Z (+0900) or ZZ (+09:00) for an offset in seconds east of UTC."""
+    separator = ":" if colon else ""
+    return fill(
+        "(CASE WHEN {o} < 0 THEN '-' ELSE '+' END) || lpad(CAST(abs({o}) // 3600 AS VARCHAR), 2, '0') "
+        f"|| '{separator}' || lpad(CAST(abs({{o}}) % 3600 // 60 AS VARCHAR), 2, '0')",
+        o=seconds,
+    )
 
 
 def _simple_date_format_field(letter: str, count: int, local: exp.Expression) -> Piece:

@@ -69,6 +69,13 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "COLUMN_NOT_FOUND",
     ),
     (duckdb.BinderException, re.compile(r"Referenced table .* not found", re.S), "TABLE_NOT_FOUND"),
+    # A zoned timestamp in a zone other than the session's (tdlocal.sql.zoned_timestamps) handed
+    # to a function that does not read its zone: refused by name rather than read in a wrong zone.
+    (
+        duckdb.BinderException,
+        re.compile(r"(No function matches|Cannot compare).*STRUCT\(tdlocal_instant ", re.S),
+        "NOT_SUPPORTED",
+    ),
     (
         duckdb.BinderException,
         re.compile(r"must appear in the GROUP BY clause", re.S),
@@ -105,6 +112,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "FUNCTION_NOT_FOUND",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
+    (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
     (duckdb.OutOfRangeException, re.compile(r".", re.S), "NUMERIC_VALUE_OUT_OF_RANGE"),
     (duckdb.ConstraintException, re.compile(r".", re.S), "CONSTRAINT_VIOLATION"),
@@ -128,6 +137,10 @@ def trino_error_from_duckdb(error: duckdb.Error) -> TrinoError:
     if udf:
         kind, message = udf.group(1), udf.group(2).strip()
         name = "INVALID_FUNCTION_ARGUMENT" if kind in _INVALID_ARGUMENT_ERRORS else "GENERIC_INTERNAL_ERROR"
+        # tdlocal's decimal division (tdlocal.sql.numeric)
+        name = {"ZeroDivisionError": "DIVISION_BY_ZERO", "OverflowError": "NUMERIC_VALUE_OUT_OF_RANGE"}.get(
+            kind, name
+        )
         return TrinoError(message, name)
     message = readable_message(raw)
     missing = _MISSING_FUNCTION.match(message)
@@ -187,7 +200,31 @@ _REWORDINGS = [
 ]
 
 
+_ZONED_STRUCT_COMPARISON = re.compile(r"^Cannot compare values of type .*STRUCT\(tdlocal_instant ", re.S)
+_ZONED_STRUCT_MISUSE = re.compile(
+    r"^No function matches the given name and argument types '([^(]+)\(.*STRUCT\(tdlocal_instant .*", re.S
+)
+
+
 def _trino_wording(message: str) -> str:
+    if _ZONED_STRUCT_COMPARISON.match(message):
+        return (
+            "tdlocal cannot compare a timestamp with time zone in a zone other than the session's, "
+            "held in a column, with a timestamp in the session zone: compare to_unixtime() values, "
+            "or SET TIME ZONE to that zone"
+        )
+    zoned = _ZONED_STRUCT_MISUSE.match(message)
+    if zoned:
+        function = {
+            "+": "+ (interval arithmetic)",
+            "-": "- (interval arithmetic)",
+            "datesub": "date_diff",
+        }.get(zoned.group(1), zoned.group(1))
+        return (
+            f"tdlocal cannot run {function} on a timestamp with time zone in a zone other than the "
+            "session's: it keeps such values as (instant, zone); use CAST(x AS timestamp) for the wall "
+            "clock, to_unixtime(x), or SET TIME ZONE to that zone"
+        )
     for pattern, replacement in _REWORDINGS:
         message = pattern.sub(replacement, message, count=1)
     return message

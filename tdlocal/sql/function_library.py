@@ -55,10 +55,15 @@ def python_functions() -> list[PythonFunction]:
 
 def sql_macros() -> dict[str, str]:
     """Every SQL macro (name -> `(params) AS body`) created in the `tdlocal` catalog."""
-    from tdlocal.sql import arrays, datetime_text, json_url, numeric, strings
+    from tdlocal.sql import arrays, datetime_text, json_url, numeric, strings, zoned_timestamps
     from tdlocal.sql.trino_semantics import MACROS as TRINO_MACROS
 
+    # Zoned timestamps first: the Trino macros (trino_varchar) call them.
     return {
+        **zoned_timestamps.MACROS,
+        **zoned_timestamps.COMPARISON_MACROS,
+        **numeric.DECIMAL_MACROS,
+        **numeric.MACROS_FOR_COMPARISONS,
         **TRINO_MACROS,
         **strings.MACROS,
         **arrays.MACROS,

@@ -8,7 +8,9 @@ Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bi
 
 from __future__ import annotations
 
+import decimal
 import random
+import re
 import statistics
 
 from sqlglot import exp
@@ -35,19 +37,161 @@ MACROS: dict[str, str] = {
         )
         for name in _INTEGER_TYPES.values()
     },
-    # IEEE division for doubles (Infinity, -Infinity, NaN); DuckDB raises division by zero
-    # because tdlocal turns on integer_division for Trino's 7 / 2 = 3. cast_to_type keeps the
-    # branch types equal, so integers still divide as integers and fail on zero as in Trino.
+    # Trino's division: decimals stay decimal, rounded HALF_UP to scale max(s1, s2) (Trino's
+    # DecimalOperators; docs: Decimal functions and operators), doubles divide as IEEE doubles
+    # (Infinity, -Infinity, NaN; DuckDB would raise, as tdlocal turns on integer_division for
+    # Trino's 7 / 2 = 3), integers as integers, failing on zero as in Trino. Every branch has
+    # the type of the decimal_quotient_type template, so DuckDB keeps the branch for the
+    # operands' types (typeof() is constant) without widening the others to DOUBLE.
     "trino_divide": (
-        "(a, b) AS CASE WHEN (typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT')) "
+        "(a, b) AS CASE WHEN (typeof(a) LIKE 'DECIMAL(%' OR typeof(b) LIKE 'DECIMAL(%') "
+        "AND typeof(a) NOT IN ('DOUBLE', 'FLOAT') AND typeof(b) NOT IN ('DOUBLE', 'FLOAT') "
+        "THEN cast_to_type(tdlocal.main.decimal_quotient_text(a, b), "
+        "tdlocal.main.decimal_quotient_type(a, b)) "
+        "WHEN (typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT')) "
         "AND TRY_CAST(b AS DOUBLE) = 0 "
         "THEN cast_to_type(CASE WHEN isnan(TRY_CAST(a AS DOUBLE)) OR TRY_CAST(a AS DOUBLE) = 0 "
         "THEN CAST('NaN' AS DOUBLE) "
         "WHEN (TRY_CAST(a AS DOUBLE) > 0) = (CAST(TRY_CAST(b AS DOUBLE) AS VARCHAR) NOT LIKE '-%') "
-        "THEN CAST('Infinity' AS DOUBLE) ELSE CAST('-Infinity' AS DOUBLE) END, a + b) "
-        "ELSE a / b END"
+        "THEN CAST('Infinity' AS DOUBLE) ELSE CAST('-Infinity' AS DOUBLE) END, "
+        "tdlocal.main.decimal_quotient_type(a, b)) "
+        "ELSE cast_to_type(a / b, tdlocal.main.decimal_quotient_type(a, b)) END"
     ),
 }
+
+# Exact decimal quotients in Python's decimal module: DuckDB divides decimals as doubles, and a
+# decimal's scale is known only when DuckDB binds the query (typeof()), never as a type a macro
+# could name. (SQL macros doing the same on HUGEINTs expand to trees that took DuckDB a quarter of
+# a second to bind.) A UDF without side effects is folded for constants.
+DECIMAL_DIVIDE = "tdlocal_decimal_divide"
+MAX_DECIMAL_PRECISION = 38
+_DECIMAL_TYPE = re.compile(r"^DECIMAL\((\d+),(\d+)\)$")
+_INTEGER_TYPE_NAMES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+}
+
+
+def _scale(type_text: str) -> int | None:
+    decimal_type = _DECIMAL_TYPE.match(type_text)
+    if decimal_type:
+        return int(decimal_type.group(2))
+    return 0 if type_text in _INTEGER_TYPE_NAMES else None
+
+
+def _decimal_divide(dividend: str, divisor: str, dividend_type: str, divisor_type: str) -> str | None:
+    """Trino's decimal quotient as text: scale max(s1, s2), rounded HALF_UP (DecimalOperators).
+
+    NULL when the operands are not decimals and integers (the SQL then takes another branch).
+    Raises ZeroDivisionError ("Division by zero") for a zero divisor, OverflowError for a
+    quotient of more than 38 digits (Trino: NUMERIC_VALUE_OUT_OF_RANGE).
+    """
+    dividend_scale, divisor_scale = _scale(dividend_type), _scale(divisor_type)
+    if dividend_scale is None or divisor_scale is None:
+        return None
+    divisor_value = decimal.Decimal(divisor)
+    if divisor_value == 0:
+        raise ZeroDivisionError("Division by zero")
+    scale = max(dividend_scale, divisor_scale)
+    with decimal.localcontext() as exact:
+        exact.prec = 80  # 38-digit operands: the quotient before rounding is exact enough
+        quotient = decimal.Decimal(dividend) / divisor_value
+        rounded = quotient.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+    if len(rounded.as_tuple().digits) > MAX_DECIMAL_PRECISION:
+        raise OverflowError(f"Decimal overflow: {dividend} / {divisor} needs more than 38 digits")
+    return str(rounded)
+
+
+DECIMAL_MACROS: dict[str, str] = {
+    # A template (never evaluated: cast_to_type reads only its type) whose type is a + b's for
+    # integers and doubles, and for decimals has scale max(s1, s2) with room for every quotient
+    # Trino's decimal(p1 + s2 + max(s2 - s1, 0), max(s1, s2)) holds: round() keeps a decimal's
+    # digits with scale 0, and the product of two of those has p1 + p2 of them.
+    "decimal_quotient_type": "(a, b) AS round(a) * round(b) + (a + b)",
+    "decimal_quotient_text": (
+        f"(a, b) AS {DECIMAL_DIVIDE}(CAST(a AS VARCHAR), CAST(b AS VARCHAR), typeof(a), typeof(b))"
+    ),
+    # avg(decimal(p, s)) is decimal(p, s) in Trino, rounded HALF_UP (TestShortDecimalAverageAggregation,
+    # DecimalAverageAggregation); DuckDB's is a double. median(x) FILTER (WHERE false) is a
+    # template of x's type for decimals and of avg's for the others, computed over no rows.
+    "trino_avg": (
+        f"(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type({DECIMAL_DIVIDE}("
+        "CAST(sum(x) AS VARCHAR), CAST(NULLIF(count(x), 0) AS VARCHAR), typeof(min(x)), 'BIGINT'), "
+        "median(x) FILTER (WHERE false)) "
+        "ELSE cast_to_type(avg(x), median(x) FILTER (WHERE false)) END"
+    ),
+    "trino_avg_distinct": (
+        f"(x) AS CASE WHEN typeof(min(x)) LIKE 'DECIMAL(%' THEN cast_to_type({DECIMAL_DIVIDE}("
+        "CAST(sum(DISTINCT x) AS VARCHAR), CAST(NULLIF(count(DISTINCT x), 0) AS VARCHAR), typeof(min(x)), "
+        "'BIGINT'), median(x) FILTER (WHERE false)) "
+        "ELSE cast_to_type(avg(DISTINCT x), median(x) FILTER (WHERE false)) END"
+    ),
+}
+
+
+# IEEE comparisons for doubles, as Trino's (TestDoubleOperators: nan() = nan() is false, NaN is
+# neither less nor greater than anything); DuckDB orders NaN above every double and equal to
+# itself. One macro per operator; for other types (and after DuckDB folds typeof()) each is the
+# plain comparison, so filters still reach the table scan.
+_NAN_SAFE = {
+    "eq": "a = b AND NOT isnan(TRY_CAST(a AS DOUBLE))",
+    "neq": "a <> b OR isnan(TRY_CAST(a AS DOUBLE)) OR isnan(TRY_CAST(b AS DOUBLE))",
+    "lt": "a < b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+    "lte": "a <= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+    "gt": "a > b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+    "gte": "a >= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+}
+_PLAIN = {"eq": "a = b", "neq": "a <> b", "lt": "a < b", "lte": "a <= b", "gt": "a > b", "gte": "a >= b"}
+_COMPARISON_NAMES = {exp.EQ: "eq", exp.NEQ: "neq", exp.LT: "lt", exp.LTE: "lte", exp.GT: "gt", exp.GTE: "gte"}
+
+MACROS_FOR_COMPARISONS: dict[str, str] = {
+    f"trino_{name}": (
+        "(a, b) AS CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
+        f"THEN CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE ({safe}) END ELSE {_PLAIN[name]} END"
+    )
+    for name, safe in _NAN_SAFE.items()
+}
+
+
+def compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
+    """=, <>, <, <=, >, >= with IEEE NaN semantics when a side is visibly a double.
+
+    Only then: the macro is evaluated per row in projections and would keep DuckDB from turning
+    a join's equality into a hash join, so plain comparisons of columns stay plain (a NaN held in
+    a column compares as DuckDB has it, a difference the README lists).
+    """
+    name = _COMPARISON_NAMES.get(type(node))
+    left, right = node.this, node.expression
+    if name is None or not (_is_visibly_double(left) or _is_visibly_double(right)):
+        return node
+    if node.find_ancestor(exp.Merge) is not None:
+        return node  # DuckDB's MERGE grammar takes no function call in its conditions
+    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[left, right])
+
+
+_DOUBLE_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def _is_visibly_double(node: exp.Expression) -> bool:
+    """Whether `node` is a double whatever its inputs: 1e0, nan(), CAST(x AS double), arithmetic on those."""
+    if isinstance(node, exp.Literal):
+        return not node.is_string and "e" in node.this.lower()
+    if isinstance(node, exp.Cast):
+        return node.to.this in _DOUBLE_TYPES
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _is_visibly_double(node.this)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
+    if isinstance(node, exp.Anonymous) and node.name == macro("trino_divide"):
+        return any(_is_visibly_double(argument) for argument in node.expressions)
+    return False
 
 
 def cast_to_integer(node: exp.Cast, context: TranslationContext) -> exp.Expression:
@@ -62,11 +206,52 @@ def cast_to_integer(node: exp.Cast, context: TranslationContext) -> exp.Expressi
 
 
 def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
-    """a / b with IEEE results for doubles divided by zero."""
+    """a / b as Trino divides: decimals at scale max(s1, s2) HALF_UP, IEEE doubles, integers."""
     left, right = node.this, node.expression
-    if isinstance(right, exp.Literal) and not right.is_string and float(right.this) != 0:
-        return node  # a non-zero constant divisor: the plain division is already Trino's
+    if _is_integer_literal(left) and _is_integer_literal(right) and int(right.this) != 0:
+        return node  # 7 / 2: integer division is already Trino's
+    if isinstance(left, exp.Null) or isinstance(right, exp.Null):
+        return node  # NULL whatever the other side: no type to keep
     return exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
+
+
+def _is_integer_literal(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Literal) and not node.is_string and node.is_int
+
+
+def average(node: exp.Avg, context: TranslationContext) -> exp.Expression:
+    """avg(x): decimal(p, s) for a decimal(p, s) x, as in Trino; DuckDB's is a double.
+
+    Inside a window (OVER) or a FILTER the macro, which holds aggregates of its own, cannot be
+    used: `refuse_decimal_average` guards those instead.
+    """
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    if isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
+        return exp.Anonymous(this=macro("trino_avg_distinct"), expressions=[node.this.expressions[0]])
+    if isinstance(node.this, exp.Distinct):
+        return node
+    return exp.Anonymous(this=macro("trino_avg"), expressions=[node.this])
+
+
+def refuse_decimal_average(node: exp.Window | exp.Filter, context: TranslationContext) -> exp.Expression:
+    """avg(decimal) OVER (...) / FILTER (...): an error naming it, not DuckDB's double."""
+    average = node.this
+    if not isinstance(average, exp.Avg):
+        return node
+    argument = average.this.expressions[0] if isinstance(average.this, exp.Distinct) else average.this
+    message = exp.Literal.string(
+        "tdlocal cannot compute avg() of a decimal with OVER or FILTER as Trino does (a decimal "
+        "rounded HALF_UP); cast its argument to double, or aggregate without OVER/FILTER"
+    )
+    # In a FILTER the argument is read row by row only inside an aggregate: min() keeps its type.
+    probe = exp.Min(this=argument.copy()) if isinstance(node, exp.Filter) else argument.copy()
+    is_decimal = exp.Like(
+        this=exp.Anonymous(this="typeof", expressions=[probe]),
+        expression=exp.Literal.string("DECIMAL(%"),
+    )
+    refused = exp.Anonymous(this="error", expressions=[message])
+    return exp.Case(ifs=[exp.If(this=is_decimal, true=refused)], default=node)
 
 
 def json_array_length(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
@@ -95,6 +280,7 @@ def _inverse_normal_cdf(mean: float, sd: float, p: float) -> float:
 
 
 PYTHON_FUNCTIONS = [
+    PythonFunction(DECIMAL_DIVIDE, _decimal_divide, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     PythonFunction(NORMAL_CDF, _normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
     PythonFunction(INVERSE_NORMAL_CDF, _inverse_normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
 ]
@@ -127,6 +313,11 @@ def _window_random(_row_value: object) -> float:
 PYTHON_FUNCTIONS.append(
     PythonFunction(WINDOW_RANDOM, _window_random, ["VARCHAR"], "DOUBLE", special_nulls=True)
 )
+
+
+def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
+    """The fixes for windows: random orderings and averages of decimals."""
+    return refuse_decimal_average(random_window_order(node, context), context)
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

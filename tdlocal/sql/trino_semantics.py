@@ -16,13 +16,12 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, colors, datetime_text, json_url, numeric, strings
+from tdlocal.sql import arrays, colors, datetime_text, intervals, json_url, numeric, strings, zoned_timestamps
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
 from tdlocal.sql.templates import fill
 from tdlocal.sql.tree_walk import rewrite_bottom_up
-from tdlocal.sql.zones import local_timestamp, sql_zone
 
 # Trino's `timestamp` without a precision means timestamp(3); DuckDB's would be microseconds.
 DEFAULT_TIMESTAMP_PRECISION = 3
@@ -66,6 +65,10 @@ MACROS: dict[str, str] = {
     # instants shown in the session zone, whose Trino name is passed in as `zone`.
     "trino_varchar": (
         "(x, zone) AS CASE "
+        # A zoned value in another zone: timestamp(3) with time zone, so milliseconds.
+        f"WHEN typeof(x) = '{zoned_timestamps.ZONED_TYPE_TEXT}' "
+        "THEN strftime(tdlocal.main.zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || "
+        f"struct_extract(TRY_CAST(x AS {zoned_timestamps.ZONED_TYPE}), '{zoned_timestamps.ZONE_FIELD}') "
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
@@ -87,10 +90,15 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _anonymous_row(struct)
     datetime_text.refuse_explicitly_zoned(tree)
 
+    zoned_statement = zoned_timestamps.builds_zoned_values(tree)
+
     def replace(node: exp.Expression) -> exp.Expression:
         fix = _fix_for(type(node))
         if fix is not None:
-            return fix(node, context)
+            fixed = fix(node, context)
+            if zoned_statement and isinstance(fixed, exp.Binary):
+                return zoned_timestamps.compare_in_zoned_statement(fixed)
+            return fixed
         if isinstance(node, exp.Anonymous) and isinstance(node.this, str):
             fix = _ANONYMOUS_FIXES.get(node.this.lower())
             if fix is not None:
@@ -178,8 +186,12 @@ def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expressio
 
 
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
-    # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE.
+    # Trino: DATE '2020-01-01' + INTERVAL '1' DAY is a DATE; date - date an interval day to second.
     left, right = node.this, node.expression
+    if isinstance(node, exp.Sub):
+        difference = intervals.date_difference(node, context)
+        if difference is not None:
+            return difference
     if isinstance(right, exp.Interval) and not isinstance(left, exp.Interval):
         return _same_type_as(node, left)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
@@ -253,22 +265,47 @@ def _session_zone(context: TranslationContext) -> str:
 
 
 def _from_unixtime(node: exp.UnixToTime, context: TranslationContext) -> exp.Expression:
-    """from_unixtime(t, zone) / (t, hours, minutes): the wall clock in that zone.
-
-    DuckDB has no timestamp carrying its own zone, so the result is the local wall-clock
-    timestamp, which is what hour(), date(), format_datetime() and casts to varchar read.
-    """
+    """from_unixtime(t, zone) / (t, hours, minutes): the instant t, keeping that zone."""
     zone = node.args.get("zone")
     hours, minutes = node.args.get("hours"), node.args.get("minutes")
     if zone is None and hours is None:
         return node
-    time = node.this
-    if hours is not None:
-        offset = fill("({h} * 3600 + {m} * 60)", h=hours, m=minutes or exp.Literal.number(0))
-        return fill("make_timestamp((CAST({t} AS BIGINT) + {o}) * 1000000)", t=time, o=offset)
-    if isinstance(zone, exp.Literal) and zone.is_string:
-        return local_timestamp(time, sql_zone(zone.this))
-    return fill("timezone({z}, to_timestamp({t}))", z=zone, t=time)
+    return zoned_timestamps.from_unixtime_in_zone(node.this, zone, hours, minutes, context)
+
+
+def _at_time_zone(node: exp.AtTimeZone, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.at_time_zone(node.this, node.args["zone"], context)
+
+
+def _two_arguments(name: str, node: exp.Anonymous) -> tuple[exp.Expression, exp.Expression]:
+    if len(node.expressions) != 2:
+        raise TrinoError(f"Function '{name}' takes (timestamp, zone)", "FUNCTION_NOT_FOUND")
+    return node.expressions[0], node.expressions[1]
+
+
+def _at_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.at_time_zone(*_two_arguments("at_timezone", node), context)
+
+
+def _with_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.with_timezone(*_two_arguments("with_timezone", node), context)
+
+
+def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp, context: TranslationContext) -> exp.Expression:
+    return zoned_timestamps.iso8601_timestamp(node.this, context)
+
+
+def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
+    # date(x) is CAST(x AS date): a zoned value's date in its own zone.
+    if node.expressions or node.args.get("zone") is not None:
+        return node
+    return exp.Anonymous(this=macro("trino_to_date"), expressions=[node.this])
+
+
+def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expression:
+    # date_format(x, f): the wall clock of x in its own zone.
+    node.set("this", zoned_timestamps.local_wall_clock(node.this))
+    return node
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
@@ -323,9 +360,22 @@ def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
 def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
+    value = node.this
+    is_literal_text = isinstance(value, exp.Literal) and value.is_string
+    if target.this == exp.DataType.Type.TIMESTAMPTZ and is_literal_text and not isinstance(node, exp.TryCast):
+        return zoned_timestamps.zoned_literal(value.this, context)
+    if target.this == exp.DataType.Type.DATE and not is_literal_text:
+        return _cast_in_own_zone(node, "trino_to_date")
+    if target.this in _NAIVE_TIMESTAMP_TYPES and not is_literal_text:
+        # CAST(zoned AS timestamp) is its wall clock in its own zone.
+        is_zoned = fill(f"typeof({{x}}) = '{zoned_timestamps.ZONED_TYPE_TEXT}'", x=value)
+        wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
+        return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return numeric.cast_to_integer(node, context)
-    value = node.this
+    if intervals.is_year_month(value):
+        text = intervals.year_to_month_text(value)
+        return exp.Cast(this=text, to=target) if target.expressions else text
     if isinstance(value, exp.Literal) and value.is_string:
         return node
     call = exp.Anonymous(
@@ -336,7 +386,27 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     return call
 
 
+_NAIVE_TIMESTAMP_TYPES = {
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMP_MS,
+    exp.DataType.Type.TIMESTAMP_S,
+}
+
+
+def _cast_in_own_zone(node: exp.Cast, macro_name: str) -> exp.Expression:
+    if isinstance(node, exp.TryCast):
+        return node
+    return exp.Anonymous(this=macro(macro_name), expressions=[node.this])
+
+
+def _compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
+    # Zoned values compare as instants; doubles compare as IEEE doubles (NaN equals nothing).
+    return numeric.compare(zoned_timestamps.compare_instants(node, context), context)
+
+
 def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
+    if intervals.is_year_month(node.this):
+        return exp.Literal.string("interval year to month")
     # Trino: typeof(1) is 'integer'; DuckDB says 'INTEGER'.
     return exp.Anonymous(
         this=TRINO_TYPE_UDF, expressions=[exp.Anonymous(this="typeof", expressions=[node.this])]
@@ -357,7 +427,12 @@ def _format_datetime(node: exp.Anonymous, context: TranslationContext) -> exp.Ex
     timestamp, pattern = node.expressions
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise TrinoError("tdlocal needs format_datetime's format to be a string literal", "NOT_SUPPORTED")
-    return joda_sql(pattern.this, timestamp)
+    return joda_sql(
+        pattern.this,
+        zoned_timestamps.local_wall_clock(timestamp),
+        offset_seconds=zoned_timestamps.offset_seconds(timestamp),
+        original=timestamp,
+    )
 
 
 def _sequence(node: exp.GenerateSeries, context: TranslationContext) -> exp.Expression:
@@ -390,6 +465,13 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.CurrentDate, _current_time),
     (exp.Localtimestamp, _current_time),
     (exp.UnixToTime, _from_unixtime),
+    (exp.AtTimeZone, _at_time_zone),
+    (exp.FromISO8601Timestamp, _from_iso8601_timestamp),
+    (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
+    (exp.Date, _date_of),
+    (exp.TimeToStr, _time_to_str),
+    *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
+    *((kind, _compare) for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)),
     (exp.Greatest, _greatest_least),
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
@@ -417,13 +499,16 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayExcept, arrays.array_except),
     (exp.ArraySize, arrays.cardinality),
     (exp.Unnest, arrays.unnest),
-    (exp.Window, numeric.random_window_order),
+    (exp.Window, numeric.window),
+    (exp.Filter, numeric.refuse_decimal_average),
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
     (exp.ParseDatetime, datetime_text.parse_datetime),
     (exp.DPipe, strings.concat_operand_types),
     (exp.Concat, strings.concat_operand_types),
+    (exp.Select, intervals.result_columns),
+    (exp.Avg, numeric.average),
 ]
 
 
@@ -445,6 +530,12 @@ def _fix_for(kind: type[exp.Expression]) -> Callable[..., exp.Expression] | None
 _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Expression]] = {
     "map_agg": _map_agg,
     "format_datetime": _format_datetime,
+    "with_timezone": _with_timezone,
+    "at_timezone": _at_timezone,
+    "timezone_hour": zoned_timestamps.call("trino_timezone_hour"),
+    "timezone_minute": zoned_timestamps.call("trino_timezone_minute"),
+    "millisecond": zoned_timestamps.millisecond,
+    "to_milliseconds": intervals.to_milliseconds,
     "nan": _special_double,
     "infinity": _special_double,
     "json_array_length": numeric.json_array_length,

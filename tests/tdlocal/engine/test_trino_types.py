@@ -21,7 +21,10 @@ from tdlocal.trino_types import row_converter, trino_type, trino_type_from_text
         ("TIMESTAMP", "timestamp(6)"),
         ("TIMESTAMP_MS", "timestamp(3)"),
         ("TIMESTAMP_S", "timestamp(0)"),
-        ("TIMESTAMP WITH TIME ZONE", "timestamp(6) with time zone"),
+        # Trino's zoned values are timestamp(3) with time zone (Trino docs: current_timestamp,
+        # from_unixtime); tdlocal's (instant, zone) struct is the same type to clients.
+        ("TIMESTAMP WITH TIME ZONE", "timestamp(3) with time zone"),
+        ("STRUCT(tdlocal_instant TIMESTAMPTZ, tdlocal_zone VARCHAR)", "timestamp(3) with time zone"),
         ("INTEGER[]", "array(integer)"),
         ("INTEGER[3]", "array(integer)"),
         ('STRUCT(a INTEGER, "b c" VARCHAR)', 'row("a" integer, "b c" varchar)'),

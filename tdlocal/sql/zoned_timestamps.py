@@ -1,0 +1,385 @@
+"""Trino's `timestamp with time zone`: an instant *and* the zone it is shown in, per value.
+
+DuckDB's TIMESTAMPTZ is an instant only, shown in the connection's TimeZone (tdlocal sets it to
+the session zone). So:
+
+- a zoned value in the session zone stays a plain TIMESTAMPTZ (what `from_unixtime(t)`,
+  `current_timestamp` and most TD SQL produce; DuckDB's own functions read it correctly);
+- a value in any other zone (`from_unixtime(t, 'Asia/Tokyo')`, `AT TIME ZONE`, `with_timezone`,
+  a zoned literal, an ISO 8601 text with an offset) is the struct ZONED_TYPE: the instant and
+  Trino's zone id (`Asia/Tokyo`, `+09:00`, `UTC`).
+
+Functions that read a zone's wall clock (hour(), date(), format_datetime, CAST, ...) go through
+macros that look at typeof() of their argument, which DuckDB resolves when it binds the query, so
+both shapes work from a column as well as from a literal call. Anything else handed the struct
+(interval arithmetic, date_trunc, date_add, ...) fails in DuckDB's binder: an error naming the
+function, never the wrong wall clock. Comparing a zoned constructor with another timestamp
+compares instants, as Trino does.
+
+Sources: Trino docs, Date and time functions (from_unixtime, at_timezone, with_timezone,
+to_unixtime, timezone_hour, AT TIME ZONE) and Date and time types (timestamp with time zone
+literals, zone ids); Trino's TestTimestampWithTimeZone and TestDateTimeFunctions.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlglot import exp
+
+from tdlocal.errors import TrinoError
+from tdlocal.sql.context import TranslationContext
+from tdlocal.sql.function_library import macro
+from tdlocal.sql.templates import fill
+
+INSTANT_FIELD = "tdlocal_instant"
+ZONE_FIELD = "tdlocal_zone"
+ZONED_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMPTZ, {ZONE_FIELD} VARCHAR)"
+# What DuckDB's typeof() and duckdb_columns() call ZONED_TYPE.
+ZONED_TYPE_TEXT = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {ZONE_FIELD} VARCHAR)"
+
+_IS_ZONED = f"typeof(x) = '{ZONED_TYPE_TEXT}'"
+_STRUCT = f"TRY_CAST(x AS {ZONED_TYPE})"
+
+# Trino's names for UTC: its zone key 0, printed `UTC`.
+_UTC_NAMES = {"UTC", "Z", "GMT", "UT", "UCT", "ZULU", "ETC/UTC", "ETC/GMT", "ETC/UCT", "ETC/UT", "ETC/ZULU"}
+_OFFSET = re.compile(r"^([+-])(\d{1,2})(?::?(\d{2}))?$")
+
+# Field functions: DuckDB name -> whether it also reads intervals (Trino's day(interval), ...).
+_FIELD_FUNCTIONS = {
+    "year": True,
+    "quarter": False,
+    "month": True,
+    "weekofyear": False,
+    "day": True,
+    "dayofyear": False,
+    "isodow": False,
+    "hour": True,
+    "minute": True,
+    "second": True,
+    "millisecond": True,
+}
+
+
+def _field_macro(function: str, reads_intervals: bool) -> str:
+    interval_branch = (
+        f"WHEN typeof(x) = 'INTERVAL' THEN {function}(TRY_CAST(x AS INTERVAL)) " if reads_intervals else ""
+    )
+    return (
+        f"(x) AS CASE WHEN {_IS_ZONED} OR typeof(x) = 'TIMESTAMP WITH TIME ZONE' "
+        f"THEN {function}(tdlocal.main.zoned_local(x)) "
+        f"{interval_branch}"
+        f"WHEN typeof(x) = 'DATE' THEN {function}(TRY_CAST(x AS DATE)) "
+        f"ELSE {function}(CAST(x AS TIMESTAMP)) END"
+    )
+
+
+MACROS: dict[str, str] = {
+    "zoned": (
+        f"(instant, zone) AS struct_pack({INSTANT_FIELD} := CAST(instant AS TIMESTAMPTZ), "
+        f"{ZONE_FIELD} := CAST(zone AS VARCHAR))"
+    ),
+    # Seconds east of UTC of a Trino offset id ('+09:00', '-05:30'); NULL for a region id.
+    "zone_offset_seconds": (
+        "(zone) AS CASE WHEN substr(zone, 1, 1) IN ('+', '-') THEN "
+        "(CASE WHEN substr(zone, 1, 1) = '-' THEN -1 ELSE 1 END) * "
+        "(CAST(substr(zone, 2, 2) AS INTEGER) * 3600 + CAST(substr(zone, 5, 2) AS INTEGER) * 60) END"
+    ),
+    # The wall clock (naive TIMESTAMP) of an instant in a Trino zone id. ICU knows region ids and
+    # UTC but not '+09:00', so offsets are arithmetic.
+    "instant_local": (
+        "(instant, zone) AS CASE WHEN substr(zone, 1, 1) IN ('+', '-') "
+        "THEN timezone('UTC', instant) + to_seconds(tdlocal.main.zone_offset_seconds(zone)) "
+        "ELSE timezone(zone, instant) END"
+    ),
+    # The instant of a wall clock in a Trino zone id (with_timezone).
+    "local_instant": (
+        "(local, zone) AS CASE WHEN substr(zone, 1, 1) IN ('+', '-') "
+        "THEN timezone('UTC', local - to_seconds(tdlocal.main.zone_offset_seconds(zone))) "
+        "ELSE timezone(zone, local) END"
+    ),
+    # The wall clock of any timestamp: a zoned struct in its zone, a TIMESTAMPTZ in the session
+    # zone (DuckDB's TimeZone), a naive timestamp or date as it is. CAST binds for the struct
+    # too (DuckDB only fails it when run), so every branch binds whatever x is.
+    "zoned_local": (
+        f"(x) AS CASE WHEN {_IS_ZONED} THEN CAST(tdlocal.main.instant_local("
+        f"CAST(struct_extract({_STRUCT}, '{INSTANT_FIELD}') AS TIMESTAMPTZ), "
+        f"struct_extract({_STRUCT}, '{ZONE_FIELD}')) AS TIMESTAMP) "
+        "ELSE CAST(x AS TIMESTAMP) END"
+    ),
+    # The instant of any timestamp; a naive one is read in the session zone, as Trino coerces it.
+    "zoned_instant": (
+        f"(x) AS CASE WHEN {_IS_ZONED} THEN struct_extract({_STRUCT}, '{INSTANT_FIELD}') "
+        "ELSE CAST(x AS TIMESTAMPTZ) END"
+    ),
+    # Seconds east of UTC that x is shown at (0 for a naive timestamp, as Trino formats those).
+    "zoned_offset": (
+        "(x) AS CASE WHEN typeof(x) NOT IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS', 'DATE') "
+        "THEN CAST(epoch(tdlocal.main.zoned_local(x)) - epoch(tdlocal.main.zoned_instant(x)) AS BIGINT) "
+        "ELSE 0 END"
+    ),
+    "trino_to_unixtime": "(x) AS epoch(tdlocal.main.zoned_instant(x))",
+    "trino_timezone_hour": "(x) AS CAST(trunc(tdlocal.main.zoned_offset(x) / 3600) AS BIGINT)",
+    "trino_timezone_minute": "(x) AS CAST(trunc((tdlocal.main.zoned_offset(x) % 3600) / 60) AS BIGINT)",
+    "trino_to_date": f"(x) AS CASE WHEN {_IS_ZONED} THEN CAST(tdlocal.main.zoned_local(x) AS DATE) ELSE CAST(x AS DATE) END",
+    **{f"trino_{name}": _field_macro(name, intervals) for name, intervals in _FIELD_FUNCTIONS.items()},
+}
+
+FIELD_NODES: dict[type[exp.Expression], str] = {
+    exp.Year: "year",
+    exp.Quarter: "quarter",
+    exp.Month: "month",
+    exp.WeekOfYear: "weekofyear",
+    exp.Day: "day",
+    exp.DayOfMonth: "day",
+    exp.DayOfYear: "dayofyear",
+    exp.DayOfWeekIso: "isodow",
+    exp.Hour: "hour",
+    exp.Minute: "minute",
+    exp.Second: "second",
+}
+
+
+def trino_zone_id(name: str) -> str:
+    """Trino's zone id for a zone argument: 'UTC', '+09:00' or an IANA region id.
+
+    Offsets of zero are UTC, as Trino's zone key 0; other offsets print as `+HH:MM`.
+    Raises TrinoError INVALID_FUNCTION_ARGUMENT ("Time zone not supported: X") for an unknown name.
+    """
+    text = name.strip()
+    if text.upper() in _UTC_NAMES:
+        return "UTC"
+    offset = _OFFSET.match(text)
+    if offset:
+        sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            raise TrinoError(f"Invalid zone offset: {name}", "INVALID_FUNCTION_ARGUMENT")
+        if hours == minutes == 0:
+            return "UTC"
+        return f"{sign}{hours:02d}:{minutes:02d}"
+    if "/" in text or text.isalpha():
+        try:
+            return ZoneInfo(text).key
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise TrinoError(f"Time zone not supported: {name}", "INVALID_FUNCTION_ARGUMENT")
+
+
+def session_zone_id(context: TranslationContext) -> str:
+    """The session zone as a Trino zone id (UTC when unset or unusable)."""
+    try:
+        return trino_zone_id(context.time_zone or "UTC")
+    except TrinoError:
+        return "UTC"
+
+
+def _in_zone(instant: exp.Expression, zone: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """The zoned value of a TIMESTAMPTZ instant in `zone`: plain when it is the session zone."""
+    if isinstance(zone, exp.Literal) and zone.is_string:
+        zone_id = trino_zone_id(zone.this)
+        if zone_id == session_zone_id(context) and not zone_id.startswith(("+", "-")):
+            return instant
+        zone = exp.Literal.string(zone_id)
+    return exp.Anonymous(this=macro("zoned"), expressions=[instant, zone])
+
+
+def is_zoned_constructor(node: exp.Expression) -> bool:
+    """Whether `node` is a zoned struct built by this module."""
+    return isinstance(node, exp.Anonymous) and node.name == macro("zoned")
+
+
+def from_unixtime_in_zone(
+    time: exp.Expression,
+    zone: exp.Expression | None,
+    hours: exp.Expression | None,
+    minutes: exp.Expression | None,
+    context: TranslationContext,
+) -> exp.Expression:
+    """from_unixtime(t, zone) or (t, hours, minutes): the instant t, shown in that zone."""
+    instant = fill("to_timestamp({t})", t=time)
+    if zone is not None:
+        return _in_zone(instant, zone, context)
+    assert hours is not None
+    zone_text = fill(
+        "CASE WHEN {h} * 60 + {m} = 0 THEN 'UTC' ELSE "
+        "(CASE WHEN {h} * 60 + {m} < 0 THEN '-' ELSE '+' END) "
+        "|| lpad(CAST(abs({h}) AS VARCHAR), 2, '0') || ':' || lpad(CAST(abs({m}) AS VARCHAR), 2, '0') END",
+        h=hours,
+        m=minutes if minutes is not None else exp.Literal.number(0),
+    )
+    return exp.Anonymous(this=macro("zoned"), expressions=[instant, zone_text])
+
+
+def at_time_zone(value: exp.Expression, zone: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """`x AT TIME ZONE z` / at_timezone(x, z): the same instant, shown in z."""
+    if is_zoned_constructor(value):
+        instant = value.expressions[0]
+    else:
+        instant = exp.Anonymous(this=macro("zoned_instant"), expressions=[value])
+    return _in_zone(instant, zone, context)
+
+
+def with_timezone(local: exp.Expression, zone: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """with_timezone(timestamp, z): the wall clock `timestamp` read in z."""
+    if isinstance(zone, exp.Literal) and zone.is_string:
+        zone = exp.Literal.string(trino_zone_id(zone.this))
+    naive = exp.Cast(this=local, to=exp.DataType.build("TIMESTAMP"))
+    instant = exp.Anonymous(this=macro("local_instant"), expressions=[naive, zone])
+    return _in_zone(instant, zone, context)
+
+
+_LITERAL = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,12})?)?)?)\s*(.*?)\s*$"
+)
+
+
+def zoned_literal(text: str, context: TranslationContext) -> exp.Expression:
+    """TIMESTAMP '2020-01-01 00:00:00 Asia/Tokyo' (or '...-0', '...+09:00', no zone = session's)."""
+    match = _LITERAL.match(text)
+    if match is None:
+        raise TrinoError(f"Value cannot be cast to timestamp with time zone: {text}", "INVALID_CAST_ARGUMENT")
+    local_text, zone_text = match.group(1), match.group(2)
+    try:
+        local = datetime.fromisoformat(_six_digit_fraction(local_text.replace("T", " ")))
+    except ValueError:
+        raise TrinoError(
+            f"Value cannot be cast to timestamp with time zone: {text}", "INVALID_CAST_ARGUMENT"
+        ) from None
+    zone_id = trino_zone_id(zone_text) if zone_text else session_zone_id(context)
+    return _constant(local, zone_id, context)
+
+
+def iso8601_timestamp(value: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """from_iso8601_timestamp(s): in the zone of s's offset ('Z' is UTC), else the session zone."""
+    if isinstance(value, exp.Literal) and value.is_string:
+        try:
+            parsed = datetime.fromisoformat(value.this.strip())
+        except ValueError:
+            raise TrinoError(f'Invalid format: "{value.this}"', "INVALID_FUNCTION_ARGUMENT") from None
+        if parsed.tzinfo is None:
+            return _constant(parsed, session_zone_id(context), context)
+        offset = parsed.utcoffset() or timedelta(0)
+        minutes = int(offset.total_seconds()) // 60
+        zone_id = trino_zone_id(
+            f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        )
+        return _constant(parsed.replace(tzinfo=None) - offset, zone_id, context, is_utc=True)
+    session = exp.Literal.string(session_zone_id(context))
+    zone = fill(
+        "CASE WHEN regexp_matches({s}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN "
+        "CASE WHEN regexp_extract({s}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 1) IN "
+        "('Z', '+00', '-00', '+00:00', '-00:00', '+0000', '-0000') THEN 'UTC' ELSE "
+        "regexp_extract({s}, '([+-][0-9]{2})', 1) || ':' || coalesce(nullif(regexp_extract({s}, "
+        "'[+-][0-9]{2}:?([0-9]{2})$', 1), ''), '00') END ELSE {session} END",
+        s=value,
+        session=session,
+    )
+    instant = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMPTZ"))
+    return exp.Anonymous(this=macro("zoned"), expressions=[instant, zone])
+
+
+def _six_digit_fraction(text: str) -> str:
+    if "." not in text:
+        return text
+    whole, fraction = text.split(".", 1)
+    return f"{whole}.{fraction[:6].ljust(6, '0')}"
+
+
+def _constant(
+    moment: datetime, zone_id: str, context: TranslationContext, *, is_utc: bool = False
+) -> exp.Expression:
+    """A zoned constant: `moment` is the wall clock in zone_id (or UTC when is_utc)."""
+    if is_utc:
+        instant = moment.replace(tzinfo=UTC)
+    elif zone_id.startswith(("+", "-")):
+        sign = -1 if zone_id[0] == "-" else 1
+        offset = timedelta(hours=int(zone_id[1:3]), minutes=int(zone_id[4:6])) * sign
+        instant = (moment - offset).replace(tzinfo=UTC)
+    else:
+        instant = moment.replace(tzinfo=ZoneInfo(zone_id)).astimezone(UTC)
+    text = instant.strftime("%Y-%m-%d %H:%M:%S.%f") + "+00"
+    value = exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMPTZ"))
+    return _in_zone(value, exp.Literal.string(zone_id), context)
+
+
+def field(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """hour(x), day(x), year(x), ...: read in x's own zone (and still on dates and intervals)."""
+    name = FIELD_NODES.get(type(node))
+    if name is None:
+        return node
+    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[node.this])
+
+
+def millisecond(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """millisecond(x) in x's own zone."""
+    return exp.Anonymous(this=macro("trino_millisecond"), expressions=list(node.expressions))
+
+
+def call(macro_name: str):
+    """A rewrite sending a one-argument Trino function to one of this module's macros."""
+
+    def rewrite(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+        arguments = list(node.expressions) if isinstance(node, exp.Anonymous) else [node.this]
+        if len(arguments) != 1:
+            raise TrinoError(f"Function '{node.sql()}' takes one argument", "FUNCTION_NOT_FOUND")
+        return exp.Anonymous(this=macro(macro_name), expressions=arguments)
+
+    return rewrite
+
+
+def local_wall_clock(value: exp.Expression) -> exp.Expression:
+    """The naive wall clock of any timestamp expression (see the zoned_local macro)."""
+    return exp.Anonymous(this=macro("zoned_local"), expressions=[value])
+
+
+def offset_seconds(value: exp.Expression) -> exp.Expression:
+    """Seconds east of UTC that a timestamp expression is shown at."""
+    return exp.Anonymous(this=macro("zoned_offset"), expressions=[value])
+
+
+_OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+# Two zoned values compare by instant whatever their zones (a struct comparison would also
+# compare the zone ids). Used only in statements that build zoned values: per row, the macro
+# costs what a plain comparison does not (see builds_zoned_values).
+COMPARISON_MACROS = {
+    f"zoned_compare_{index}": (
+        f"(a, b) AS CASE WHEN {_IS_ZONED.replace('x', 'a')} AND {_IS_ZONED.replace('x', 'b')} "
+        f"THEN struct_extract(TRY_CAST(a AS {ZONED_TYPE}), '{INSTANT_FIELD}') {operator} "
+        f"struct_extract(TRY_CAST(b AS {ZONED_TYPE}), '{INSTANT_FIELD}') ELSE a {operator} b END"
+    )
+    for index, operator in enumerate(_OPERATORS.values())
+}
+_COMPARISON_MACRO_OF = {kind: f"zoned_compare_{index}" for index, kind in enumerate(_OPERATORS)}
+
+
+def builds_zoned_values(tree: exp.Expression) -> bool:
+    """Whether a (Trino-parsed) statement can produce zoned values in a zone of their own."""
+    for node in tree.walk():
+        if isinstance(node, exp.UnixToTime) and (node.args.get("zone") or node.args.get("hours")):
+            return True
+        if isinstance(node, (exp.AtTimeZone, exp.FromISO8601Timestamp)):
+            return True
+        if isinstance(node, exp.Anonymous) and node.name.lower() in ("with_timezone", "at_timezone"):
+            return True
+        if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMPTZ:
+            return True
+    return False
+
+
+def compare_in_zoned_statement(node: exp.Binary) -> exp.Expression:
+    """A comparison in a statement that builds zoned values: by instant when both sides are zoned."""
+    name = _COMPARISON_MACRO_OF.get(type(node))
+    if name is None:
+        return node
+    return exp.Anonymous(this=macro(name), expressions=[node.this, node.expression])
+
+
+def compare_instants(node: exp.Binary, context: TranslationContext) -> exp.Binary:
+    """A comparison with a zoned constructor on either side compares instants, as Trino does."""
+    for key in ("this", "expression"):
+        side = node.args.get(key)
+        if side is not None and is_zoned_constructor(side):
+            node.set(key, side.expressions[0])
+    return node

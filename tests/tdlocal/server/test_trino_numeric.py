@@ -1,0 +1,155 @@
+"""Decimal arithmetic, averages and IEEE doubles answer as Trino 423 does, through the `trino` client.
+
+Expected values: Trino's TestDecimalOperators.testDivide (a decimal quotient has scale
+max(s1, s2) and is rounded HALF_UP; DECIMAL '9' / DECIMAL '5' is 2, DECIMAL '100.00' / DECIMAL
+'0.3' is 333.33; a zero divisor is DIVISION_BY_ZERO); Trino's DecimalAverageAggregation and
+TestShortDecimalAverageAggregation (avg of a decimal(p, s) is a decimal(p, s), the sum divided by
+the count at scale s, HALF_UP); Trino docs, Aggregate functions (sum of a decimal(p, s) is a
+decimal(38, s)); TestDoubleOperators (NaN equals nothing and orders against nothing: nan() =
+nan() is false, nan() <> nan() is true); Trino docs, Mathematical operators (integer overflow is
+an error). Casts of doubles to integers and doubles divided by zero are in
+test_trino_arrays_numbers.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from trino.exceptions import TrinoUserError
+
+
+def _select(connect, expressions: str) -> tuple[list, list[str]]:
+    cursor = connect().cursor()
+    cursor.execute(f"SELECT {expressions}")
+    rows = cursor.fetchall()
+    assert len(rows) == 1, rows
+    return rows[0], [column[1] for column in cursor.description]
+
+
+@pytest.mark.parametrize(
+    ("expression", "text"),
+    [
+        ("DECIMAL '1.0' / DECIMAL '3'", "0.3"),
+        ("DECIMAL '9' / DECIMAL '5'", "2"),
+        ("DECIMAL '7' / DECIMAL '5'", "1"),
+        ("DECIMAL '-9' / DECIMAL '5'", "-2"),
+        ("DECIMAL '9' / DECIMAL '-5'", "-2"),
+        ("DECIMAL '1.0' / DECIMAL '0.1'", "10.0"),
+        ("DECIMAL '100.00' / DECIMAL '0.3'", "333.33"),
+        ("DECIMAL '200.00000' / DECIMAL '-0.3'", "-666.66667"),
+        ("DECIMAL '10' / DECIMAL '.000000001'", "10000000000.000000000"),
+        ("DECIMAL '-.20' / DECIMAL '0.30'", "-0.67"),
+        (
+            "DECIMAL '200000000000000000000000000000000000' / DECIMAL '0.30'",
+            "666666666666666666666666666666666666.67",
+        ),
+        # The issue's reading of Trino: an integer is a decimal(10,0) beside a decimal.
+        ("1 / 3.0", "0.3"),
+        ("1 * 1.0 / 3", "0.3"),
+    ],
+)
+def test_decimal_division_keeps_the_scale_and_rounds_half_up(td_connect, expression, text) -> None:
+    (value,), (kind,) = _select(td_connect, expression)
+    assert isinstance(value, Decimal)
+    assert str(value) == text
+    # The scale is Trino's max(s1, s2). tdlocal's precision can be wider than Trino's
+    # p1 + s2 + max(s2 - s1, 0) (DuckDB cannot name a type computed per query), never narrower.
+    scale = len(text.partition(".")[2])
+    assert kind.startswith("decimal(") and kind.endswith(f",{scale})")
+
+
+def test_decimal_division_of_a_column(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute("SELECT x / 4.0 FROM (VALUES 1, 2, 3) t(x) ORDER BY x")
+    # 0.25 -> 0.3, 0.5, 0.75 -> 0.8: HALF_UP at scale 1.
+    assert [str(value) for (value,) in cursor.fetchall()] == ["0.3", "0.5", "0.8"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "error_name"),
+    [
+        ("DECIMAL '1' / DECIMAL '0'", "DIVISION_BY_ZERO"),
+        ("DECIMAL '12345678901234567890123456789012345678' / DECIMAL '.1'", "NUMERIC_VALUE_OUT_OF_RANGE"),
+    ],
+)
+def test_decimal_division_errors(td_connect, expression, error_name) -> None:
+    with pytest.raises(TrinoUserError) as raised:
+        _select(td_connect, expression)
+    assert raised.value.error_name == error_name
+
+
+def test_sum_and_avg_of_decimals_stay_decimal(td_connect) -> None:
+    row, types = _select(
+        td_connect,
+        "sum(x), avg(x), avg(DISTINCT x) FROM (VALUES DECIMAL '1.10', DECIMAL '2.25', DECIMAL '3.00', "
+        "DECIMAL '3.00') t(x)",
+    )
+    # sum 9.35; avg 9.35 / 4 = 2.3375 -> 2.34; distinct avg 6.35 / 3 = 2.11666... -> 2.12.
+    assert [str(value) for value in row] == ["9.35", "2.34", "2.12"]
+    assert types == ["decimal(38,2)", "decimal(3,2)", "decimal(3,2)"]
+    row, types = _select(td_connect, "avg(x) FROM (VALUES DECIMAL '1', DECIMAL '2') t(x)")
+    assert (str(row[0]), types) == ("2", ["decimal(1,0)"])  # 1.5 rounds HALF_UP to 2
+
+
+def test_avg_of_integers_and_doubles_is_a_double(td_connect) -> None:
+    row, types = _select(td_connect, "avg(x), avg(y) FROM (VALUES (1, 1.5E0), (2, 2.5E0)) t(x, y)")
+    assert (row, types) == ([1.5, 2.0], ["double", "double"])
+
+
+def test_avg_of_a_decimal_over_a_window_is_refused_not_a_double(td_connect) -> None:
+    with pytest.raises(TrinoUserError) as raised:
+        _select(td_connect, "avg(x) OVER () FROM (VALUES DECIMAL '1.10') t(x)")
+    assert raised.value.error_name == "NOT_SUPPORTED"
+    assert "avg()" in raised.value.message
+
+
+def test_nan_equals_nothing_and_orders_against_nothing(td_connect) -> None:
+    row, _ = _select(
+        td_connect,
+        "nan() = nan(), nan() <> nan(), nan() < 1e0, nan() > 1e0, nan() >= nan(), 1e0 < nan()",
+    )
+    assert row == [False, True, False, False, False, False]
+    cursor = td_connect().cursor()
+    cursor.execute("SELECT count(*) FROM (VALUES 1e0, nan(), 3e0) t(x) WHERE x > 2e0")
+    assert cursor.fetchall() == [[1]]
+
+
+@pytest.mark.parametrize("expression", ["2147483647 + 1", "9223372036854775807 + 1", "-2147483648 - 1"])
+def test_integer_overflow_is_an_error(td_connect, expression) -> None:
+    with pytest.raises(TrinoUserError) as raised:
+        _select(td_connect, expression)
+    assert raised.value.error_name == "NUMERIC_VALUE_OUT_OF_RANGE"
+
+
+# --- intervals -----------------------------------------------------------------------------------
+# Trino docs, Date and time functions and operators: interval year to month and interval day to
+# second are separate types; the issue's Trino reading: interval '3' year + interval '5' month is
+# `3-5`, and to_milliseconds(date '2023-09-10' - date '2023-09-01') is 777600000 (date - date is an
+# interval day to second). The trino client reads `3-5` as relativedelta(years=3, months=5).
+
+
+def test_year_to_month_intervals_stay_year_to_month(td_connect) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    row, types = _select(
+        td_connect,
+        "interval '3' year + interval '5' month, -interval '14' month, "
+        "CAST(interval '3' year + interval '5' month AS varchar), typeof(interval '3' year), "
+        "date '2020-01-31' + interval '1' month",
+    )
+    assert types[:2] == ["interval year to month", "interval year to month"]
+    assert row[:2] == [relativedelta(years=3, months=5), relativedelta(years=-1, months=-2)]
+    assert row[2:4] == ["3-5", "interval year to month"]
+    assert str(row[4]) == "2020-02-29"
+
+
+def test_date_minus_date_is_an_interval_day_to_second(td_connect) -> None:
+    row, types = _select(
+        td_connect,
+        "to_milliseconds(date '2023-09-10' - date '2023-09-01'), date '2023-09-10' - date '2023-09-01', "
+        "to_milliseconds(interval '1' day + interval '2' second)",
+    )
+    assert types == ["bigint", "interval day to second", "bigint"]
+    assert row[0] == 777600000 and row[2] == 86402000
+    assert row[1].days == 9 and row[1].seconds == 0
