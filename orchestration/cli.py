@@ -6,6 +6,7 @@ td-dagster run --range -3d --select user_daily_activity+   # a dbt selection onl
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 td-dagster status --days 14         # loaded / missing / failed days per partitioned model
+td-dagster stale                    # observe the sources; the days whose source rows changed
 td-dagster doctor                   # connect to the target and say what it sees (key masked)
 """
 
@@ -90,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
         "--range", dest="interval", help="a TD_INTERVAL covering whole days, e.g. -7d or -3d/2026-11-20"
     )
     which.add_argument("--partition", help="one partition key, e.g. 2026-11-22")
+    which.add_argument(
+        "--stale",
+        action="store_true",
+        help="observe the sources, then re-load exactly the days whose source rows changed",
+    )
     run.add_argument(
         "--full-refresh",
         action="store_true",
@@ -122,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also compare each loaded day's rows in the warehouse with its load",
     )
     status.set_defaults(handler=_status)
+
+    stale = commands.add_parser(
+        "stale", help="observe the TD sources, then print the loaded days whose source rows changed"
+    )
+    stale.set_defaults(handler=_stale)
 
     doctor = commands.add_parser(
         "doctor", help="check the connection: target, endpoint, key (masked), databases, leftover stages"
@@ -175,6 +186,14 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.range_run import run_partition_range
 
     settings = Settings.from_env()
+    if args.stale:
+        from orchestration.stale_command import run_stale
+
+        if args.full_refresh or args.select:
+            raise PartitionRangeError(
+                "--stale re-loads the stale days of the stale models: drop --full-refresh/--select"
+            )
+        return run_stale(settings)
     now = reference_now(settings)
     if args.interval is None and args.partition is None:
         if not args.full_refresh:
@@ -245,6 +264,12 @@ def _status(args: argparse.Namespace) -> int:
     else:
         print(render(statuses, partitions.timezone))
     return 0
+
+
+def _stale(args: argparse.Namespace) -> int:
+    from orchestration.stale_command import print_stale
+
+    return print_stale(Settings.from_env())
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dagster import AssetKey, AssetMaterialization, AssetsDefinition, DagsterRunStatus, Definitions
@@ -98,10 +98,15 @@ def asset_outcomes(materializations: Iterable[AssetMaterialization]) -> dict[str
 
 
 def run_partition_range(
-    settings: Settings, first_key: str, last_key: str, full_refresh: bool = False, select: str | None = None
+    settings: Settings,
+    first_key: str,
+    last_key: str,
+    full_refresh: bool = False,
+    select: str | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Execute the load_and_test job over first..last (one dbt invocation for the range), for the
-    dbt resources `select` names (dbt selection syntax) or all of them."""
+    dbt resources `select` names (dbt selection syntax) or all of them; `tags` go on the run."""
     from orchestration.code_location import build_definitions
     from orchestration.instance import local_instance
     from orchestration.project import refresh_manifest
@@ -116,16 +121,16 @@ def run_partition_range(
             definitions, select, json.loads(project.manifest_path.read_text())
         )
     job = definitions.resolve_job_def(RANGE_JOB_NAME)
-    tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
+    run_tags = {**(tags or {}), RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
     if full_refresh:
-        tags[FULL_REFRESH_TAG] = "true"
+        run_tags[FULL_REFRESH_TAG] = "true"
     with local_instance() as instance:
         wait_for_pool(
             instance, WAREHOUSE_POOL, say=lambda line: print(f"td-dagster: {line}", file=sys.stderr)
         )
         result = job.execute_in_process(
             instance=instance,
-            tags=tags,
+            tags=run_tags,
             asset_selection=asset_selection,
             raise_on_error=False,
             # dbt's own progress lines still print; Dagster's per-event debug lines would bury them.
