@@ -165,7 +165,8 @@ def build_source_observations(
             group_name=SOURCES_GROUP,
             description=descriptions.get(relation) or f"TD table {relation}",
             metadata={"relation": relation},
-            kinds={"treasuredata"},
+            # observable_source_asset takes no `kinds`: a kind is this tag (what AssetSpec's kinds= writes).
+            tags={"dagster/kind/treasuredata": ""},
         )
         def observe(context) -> DataVersionsByPartition:
             prepare_warehouse(settings, context.log)
