@@ -266,17 +266,18 @@ def test_the_cli_prints_the_stale_days_then_reloads_exactly_them(late_td, story,
 
     # The CLI records in DAGSTER_HOME's instance: the one the loads above were recorded in.
     monkeypatch.setenv("DAGSTER_HOME", late_td.instance.root_directory)
-    start, _end = day_bounds("2026-11-19")
+    start, end = day_bounds("2026-11-19")
     (before,) = late_td.query(
-        f"select count(*) from td.late_raw.events where time >= {start} and time < {start + 86400}"
+        f"select count(*) from td.late_raw.events where time >= {start} and time < {end}"
     )[0]
     late_td.query(
         "insert into td.late_raw.events "
         f"select time + 60, 'cli-' || event_id, user_id, event_type, path, device, revenue "
-        f"from td.late_raw.events where time >= {start} and time < {start + 3600} order by time limit 1"
+        f"from td.late_raw.events where time >= {start} and time < {end - 60} order by time limit 1"
     )
     assert main(["stale"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("Stale partitions (sources observed over 2026-11-16..2026-11-22):"), out
     changed = f"late_raw/events 2026-11-19 changed ({before} rows -> {before + 1} rows)"
     # incremental_events' loads of 11-19 and 11-20 read 11-19; user_daily_activity reads those.
     assert out.splitlines()[1:] == [

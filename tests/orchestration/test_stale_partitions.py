@@ -73,7 +73,9 @@ def test_what_a_model_reads_follows_ephemeral_models_and_its_lookback():
                 depends=["model.p.eph", "source.p.raw.users"],
                 code="select * from {{ incremental_scan(ref('eph'), lookback_days=1) }}",
             ),
-            "model.p.daily": _node("daily", depends=["model.p.events"], code="{{ incremental_scan(ref('events')) }}"),
+            "model.p.daily": _node(
+                "daily", depends=["model.p.events"], code="{{ incremental_scan(ref('events')) }}"
+            ),
             "model.p.varied": _node(
                 "varied", depends=["source.p.raw.events"], code="incremental_scan(x, lookback_days=var('n'))"
             ),
@@ -125,7 +127,9 @@ def test_models_reading_a_stale_model_are_stale_on_the_days_they_read_it():
     reads = model_reads(manifest)
     stale = {"model.p.events": {"2026-11-20": [Reason("raw/events", "2026-11-20", "1", "2")]}}
     result = with_downstream_models(
-        stale, reads, {"model.p.events": ["2026-11-20"], "model.p.daily": ["2026-11-19", "2026-11-20", "2026-11-21"]}
+        stale,
+        reads,
+        {"model.p.events": ["2026-11-20"], "model.p.daily": ["2026-11-19", "2026-11-20", "2026-11-21"]},
     )
     # daily's load of day D reads events D-1..D: 11-20 and 11-21 read the stale 11-20; 11-22 was
     # never loaded, so it is not stale.
@@ -151,7 +155,10 @@ def test_consecutive_days_with_the_same_stale_models_are_one_run_and_nothing_els
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"TD_LATE_DATA_LOOKBACK_DAYS": "0"}, "TD_LATE_DATA_LOOKBACK_DAYS='0' is not a whole number from 1 up"),
+        (
+            {"TD_LATE_DATA_LOOKBACK_DAYS": "0"},
+            "TD_LATE_DATA_LOOKBACK_DAYS='0' is not a whole number from 1 up",
+        ),
         ({"TD_LATE_DATA_LOOKBACK_DAYS": "400"}, "TD_LATE_DATA_LOOKBACK_DAYS='400' is more than 366 days"),
         ({"TD_LATE_DATA_SCHEDULE": "hourly"}, "TD_LATE_DATA_SCHEDULE='hourly' is not a cron schedule"),
         ({"TD_LOAD_LOOKBACK_DAYS": "-1"}, "TD_LOAD_LOOKBACK_DAYS='-1' is not a whole number from 0 up"),
