@@ -48,7 +48,7 @@ from dagster._core.storage.tags import (  # the tags of a partition range run (D
 )
 from dagster_dbt import DbtProject
 
-from orchestration.partition_rows import ROWS_KEY
+from orchestration.partition_rows import ROWS_KEY, partition_keys_between
 from orchestration.partition_status import LOADED, read_statuses
 from orchestration.partitions import KEY_FORMAT, parse_partition_key
 from orchestration.settings import Settings
@@ -227,7 +227,7 @@ def source_versions_for_load(
     result: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
     for uid in models:
         reads = watched.reads[uid]
-        for day in _days(first_key, last_key):
+        for day in partition_keys_between(first_key, last_key):
             result.setdefault(uid, {})[day] = {
                 source: {read: fingerprints[source][read].data_version for read in reads.days_read(day)}
                 for source in reads.sources
@@ -238,12 +238,6 @@ def source_versions_for_load(
 def source_versions_metadata(versions: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     """The metadata recording one partition's source versions (SOURCE_VERSIONS_KEY)."""
     return {SOURCE_VERSIONS_KEY: MetadataValue.json({s: dict(days) for s, days in versions.items()})}
-
-
-def _days(first_key: str, last_key: str) -> list[str]:
-    from orchestration.partition_rows import partition_keys_between
-
-    return partition_keys_between(first_key, last_key)
 
 
 def latest_observations(
