@@ -7,7 +7,7 @@ warehouse's own metadata to each materialization.
 """
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dagster import (
@@ -28,6 +28,7 @@ from pydantic import Field
 
 from orchestration.dbt_args import dbt_build_args, full_refresh_requested, partitioned_dbt_vars
 from orchestration.dbt_node_results import NodeResultLog
+from orchestration.late_data import source_versions_for_load, source_versions_metadata, watched_sources
 from orchestration.materialization_metadata import (
     ROWS_AFFECTED_KEY,
     RUN_ROWS_AFFECTED_KEY,
@@ -96,6 +97,7 @@ def build_dbt_assets(
 ) -> DbtAssetDefinitions:
     """The partitioned, unpartitioned and snapshot dbt asset definitions of the manifest."""
     translator = TdDbtTranslator()
+    watched = watched_sources(project, manifest)
     buildable = [
         node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed", "snapshot")
     ]
@@ -129,6 +131,15 @@ def build_dbt_assets(
                     problem = full_refresh_problem(keys.start, keys.end, partitions, reference_now(settings))
                     if problem:
                         raise Failure(description=problem)
+                # What this load reads, fingerprinted before dbt reads it: rows arriving in between
+                # make the next observation differ, so they are re-loaded, never missed.
+                prepare_warehouse(settings, context.log)
+                models = [watched.model_id(key) for key in context.selected_asset_keys]
+                load.source_versions.update(
+                    source_versions_for_load(
+                        settings, watched, [m for m in models if m], keys.start, keys.end, partitions.timezone
+                    )
+                )
             yield from _run_dbt(context, dbt, settings, load, config)
 
     def unpartitioned(name: str, **selection: str) -> AssetsDefinition:
@@ -166,6 +177,8 @@ class PartitionLoad:
     first_key: str
     last_key: str
     dbt_vars: dict[str, str]
+    #: model unique id -> day -> source -> {source day: data version} (late_data.py)
+    source_versions: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
 
     @property
     def target_range(self) -> str:
@@ -242,9 +255,11 @@ def _partition_metadata(
     )
     sql = rows_per_day_sql({"model": node["relation_name"]}, load.first_key, load.last_key, load.timezone)
     rows, _query_id = fetch_rows(settings, sql)
+    recorded = load.source_versions.get(node["unique_id"], {})
     for day, count in rows_per_day(rows, ["model"], load.first_key, load.last_key)["model"].items():
+        versions = source_versions_metadata(recorded[day]) if day in recorded else {}
         context.add_asset_metadata(
-            {ROWS_KEY: MetadataValue.int(count)}, asset_key=asset_key, partition_key=day
+            {ROWS_KEY: MetadataValue.int(count), **versions}, asset_key=asset_key, partition_key=day
         )
     metadata = dict(metadata)
     if ROWS_AFFECTED_KEY in metadata:

@@ -7,21 +7,26 @@ from collections.abc import Sequence
 from dagster import AssetKey, AssetSelection, AutomationCondition
 
 
-def refresh_after_upstream_loads(partitioned_parents: Sequence[AssetKey]) -> AutomationCondition:
-    """Materialize once any parent has updated, when no parent is still running.
+def refresh_after_upstream_loads(
+    partitioned_parents: Sequence[AssetKey], source_parents: Sequence[AssetKey] = ()
+) -> AutomationCondition:
+    """Materialize once any parent model has updated, when no parent is still running.
 
     Like AutomationCondition.eager(), but an unpartitioned model is not held back by missing
     partitions of its daily-partitioned parents (history before the first backfill is legitimately
     absent), and it does not fire merely because it is new: a backfill, or the daily run, ends
-    with fresh marts.
+    with fresh marts. TD sources (`source_parents`) neither trigger nor hold it: their hourly
+    observations (late_data.py) re-load the partitioned models, whose loads then trigger this.
     """
     missing_unpartitioned_parent = AutomationCondition.any_deps_missing()
-    if partitioned_parents:
-        missing_unpartitioned_parent = missing_unpartitioned_parent.ignore(
-            AssetSelection.assets(*partitioned_parents)
-        )
+    ignored = [*partitioned_parents, *source_parents]
+    if ignored:
+        missing_unpartitioned_parent = missing_unpartitioned_parent.ignore(AssetSelection.assets(*ignored))
+    updated = AutomationCondition.any_deps_updated()
+    if source_parents:
+        updated = updated.ignore(AssetSelection.assets(*source_parents))
     return (
-        AutomationCondition.any_deps_updated().since_last_handled()
+        updated.since_last_handled()
         & ~missing_unpartitioned_parent
         & ~AutomationCondition.any_deps_in_progress()
         & ~AutomationCondition.in_progress()

@@ -7,6 +7,7 @@ td-dagster run --range -7d -v       # also dbt's full output and Dagster's event
 td-dagster ranges -7d               # the partition keys and target_range a range maps to
 td-dagster lint [--format json]     # what TD would reject or scan in full (exit 1)
 td-dagster status --days 14         # loaded / missing / failed days per partitioned model
+td-dagster stale                    # observe the sources; the days whose source rows changed
 td-dagster doctor                   # connect to the target and say what it sees (key masked)
 """
 
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         "--range", dest="interval", help="a TD_INTERVAL covering whole days, e.g. -7d or -3d/2026-11-20"
     )
     which.add_argument("--partition", help="one partition key, e.g. 2026-11-22")
+    which.add_argument(
+        "--stale",
+        action="store_true",
+        help="observe the sources, then re-load exactly the days whose source rows changed",
+    )
     run.add_argument(
         "--full-refresh",
         action="store_true",
@@ -131,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also compare each loaded day's rows in the warehouse with its load",
     )
     status.set_defaults(handler=_status)
+
+    stale = commands.add_parser(
+        "stale", help="observe the TD sources, then print the loaded days whose source rows changed"
+    )
+    stale.set_defaults(handler=_stale)
 
     doctor = commands.add_parser(
         "doctor", help="check the connection: target, endpoint, key (masked), databases, leftover stages"
@@ -190,6 +201,14 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.cli_run import run_and_report
 
     settings = Settings.from_env()
+    if args.stale:
+        from orchestration.stale_command import run_stale
+
+        if args.full_refresh or args.select:
+            raise PartitionRangeError(
+                "--stale re-loads the stale days of the stale models: drop --full-refresh/--select"
+            )
+        return run_stale(settings, verbosity=_verbosity(args))
     now = reference_now(settings)
     if args.interval is None and args.partition is None:
         if not args.full_refresh:
@@ -252,13 +271,39 @@ def _status(args: argparse.Namespace) -> int:
         )
         if args.verify:
             verify_statuses(instance, settings, statuses, relations, partitions.timezone)
-        # Late-arriving data (issue 11) marks its days here, per model:
-        # partition_status.mark_stale(status, <the model's days with rows newer than their load>).
+        _mark_stale_days(instance, settings, statuses, partitions)
     if args.format == "json":
         print(json.dumps(as_json(statuses, partitions.timezone), indent=2))
     else:
         print(render(statuses, partitions.timezone))
     return 0
+
+
+def _mark_stale_days(instance, settings: Settings, statuses, partitions) -> None:
+    """Mark the loaded days whose sources changed after their load, as of the latest observation
+    (what `td-dagster stale` observes afresh; this reads the instance only, no query)."""
+    from orchestration.late_data import find_stale, watched_sources
+    from orchestration.partition_status import mark_stale
+    from orchestration.project import dbt_project
+    from orchestration.stale_command import project_manifest
+
+    project = dbt_project(settings)
+    report = find_stale(
+        instance,
+        watched_sources(project, project_manifest(project)),
+        partitions,
+        reference_now(settings),
+        settings.late_data_lookback_days,
+    )
+    stale_by_model = {key.to_user_string(): days for key, days in report.stale.items()}
+    for status in statuses:
+        mark_stale(status, stale_by_model.get(status.model, {}))
+
+
+def _stale(args: argparse.Namespace) -> int:
+    from orchestration.stale_command import print_stale
+
+    return print_stale(Settings.from_env())
 
 
 def _doctor(args: argparse.Namespace) -> int:

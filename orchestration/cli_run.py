@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from orchestration.local_engine_start import start_tdlocal, stop_command
 from orchestration.partitions import daily_partitions_def, target_range_for_keys
@@ -24,9 +24,11 @@ def run_and_report(
     full_refresh: bool,
     select: str | None,
     verbosity: Verbosity,
+    tags: Mapping[str, str] | None = None,
 ) -> int:
-    """Run partition keys keys[0]..keys[-1] (checked already) as one Dagster run, telling the user
-    what happens on stdout; the exit code: 0 if the run and its checks passed, else 1."""
+    """Run partition keys keys[0]..keys[-1] (checked already) as one Dagster run with `tags`,
+    telling the user what happens on stdout; the exit code: 0 if the run and its checks passed,
+    else 1."""
     started = time.monotonic()
     terminal = Terminal(verbosity=verbosity)
     if settings.uses_tdlocal:
@@ -48,6 +50,7 @@ def run_and_report(
             select=select,
             on_event=on_event,
             dagster_log_level=dagster_log_level(verbosity),
+            tags=tags,
         )
     if not summary.succeeded and verbosity < Verbosity.VERBOSE and terminal.dbt_output.lines:
         print("td-dagster: the end of dbt's output (all of it with -v):", file=sys.stderr)

@@ -11,6 +11,7 @@ from dagster_dbt import DbtProject
 from orchestration.alerting import build_failure_sensor
 from orchestration.assets import build_dbt_assets
 from orchestration.jobs import DAILY_JOB_NAME, SNAPSHOT_JOB_NAME, build_jobs
+from orchestration.late_data import build_late_data_definitions, build_source_observations, watched_sources
 from orchestration.model_selection import is_partitioned_model
 from orchestration.partition_window_checks import build_partition_window_checks
 from orchestration.partitions import daily_partitions_def
@@ -38,9 +39,15 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
     jobs = build_jobs(dbt_defs)
     jobs_by_name = {job.name: job for job in jobs}
+    watched = watched_sources(project, _manifest(project))
+    observations = build_source_observations(watched, _manifest(project), partitions, settings)
+    late_jobs, late_schedules, late_sensors = build_late_data_definitions(
+        observations, watched, jobs_by_name[DAILY_JOB_NAME], partitions, settings
+    )
     sensors = [
         build_automation_sensor(AssetSelection.assets(*dbt_defs.models), settings.schedules_enabled),
         build_failure_sensor(settings.alert_webhook_url),
+        *late_sensors,
     ]
     if SNAPSHOT_JOB_NAME in jobs_by_name:
         sensors.append(
@@ -49,10 +56,19 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             )
         )
     return Definitions(
-        assets=[*dbt_defs.all, *_source_specs(project)],
+        assets=[
+            *dbt_defs.all,
+            *observations,
+            *_source_specs(project, set(watched.source_asset_keys.values())),
+        ],
         asset_checks=window_checks,
-        jobs=jobs,
-        schedules=build_schedules(jobs_by_name, partitions, settings.schedules_enabled),
+        jobs=[*jobs, *late_jobs],
+        schedules=[
+            *build_schedules(
+                jobs_by_name, partitions, settings.schedules_enabled, settings.load_lookback_days
+            ),
+            *late_schedules,
+        ],
         sensors=sensors,
         resources={"dbt": dbt_resource(settings)},
     )
@@ -69,13 +85,16 @@ def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
     }
 
 
-def _source_specs(project: DbtProject) -> list[AssetSpec]:
-    """The TD tables the models read, shown as external assets in their own group."""
+def _source_specs(project: DbtProject, observed: set[AssetKey]) -> list[AssetSpec]:
+    """The TD tables the models read, shown as external assets in their own group (those the
+    partitioned models read are observable assets instead: late_data.py)."""
     manifest = _manifest(project)
     translator = TdDbtTranslator()
     specs = []
     for unique_id, source in manifest["sources"].items():
         spec = translator.get_asset_spec(manifest, unique_id, project)
+        if spec.key in observed:
+            continue
         specs.append(
             AssetSpec(
                 key=spec.key,

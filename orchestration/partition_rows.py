@@ -23,15 +23,24 @@ def partition_keys_between(first_key: str, last_key: str) -> list[str]:
     return [(first + timedelta(days=n)).strftime(KEY_FORMAT) for n in range((last - first).days + 1)]
 
 
-def rows_per_day_sql(relations: Mapping[str, str], first_key: str, last_key: str, timezone: str) -> str:
+def rows_per_day_sql(
+    relations: Mapping[str, str],
+    first_key: str,
+    last_key: str,
+    timezone: str,
+    aggregates: Mapping[str, str] | None = None,
+) -> str:
     """One query: per name in `relations` (name -> relation) and local day, the rows in first..last.
 
     Columns: `name` (varchar), `day` (`yyyy-MM-dd` in `timezone`, TD_TIME_STRING's 'd!' form),
-    `row_count` (bigint). Days without rows are absent.
+    `row_count` (bigint), then one column per entry of `aggregates` (column name -> aggregate
+    expression over the day's rows, in that order). Days without rows are absent.
     """
     target_range = target_range_for_keys(first_key, last_key)
+    extra = "".join(f", {expression} as {column}" for column, expression in (aggregates or {}).items())
     branches = [
-        f"select '{name}' as name, TD_TIME_STRING(time, 'd!', '{timezone}') as day, count(*) as row_count\n"
+        f"select '{name}' as name, TD_TIME_STRING(time, 'd!', '{timezone}') as day, count(*) as row_count"
+        f"{extra}\n"
         f"from {relations[name]}\n"
         f"where TD_INTERVAL(time, '{target_range}', '{timezone}')\n"
         "group by 2"
@@ -45,7 +54,7 @@ def rows_per_day(
 ) -> dict[str, dict[str, int]]:
     """name -> {day: rows} for every day first..last (0 where the query returned none)."""
     counts = {name: dict.fromkeys(partition_keys_between(first_key, last_key), 0) for name in names}
-    for name, day, row_count in rows:
+    for name, day, row_count, *_aggregates in rows:
         if name in counts and day in counts[name]:
             counts[name][day] = int(row_count)
     return counts

@@ -7,7 +7,7 @@ import json
 import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dagster import (
@@ -112,9 +112,10 @@ def run_partition_range(
     select: str | None = None,
     on_event: Callable[[EventLogEntry], None] | None = None,
     dagster_log_level: str = "WARNING",
+    tags: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Execute the load_and_test job over first..last (one dbt invocation for the range), for the
-    dbt resources `select` names (dbt selection syntax) or all of them.
+    dbt resources `select` names (dbt selection syntax) or all of them; `tags` go on the run.
 
     `on_event` is called with each event the run records, as it is recorded (the CLI's progress);
     `dagster_log_level` is the level of Dagster's console logger (its per-event lines).
@@ -133,9 +134,9 @@ def run_partition_range(
             definitions, select, json.loads(project.manifest_path.read_text())
         )
     job = definitions.resolve_job_def(RANGE_JOB_NAME)
-    tags = {RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
+    run_tags = {**(tags or {}), RANGE_START_TAG: first_key, RANGE_END_TAG: last_key, **cli_run_tags()}
     if full_refresh:
-        tags[FULL_REFRESH_TAG] = "true"
+        run_tags[FULL_REFRESH_TAG] = "true"
     run_id = str(uuid.uuid4())  # Dagster's run ids are UUID4s; known here so events can be followed
     with local_instance() as instance:
         if on_event is not None:
@@ -146,7 +147,7 @@ def run_partition_range(
         result = job.execute_in_process(
             instance=instance,
             run_id=run_id,
-            tags=tags,
+            tags=run_tags,
             asset_selection=asset_selection,
             raise_on_error=False,
             # Dagster's per-event lines would bury the progress: shown with -v only.

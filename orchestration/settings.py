@@ -19,6 +19,8 @@ DEFAULT_DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_TD_API_HOST = "api-presto.treasuredata.com"
 LOCAL_TARGET = "local"
 TD_TARGETS = ("dev", "prod")
+#: Bound on the late-data and load lookbacks: a year of days per observation or daily tick.
+MAX_LOOKBACK_DAYS = 366
 _FALSE_WORDS = {"0", "false", "no", "off"}
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 # An unquoted Trino name, as TD database names are (the dbt macros check the same rule).
@@ -60,6 +62,11 @@ class Settings:
     td_api_host: str = DEFAULT_TD_API_HOST
     td_database: str = "analytics"
     dbt_targets_kept: int = 10
+    #: Late-arriving data (README): days observed per source, the observation's cron (partition
+    #: timezone), and the days before yesterday the daily tick re-loads whatever their sources did.
+    late_data_lookback_days: int = 7
+    late_data_schedule: str = "0 * * * *"
+    load_lookback_days: int = 0
 
     @property
     def uses_tdlocal(self) -> bool:
@@ -109,6 +116,11 @@ class Settings:
             dbt_targets_kept=_count(env, "TD_DBT_TARGETS_KEPT", default=10, minimum=1),
             # profiles.yml's defaults: the dev target writes to analytics_dev.
             td_database=env.get("TD_DATABASE") or ("analytics_dev" if target == "dev" else "analytics"),
+            late_data_lookback_days=_count(
+                env, "TD_LATE_DATA_LOOKBACK_DAYS", default=7, minimum=1, maximum=MAX_LOOKBACK_DAYS
+            ),
+            late_data_schedule=_cron(env, "TD_LATE_DATA_SCHEDULE", default="0 * * * *"),
+            load_lookback_days=_count(env, "TD_LOAD_LOOKBACK_DAYS", default=0, maximum=MAX_LOOKBACK_DAYS),
         )
 
 
@@ -156,13 +168,32 @@ def _partition_settings(env) -> None:
     partition_start(env.get("TD_PARTITION_START") or DEFAULT_PARTITION_START)
 
 
-def _count(env, name: str, default: int, minimum: int = 0) -> int:
+def _count(env, name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     value = env.get(name) or str(default)
     if not re.fullmatch(r"[0-9]{1,6}", value) or int(value) < minimum:
         raise SettingsError(
             f"{name}={value!r} is not a whole number from {minimum} up: use e.g. {name}={default}"
         )
+    if maximum is not None and int(value) > maximum:
+        raise SettingsError(
+            f"{name}={value!r} is more than {maximum} days: each run would scan or re-load that much "
+            f"history. Use at most {maximum}; backfill older days instead"
+        )
     return int(value)
+
+
+def _cron(env, name: str, default: str) -> str:
+    """A cron string as Dagster's schedules accept it (five fields, or @hourly/@daily/...)."""
+    # Dagster's own check: the setting accepts exactly what ScheduleDefinition will.
+    from dagster._utils.schedules import is_valid_cron_string
+
+    value = (env.get(name) or default).strip()
+    if not is_valid_cron_string(value):
+        raise SettingsError(
+            f"{name}={value!r} is not a cron schedule: use five fields, minute hour day month weekday, "
+            f"in the partition timezone (e.g. {name}='{default}' for hourly)"
+        )
+    return value
 
 
 def _port(env) -> int:

@@ -46,7 +46,14 @@ class TdDbtTranslator(DagsterDbtTranslator):
                 for parent in props.get("depends_on", {}).get("nodes", [])
                 if is_partitioned_model(self.get_resource_props(manifest, parent))
             ]
-            changes["automation_condition"] = refresh_after_upstream_loads(partitioned_parents)
+            source_parents = [
+                self.get_asset_spec(manifest, parent, project).key
+                for parent in props.get("depends_on", {}).get("nodes", [])
+                if parent.startswith("source.")
+            ]
+            changes["automation_condition"] = refresh_after_upstream_loads(
+                partitioned_parents, source_parents
+            )
         return spec.replace_attributes(**changes)
 
 

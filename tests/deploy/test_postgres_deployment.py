@@ -66,6 +66,7 @@ def test_the_instance_is_postgres_and_the_code_location_loads(instance, workspac
     assert {schedule.name for schedule in repository.get_schedules()} == {
         "daily_incremental_schedule",
         "dbt_tests_schedule",
+        "observe_sources_schedule",
     }
 
 
@@ -89,8 +90,9 @@ def test_a_cli_run_records_its_run_and_materializations_in_postgres(cli_run, dep
 
 @pytest.fixture(scope="module")
 def scheduled_runs(workspace_context, instance) -> dict[str, list]:
-    """Both schedules' ticks on 2026-11-23 (03:00 load, 04:00 tests), as the daemon's scheduler
-    loop evaluates them: schedule name -> its stored ticks (status, timestamp, run ids)."""
+    """The schedules' ticks on 2026-11-23 (03:00 load, 04:00 tests, and the hourly source
+    observation at both), as the daemon's scheduler loop evaluates them: schedule name -> its
+    stored ticks (status, timestamp, run ids)."""
     from dagster._core.scheduler.instigation import InstigatorType
     from dagster._core.test_utils import freeze_time
     from dagster._scheduler.scheduler import launch_scheduled_runs
@@ -112,7 +114,19 @@ def scheduled_runs(workspace_context, instance) -> dict[str, list]:
 
 
 def test_schedule_ticks_are_evaluated_and_stored_with_their_queued_runs(scheduled_runs, instance, deployment):
-    assert set(scheduled_runs) == {"daily_incremental_schedule", "dbt_tests_schedule"}
+    assert set(scheduled_runs) == {
+        "daily_incremental_schedule",
+        "dbt_tests_schedule",
+        "observe_sources_schedule",
+    }
+    # The late-data observation ticks hourly (TD_LATE_DATA_SCHEDULE), newest first.
+    observations = scheduled_runs["observe_sources_schedule"]
+    assert [(status, timestamp) for status, timestamp, _ in observations] == [
+        ("SUCCESS", (PINNED_NOW + timedelta(hours=1)).timestamp()),
+        ("SUCCESS", PINNED_NOW.timestamp()),
+    ]
+    for _, _, [run_id] in observations:
+        assert instance.get_run_by_id(run_id).job_name == "observe_sources"
     [(status, timestamp, [load_run_id])] = scheduled_runs["daily_incremental_schedule"]
     assert (status, timestamp) == ("SUCCESS", PINNED_NOW.timestamp())
     [(status, timestamp, [test_run_id])] = scheduled_runs["dbt_tests_schedule"]
@@ -184,6 +198,8 @@ def queued_runs(cli_run, scheduled_runs, workspace_context, instance, deployment
     [(_, _, [load_run_id])] = scheduled_runs["daily_incremental_schedule"]
     [(_, _, [tests_run_id])] = scheduled_runs["dbt_tests_schedule"]
     instance.run_coordinator.cancel_run(load_run_id)
+    for _, _, [observation_run_id] in scheduled_runs["observe_sources_schedule"]:
+        instance.run_coordinator.cancel_run(observation_run_id)  # not what this fixture measures
 
     backfill = PartitionBackfill.from_asset_partitions(
         backfill_id=make_new_backfill_id(),
