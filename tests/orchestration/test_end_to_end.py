@@ -114,6 +114,22 @@ def test_one_partition_loads_exactly_that_days_rows(local_td, history):
     assert materialization.metadata["td/query_id"].value
 
 
+def test_partition_runs_reuse_dbts_saved_parse(local_td, history):
+    """The window reaches dbt outside --vars, so no partition makes dbt re-parse the project.
+
+    dbt discards its saved parse when --vars change ("Unable to do partial parsing because config
+    vars ... changed"); with the window in TD_RUN_* it logs that it found no changes instead.
+    """
+    for name, result in history.results.items():
+        logs = list(
+            (local_td.project_dir / "target").glob(f"td_partitioned_models-{result.run_id[:7]}-*/dbt.log")
+        )
+        assert len(logs) == 1, name
+        log = logs[0].read_text()
+        assert "Partial parsing enabled, no changes found, skipping parsing" in log, name
+        assert "Unable to do partial parsing" not in log, name
+
+
 def test_rerunning_a_partition_leaves_the_tables_identical(history):
     assert history.snapshots["same day again"] == history.snapshots["first load"]
 
@@ -135,12 +151,14 @@ def test_a_five_day_backfill_is_one_run_and_one_dbt_invocation(local_td, definit
         if event.event_specific_data.materialization.asset_key == AssetKey("incremental_events")
     )
     assert materialized == ["2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"]
-    invocations = [
-        entry.user_message
-        for entry in instance.all_logs(result.run_id)
-        if "Finished dbt command" in (entry.user_message or "")
+    messages = [entry.user_message or "" for entry in instance.all_logs(result.run_id)]
+    assert len([message for message in messages if "Finished dbt command" in message]) == 1
+    # The window goes to dbt in its environment (TD_RUN_*), which the run's log states.
+    started = [message for message in messages if message.startswith("Running TD_RUN_")]
+    assert started == [
+        "Running TD_RUN_TARGET_RANGE=-5d/2026-11-19 TD_RUN_TIMEZONE=Asia/Tokyo dbt build "
+        "--log-file-max-bytes 0 --log-level-file debug"
     ]
-    assert len(invocations) == 1 and '"target_range": "-5d/2026-11-19"' in invocations[0]
     loaded = history.snapshots["five-day backfill"]
     # Each day's materialization records that day's own rows, not the range's total.
     per_day = {
