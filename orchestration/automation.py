@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import lru_cache
 
 from dagster import AssetKey, AssetSelection, AutomationCondition
 
 
-def refresh_after_upstream_loads(partitioned_parents: Sequence[AssetKey]) -> AutomationCondition:
+# Models with the same partitioned parents (most have none) share one condition object instead of
+# each building its own tree: thousands of models in a large project.
+@lru_cache(maxsize=4096)
+def refresh_after_upstream_loads(partitioned_parents: tuple[AssetKey, ...]) -> AutomationCondition:
     """Materialize once any parent has updated, when no parent is still running.
+
+    `partitioned_parents`: the keys of the model's daily-partitioned parents, as a tuple (the
+    result is cached per tuple; conditions are immutable).
 
     Like AutomationCondition.eager(), but an unpartitioned model is not held back by missing
     partitions of its daily-partitioned parents (history before the first backfill is legitimately

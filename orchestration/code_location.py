@@ -29,8 +29,12 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or Settings.from_env()
     project = dbt_project(settings)
     partitions = daily_partitions_def()
-    dbt_defs = build_dbt_assets(project, partitions, settings, _manifest(project))
-    relations = partitioned_relations(project)
+    # The manifest is read once and every part translates it with one translator, whose memo is
+    # keyed on this dict and project: a 2,000-model project is translated once, not four times.
+    manifest = _manifest(project)
+    translator = TdDbtTranslator()
+    dbt_defs = build_dbt_assets(project, partitions, settings, manifest, translator)
+    relations = partitioned_relations(project, manifest, translator)
     window_checks = (
         [build_partition_window_checks(list(relations), relations, partitions.timezone, settings)]
         if relations
@@ -49,7 +53,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             )
         )
     return Definitions(
-        assets=[*dbt_defs.all, *_source_specs(project)],
+        assets=[*dbt_defs.all, *_source_specs(project, manifest, translator)],
         asset_checks=window_checks,
         jobs=jobs,
         schedules=build_schedules(jobs_by_name, partitions, settings.schedules_enabled),
@@ -58,10 +62,16 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
 
 
-def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
-    """Asset key -> warehouse relation (`"td"."analytics"."model"`) of every partitioned model."""
-    manifest = _manifest(project)
-    translator = TdDbtTranslator()
+def partitioned_relations(
+    project: DbtProject, manifest: dict | None = None, translator: TdDbtTranslator | None = None
+) -> dict[AssetKey, str]:
+    """Asset key -> warehouse relation (`"td"."analytics"."model"`) of every partitioned model.
+
+    `manifest` (dbt's manifest.json as a dict) defaults to the project's; pass the translator the
+    asset definitions used to reuse its translations.
+    """
+    manifest = _manifest(project) if manifest is None else manifest
+    translator = translator or TdDbtTranslator()
     return {
         translator.get_asset_spec(manifest, unique_id, project).key: node["relation_name"]
         for unique_id, node in manifest["nodes"].items()
@@ -69,10 +79,8 @@ def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
     }
 
 
-def _source_specs(project: DbtProject) -> list[AssetSpec]:
+def _source_specs(project: DbtProject, manifest: dict, translator: TdDbtTranslator) -> list[AssetSpec]:
     """The TD tables the models read, shown as external assets in their own group."""
-    manifest = _manifest(project)
-    translator = TdDbtTranslator()
     specs = []
     for unique_id, source in manifest["sources"].items():
         spec = translator.get_asset_spec(manifest, unique_id, project)
@@ -90,4 +98,5 @@ def _source_specs(project: DbtProject) -> list[AssetSpec]:
 
 @lru_cache(maxsize=4)
 def _manifest(project: DbtProject) -> dict:
+    # Cached per project: the same dict (same identity) for every definition built from it.
     return json.loads(project.manifest_path.read_text())

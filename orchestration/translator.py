@@ -24,8 +24,21 @@ class TdDbtTranslator(DagsterDbtTranslator):
 
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        # dagster-dbt asks for each resource's spec many times (once per definition that selects
+        # it, and again as a dependency of each child): about 7 calls per resource. The base class
+        # memoizes its own part the same way (manifest and project by identity, which the code
+        # location keeps alive); this memoizes the TD part on top of it.
+        self._td_specs: dict[tuple[int, str, int], AssetSpec] = {}
 
     def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> AssetSpec:
+        memo_id = (id(manifest), unique_id, id(project))
+        if memo_id not in self._td_specs:
+            self._td_specs[memo_id] = self._td_asset_spec(manifest, unique_id, project)
+        return self._td_specs[memo_id]
+
+    def _td_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
     ) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -41,11 +54,11 @@ class TdDbtTranslator(DagsterDbtTranslator):
             return spec.replace_attributes(group_name=SEEDS_GROUP)
         changes: dict[str, Any] = {"group_name": _folder_group(props)}
         if props["resource_type"] == "model" and not is_partitioned_model(props):
-            partitioned_parents = [
+            partitioned_parents = tuple(
                 self.get_asset_spec(manifest, parent, project).key
                 for parent in props.get("depends_on", {}).get("nodes", [])
                 if is_partitioned_model(self.get_resource_props(manifest, parent))
-            ]
+            )
             changes["automation_condition"] = refresh_after_upstream_loads(partitioned_parents)
         return spec.replace_attributes(**changes)
 
