@@ -197,13 +197,18 @@ def _run_dbt(
     prune_invocation_dirs(settings.dbt_project_dir / "target", keep=settings.dbt_targets_kept)
     # Only this project's resource can add environment variables to dbt's process.
     window_in_env = window_in_env and isinstance(dbt, TdDbtCliResource)
-    env = partition_run_env(load.dbt_vars) if load and window_in_env else {}
+    # Without a window, the variables are set empty: a value left in this process's environment
+    # must not narrow the unpartitioned models.
+    env = partition_run_env(load.dbt_vars if load else {})
     args = dbt_build_args(
         dbt_vars=load.dbt_vars if load and not window_in_env else None,
         full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),
     )
-    context.log.info("Running %sdbt %s", "".join(f"{k}={v} " for k, v in sorted(env.items())), " ".join(args))
-    invocation = dbt.cli_with_env(args, env, context=context) if env else dbt.cli(args, context=context)
+    shown = "".join(f"{name}={value} " for name, value in sorted(env.items()) if value and window_in_env)
+    context.log.info("Running %sdbt %s", shown, " ".join(args))
+    invocation = (
+        dbt.cli_with_env(args, env, context=context) if window_in_env else dbt.cli(args, context=context)
+    )
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.
     context.instance.add_run_tags(context.run_id, {DBT_PID_TAG: str(invocation.process.pid)})
     node_results = NodeResultLog(invocation.target_path / "dbt.log")

@@ -34,12 +34,13 @@ def reads_run_env(manifest: Mapping[str, Any]) -> bool:
 
 
 def partition_run_env(dbt_vars: Mapping[str, str]) -> dict[str, str]:
-    """The environment that passes partitioned_dbt_vars() to a project that reads_run_env().
+    """The environment that passes partitioned_dbt_vars() to a project that reads_run_env(): every
+    variable of RUN_ENV_BY_VAR, empty (the macros then read the var) where `dbt_vars` has no value.
 
     dbt re-parses the whole project whenever --vars change between invocations; environment
     variables read only while executing leave its saved parse valid from one partition to the next.
     """
-    return {RUN_ENV_BY_VAR[name]: value for name, value in dbt_vars.items()}
+    return {env_name: dbt_vars.get(name, "") for name, env_name in RUN_ENV_BY_VAR.items()}
 
 
 def dbt_build_args(

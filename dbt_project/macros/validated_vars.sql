@@ -11,19 +11,19 @@
 -#}
 
 {% macro target_range() -%}
-  {{- return(validated_td_interval(td_run_value('TD_RUN_TARGET_RANGE', 'target_range'), 'target_range')) -}}
+  {{- return(validated_td_interval(td_run_value('TD_RUN_TARGET_RANGE', var('target_range')), 'target_range')) -}}
 {%- endmacro %}
 
 
 {#- Empty var: the TD_TIMEZONE environment variable, else Asia/Tokyo (the partitions' zone). -#}
 {% macro td_timezone() -%}
-  {{- return(validated_td_timezone(td_run_value('TD_RUN_TIMEZONE', 'td_timezone') or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
+  {{- return(validated_td_timezone(td_run_value('TD_RUN_TIMEZONE', var('td_timezone')) or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
 {%- endmacro %}
 
 
 {#-
-  A partitioned run's window: the environment variable `env_name` when a run sets it, else the
-  var `var_name`.
+  A partitioned run's window: the environment variable `env_name` when a run sets it, else
+  `var_value` (the var it stands for).
 
   Dagster's partitioned runs pass their window in TD_RUN_TARGET_RANGE and TD_RUN_TIMEZONE, not in
   --vars: dbt discards its saved parse whenever --vars differ from the last parse ("Unable to do
@@ -34,14 +34,14 @@
   models compile; the orchestration derives it from the partition window (tdtime), so it is
   whole local days before dbt starts. By hand, pass --vars as before (with neither variable set).
 -#}
-{% macro td_run_value(env_name, var_name) %}
+{% macro td_run_value(env_name, var_value) %}
   {%- if execute -%}
     {%- set from_run = env_var(env_name, '') -%}
     {%- if from_run -%}
       {{ return(from_run) }}
     {%- endif -%}
   {%- endif -%}
-  {{ return(var(var_name)) }}
+  {{ return(var_value) }}
 {% endmacro %}
 
 

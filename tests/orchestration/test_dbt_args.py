@@ -73,6 +73,8 @@ def test_the_window_goes_to_dbt_in_the_environment_the_macros_read():
         "TD_RUN_TARGET_RANGE": "-5d/2026-11-23",
         "TD_RUN_TIMEZONE": "Asia/Tokyo",
     }
+    # An unpartitioned invocation clears them: a value left in the environment must not narrow it.
+    assert partition_run_env({}) == {"TD_RUN_TARGET_RANGE": "", "TD_RUN_TIMEZONE": ""}
 
 
 def test_a_project_whose_macros_predate_the_environment_gets_vars():

@@ -351,6 +351,32 @@ def test_bad_vars_fail_before_any_sql_reaches_the_engine(local_td, dbt_vars, mes
     assert local_td.statements_logged() == before
 
 
+def test_a_bad_window_in_the_run_environment_fails_validation_like_the_var(local_td):
+    """TD_RUN_TARGET_RANGE goes through the same validating macro as --vars target_range.
+
+    dbt reads it only while executing, after its metadata queries, so the check is that no model
+    statement and nothing carrying the value reaches the engine.
+    """
+    import json as json_module
+
+    from orchestration.project import dbt_resource
+
+    before = local_td.statements_logged()
+    invocation = dbt_resource(local_td.settings).cli_with_env(
+        ["build", "--select", "incremental_events"],
+        {"TD_RUN_TARGET_RANGE": "2024-01-01/2024-01-31"},
+        raise_on_error=False,
+    )
+    output = "\n".join(str(event) for event in invocation.stream_raw_events())
+    assert not invocation.is_successful()
+    assert "'2024-01-01/2024-01-31' is not a TD_INTERVAL string" in output
+    assert "write '-30d/2024-01-31'" in output
+    sent = [
+        json_module.loads(line)["sql"] for line in local_td.statement_log.read_text().splitlines()[before:]
+    ]
+    assert not [sql for sql in sent if "2024-01-01" in sql or "incremental_events" in sql]
+
+
 def test_docs_generate_reads_the_catalog_through_information_schema_only(local_td, history):
     """Stock dbt-trino reads system.metadata for the docs catalog; strict tdlocal rejects that as TD does."""
     from orchestration.project import dbt_resource
