@@ -306,7 +306,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="P2,P1,P3,P7", help="comma-separated goals to measure")
     parser.add_argument("--repeats", type=int, default=3, help="measured pairs per goal (after a warm-up)")
-    parser.add_argument("--p1-rows-per-day", type=int, default=200_000, help="the heavier P1 sample")
+    parser.add_argument(
+        "--p1-rows-per-day", type=int, default=200_000, help="the heavier P1 sample (0: skip it)"
+    )
     parser.add_argument("--work-dir", type=Path, default=ROOT / ".bench", help="generated data, kept")
     args = parser.parse_args()
     args.work_dir.mkdir(exist_ok=True)
@@ -316,7 +318,8 @@ def main() -> None:
         bench_p2(args.work_dir, args.repeats)
     if "P1" in only:
         bench_p1(args.work_dir, args.repeats, 2000, 1.5)
-        bench_p1(args.work_dir, args.repeats, args.p1_rows_per_day, None)
+        if args.p1_rows_per_day:
+            bench_p1(args.work_dir, args.repeats, args.p1_rows_per_day, None)
     if "P3" in only:
         bench_p3(args.work_dir, args.repeats)
     if "P7" in only:
