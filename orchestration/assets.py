@@ -191,8 +191,13 @@ def _run_dbt(
     settings: Settings,
     load: PartitionLoad | None,
     config: DbtRunConfig,
-    window_in_env: bool,
+    window_in_env: bool = False,
 ) -> Iterator[Any]:
+    """Run `dbt build` for the step and stream its events with the warehouse's metadata.
+
+    `window_in_env`: the project's macros read the partition window from TD_RUN_* (reads_run_env);
+    otherwise, or with another dbt resource than TdDbtCliResource, the window goes in --vars.
+    """
     prepare_warehouse(settings, context.log)
     prune_invocation_dirs(settings.dbt_project_dir / "target", keep=settings.dbt_targets_kept)
     # Only this project's resource can add environment variables to dbt's process.
