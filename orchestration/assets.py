@@ -26,7 +26,13 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from pydantic import Field
 
-from orchestration.dbt_args import dbt_build_args, full_refresh_requested, partitioned_dbt_vars
+from orchestration.dbt_args import (
+    dbt_build_args,
+    full_refresh_requested,
+    partition_run_env,
+    partitioned_dbt_vars,
+    reads_run_env,
+)
 from orchestration.dbt_node_results import NodeResultLog
 from orchestration.late_data import source_versions_for_load, source_versions_metadata, watched_sources
 from orchestration.materialization_metadata import (
@@ -45,7 +51,7 @@ from orchestration.model_selection import (
 from orchestration.partition_rows import ROWS_KEY, rows_per_day, rows_per_day_sql
 from orchestration.partitions import full_refresh_problem
 from orchestration.pool_slots import DBT_PID_TAG
-from orchestration.project import prune_invocation_dirs
+from orchestration.project import TdDbtCliResource, prune_invocation_dirs
 from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
 from orchestration.settings import Settings
 from orchestration.translator import TdDbtTranslator
@@ -94,9 +100,12 @@ def build_dbt_assets(
     partitions: DailyPartitionsDefinition,
     settings: Settings,
     manifest: Mapping[str, Any],
+    translator: TdDbtTranslator | None = None,
 ) -> DbtAssetDefinitions:
-    """The partitioned, unpartitioned and snapshot dbt asset definitions of the manifest."""
-    translator = TdDbtTranslator()
+    """The partitioned, unpartitioned and snapshot dbt asset definitions of `manifest` (dbt's
+    manifest.json as a dict, parsed once by the caller and shared by every definition)."""
+    translator = translator or TdDbtTranslator()
+    window_in_env = reads_run_env(manifest)
     watched = watched_sources(project, manifest)
     buildable = [
         node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed", "snapshot")
@@ -109,7 +118,7 @@ def build_dbt_assets(
     if has_partitioned:
 
         @dbt_assets(
-            manifest=project.manifest_path,
+            manifest=manifest,
             project=project,
             select=PARTITIONED_SELECTOR,
             partitions_def=partitions,
@@ -140,13 +149,13 @@ def build_dbt_assets(
                         settings, watched, [m for m in models if m], keys.start, keys.end, partitions.timezone
                     )
                 )
-            yield from _run_dbt(context, dbt, settings, load, config)
+            yield from _run_dbt(context, dbt, settings, load, config, window_in_env)
 
     def unpartitioned(name: str, **selection: str) -> AssetsDefinition:
         """Assets built with no partition vars: `selection` is dbt_assets' select= or exclude=."""
 
         @dbt_assets(
-            manifest=project.manifest_path,
+            manifest=manifest,
             project=project,
             dagster_dbt_translator=translator,
             name=name,
@@ -154,7 +163,7 @@ def build_dbt_assets(
             **selection,
         )
         def built_whole(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
-            yield from _run_dbt(context, dbt, settings, None, config)
+            yield from _run_dbt(context, dbt, settings, None, config, window_in_env)
 
         return built_whole
 
@@ -195,15 +204,29 @@ def _run_dbt(
     settings: Settings,
     load: PartitionLoad | None,
     config: DbtRunConfig,
+    window_in_env: bool = False,
 ) -> Iterator[Any]:
+    """Run `dbt build` for the step and stream its events with the warehouse's metadata.
+
+    `window_in_env`: the project's macros read the partition window from TD_RUN_* (reads_run_env);
+    otherwise, or with another dbt resource than TdDbtCliResource, the window goes in --vars.
+    """
     prepare_warehouse(settings, context.log)
     prune_invocation_dirs(settings.dbt_project_dir / "target", keep=settings.dbt_targets_kept)
+    # Only this project's resource can add environment variables to dbt's process.
+    window_in_env = window_in_env and isinstance(dbt, TdDbtCliResource)
+    # Without a window, the variables are set empty: a value left in this process's environment
+    # must not narrow the unpartitioned models.
+    env = partition_run_env(load.dbt_vars if load else {})
     args = dbt_build_args(
-        dbt_vars=load.dbt_vars if load else None,
+        dbt_vars=load.dbt_vars if load and not window_in_env else None,
         full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),
     )
-    context.log.info("Running dbt %s", " ".join(args))
-    invocation = dbt.cli(args, context=context)
+    shown = "".join(f"{name}={value} " for name, value in sorted(env.items()) if value and window_in_env)
+    context.log.info("Running %sdbt %s", shown, " ".join(args))
+    invocation = (
+        dbt.cli_with_env(args, env, context=context) if window_in_env else dbt.cli(args, context=context)
+    )
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.
     context.instance.add_run_tags(context.run.run_id, {DBT_PID_TAG: str(invocation.process.pid)})
     node_results = NodeResultLog(invocation.target_path / "dbt.log")

@@ -30,8 +30,12 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or Settings.from_env()
     project = dbt_project(settings)
     partitions = daily_partitions_def()
-    dbt_defs = build_dbt_assets(project, partitions, settings, _manifest(project))
-    relations = partitioned_relations(project)
+    # The manifest is read once and every part translates it with one translator, whose memo is
+    # keyed on this dict and project: a 2,000-model project is translated once, not four times.
+    manifest = _manifest(project)
+    translator = TdDbtTranslator()
+    dbt_defs = build_dbt_assets(project, partitions, settings, manifest, translator)
+    relations = partitioned_relations(project, manifest, translator)
     window_checks = (
         [build_partition_window_checks(list(relations), relations, partitions.timezone, settings)]
         if relations
@@ -39,8 +43,8 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
     jobs = build_jobs(dbt_defs)
     jobs_by_name = {job.name: job for job in jobs}
-    watched = watched_sources(project, _manifest(project))
-    observations = build_source_observations(watched, _manifest(project), partitions, settings)
+    watched = watched_sources(project, manifest)
+    observations = build_source_observations(watched, manifest, partitions, settings)
     late_jobs, late_schedules, late_sensors = build_late_data_definitions(
         observations, watched, jobs_by_name[DAILY_JOB_NAME], partitions, settings
     )
@@ -59,7 +63,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         assets=[
             *dbt_defs.all,
             *observations,
-            *_source_specs(project, set(watched.source_asset_keys.values())),
+            *_source_specs(project, manifest, translator, set(watched.source_asset_keys.values())),
         ],
         asset_checks=window_checks,
         jobs=[*jobs, *late_jobs],
@@ -74,10 +78,16 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
 
 
-def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
-    """Asset key -> warehouse relation (`"td"."analytics"."model"`) of every partitioned model."""
-    manifest = _manifest(project)
-    translator = TdDbtTranslator()
+def partitioned_relations(
+    project: DbtProject, manifest: dict | None = None, translator: TdDbtTranslator | None = None
+) -> dict[AssetKey, str]:
+    """Asset key -> warehouse relation (`"td"."analytics"."model"`) of every partitioned model.
+
+    `manifest` (dbt's manifest.json as a dict) defaults to the project's; pass the translator the
+    asset definitions used to reuse its translations.
+    """
+    manifest = _manifest(project) if manifest is None else manifest
+    translator = translator or TdDbtTranslator()
     return {
         translator.get_asset_spec(manifest, unique_id, project).key: node["relation_name"]
         for unique_id, node in manifest["nodes"].items()
@@ -85,11 +95,11 @@ def partitioned_relations(project: DbtProject) -> dict[AssetKey, str]:
     }
 
 
-def _source_specs(project: DbtProject, observed: set[AssetKey]) -> list[AssetSpec]:
+def _source_specs(
+    project: DbtProject, manifest: dict, translator: TdDbtTranslator, observed: set[AssetKey]
+) -> list[AssetSpec]:
     """The TD tables the models read, shown as external assets in their own group (those the
     partitioned models read are observable assets instead: late_data.py)."""
-    manifest = _manifest(project)
-    translator = TdDbtTranslator()
     specs = []
     for unique_id, source in manifest["sources"].items():
         spec = translator.get_asset_spec(manifest, unique_id, project)
@@ -109,4 +119,5 @@ def _source_specs(project: DbtProject, observed: set[AssetKey]) -> list[AssetSpe
 
 @lru_cache(maxsize=4)
 def _manifest(project: DbtProject) -> dict:
+    # Cached per project: the same dict (same identity) for every definition built from it.
     return json.loads(project.manifest_path.read_text())

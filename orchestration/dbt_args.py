@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from orchestration.partitions import target_range_for_window
+
+#: The environment variable a partitioned run sets for its dbt process, per dbt var it stands for.
+RUN_ENV_BY_VAR = {"target_range": "TD_RUN_TARGET_RANGE", "td_timezone": "TD_RUN_TIMEZONE"}
+#: The macro (dbt_project/macros/validated_vars.sql) that reads them. A project whose copy of the
+#: macros predates it would ignore them and read its default range: it gets --vars instead.
+RUN_ENV_MACRO = "td_run_value"
 
 #: Run tag that asks a partitioned run (or a backfill, which takes no run config) for a full refresh.
 FULL_REFRESH_TAG = "td/full_refresh"
@@ -18,6 +25,22 @@ def partitioned_dbt_vars(window_start: datetime, window_end: datetime, timezone:
         "target_range": target_range_for_window(window_start, window_end, timezone),
         "td_timezone": timezone,
     }
+
+
+def reads_run_env(manifest: Mapping[str, Any]) -> bool:
+    """Whether the project's macros take a partition window from RUN_ENV_BY_VAR's variables
+    (`manifest` is dbt's manifest.json as a dict)."""
+    return any(macro.get("name") == RUN_ENV_MACRO for macro in manifest.get("macros", {}).values())
+
+
+def partition_run_env(dbt_vars: Mapping[str, str]) -> dict[str, str]:
+    """The environment that passes partitioned_dbt_vars() to a project that reads_run_env(): every
+    variable of RUN_ENV_BY_VAR, empty (the macros then read the var) where `dbt_vars` has no value.
+
+    dbt re-parses the whole project whenever --vars change between invocations; environment
+    variables read only while executing leave its saved parse valid from one partition to the next.
+    """
+    return {env_name: dbt_vars.get(name, "") for name, env_name in RUN_ENV_BY_VAR.items()}
 
 
 def dbt_build_args(

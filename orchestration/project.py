@@ -8,11 +8,18 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property, lru_cache
+from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+from packaging.version import Version
 
 from orchestration.settings import Settings
 
@@ -29,6 +36,57 @@ _PARSE_ENV_PREFIXES = ("TD_", "DBT_", "TDLOCAL_")
 # dbt flags that only change how dbt prints: the CLI sets DBT_USE_COLORS=false off a terminal, and
 # that must not make the next run on a terminal parse again.
 _OUTPUT_ONLY_ENV = frozenset({"DBT_USE_COLORS", "DBT_USE_COLORS_FILE", "DBT_PRINTER_WIDTH", "DBT_QUIET"})
+# Read by the validating macros only while executing, never while parsing (validated_vars.sql):
+# they are not inputs of a parse, and a run sets them for its dbt process only.
+_EXECUTION_ONLY_ENV = frozenset({"TD_RUN_TARGET_RANGE", "TD_RUN_TIMEZONE"})
+# os.environ is process-wide: one invocation at a time may lend it its variables.
+_environ_lock = threading.Lock()
+
+
+class TdDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource without its per-invocation start-up costs, and with
+    per-invocation environment variables.
+
+    dagster-dbt runs `dbt --version` in a subprocess once per resource instance (Dagster builds one
+    per step: seconds each) and builds a dbt adapter in this process before every invocation
+    (loading the profile and every macro) for its row-count and column-metadata fetches. This
+    project fetches neither (each day's `td/rows` comes from partition_rows.py), and the dbt it
+    runs is the dbt-core installed beside it (dbt_executable()), so the version is read from the
+    installed package metadata and no adapter is built here. dbt's own process still builds its
+    adapter once per invocation.
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Any) -> None:  # type: ignore[override]
+        # dagster-dbt passes the adapter on to the invocation, which only needs it for
+        # fetch_row_counts() / fetch_column_metadata(); without it those raise, by design here.
+        return None
+
+    def cli_with_env(self, args: list[str], env: Mapping[str, str], **kwargs: Any) -> DbtCliInvocation:
+        """`cli(args, **kwargs)` with `env` added to the dbt process's environment only.
+
+        DbtCliResource.cli copies os.environ when it starts dbt and takes no environment of its
+        own, so the variables are set around the start and removed (or restored) right after.
+        """
+        with _environ_lock, _environ_with(env):
+            return self.cli(args, **kwargs)
+
+
+@contextmanager
+def _environ_with(env: Mapping[str, str]) -> Iterator[None]:
+    previous = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def dbt_executable() -> str:
@@ -51,7 +109,7 @@ def parse(project: DbtProject) -> None:
     log.info("Parsing the dbt project at %s", project.project_dir)
     _parsed_in_this_process.add(project.project_dir)
     fingerprint = project_fingerprint(Path(project.project_dir))
-    DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+    TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
         ["parse", "--quiet"], target_path=project.target_path
     ).wait()
     (Path(project.project_dir) / project.target_path / FINGERPRINT_FILE).write_text(fingerprint)
@@ -60,7 +118,8 @@ def parse(project: DbtProject) -> None:
 def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None) -> str:
     """sha256 (hex) of what a `dbt parse` of this project reads: its files' paths and contents,
     and the TD_*, DBT_* and TDLOCAL_* environment variables its Jinja may render (not dbt's
-    output-only flags such as DBT_USE_COLORS)."""
+    output-only flags such as DBT_USE_COLORS, nor the TD_RUN_* ones, which the macros read only
+    when executing)."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     for path in sorted(project_dir.rglob("*")):
@@ -71,9 +130,8 @@ def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None
             and not _NOT_PROJECT_FILES & set(relative.parts)
         ):
             digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in sorted(
-        name for name in env if name.startswith(_PARSE_ENV_PREFIXES) and name not in _OUTPUT_ONLY_ENV
-    ):
+    parse_inputs = (name for name in env if name.startswith(_PARSE_ENV_PREFIXES))
+    for name in sorted(set(parse_inputs) - _EXECUTION_ONLY_ENV - _OUTPUT_ONLY_ENV):
         digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 
@@ -110,9 +168,9 @@ def refresh_manifest(settings: Settings) -> DbtProject:
 
 
 @lru_cache(maxsize=8)
-def dbt_resource(settings: Settings) -> DbtCliResource:
-    """The dbt CLI resource (cached: it runs `dbt --version` once per instance)."""
-    return DbtCliResource(
+def dbt_resource(settings: Settings) -> TdDbtCliResource:
+    """The dbt CLI resource (cached: one per settings)."""
+    return TdDbtCliResource(
         project_dir=dbt_project(settings), target=settings.dbt_target, dbt_executable=dbt_executable()
     )
 

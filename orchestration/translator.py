@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetKey, AssetSpec
+from dagster import AssetKey, AssetSpec, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
 from orchestration.automation import refresh_after_upstream_loads
@@ -20,41 +20,56 @@ DEFAULT_GROUP = "models"
 class TdDbtTranslator(DagsterDbtTranslator):
     """TD sources are keyed [td_database, table]; groups follow the model folders, seeds and
     snapshots have their own; unpartitioned models refresh after their upstream loads (snapshots
-    run after the daily load instead, see jobs.py)."""
+    run after the daily load instead, see jobs.py).
+
+    Written as dagster-dbt's per-property hooks, which its get_asset_spec calls while building
+    each spec and memoizes (per manifest, resource and project): dagster-dbt asks for each
+    resource's spec about 7 times, and a spec rebuilt after the base one (replace_attributes)
+    would cost a second AssetSpec per call. One translator serves the whole code location.
+    """
 
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        self._manifest: Mapping[str, Any] = {}
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
     ) -> AssetSpec:
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        props = self.get_resource_props(manifest, unique_id)
-        if props["resource_type"] == "source":
+        # The automation hook needs the parents' properties, which only the manifest has.
+        self._manifest = manifest
+        return super().get_asset_spec(manifest, unique_id, project)
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
             # The TD database (dbt schema) and table name, as TD users address the table.
-            return spec.replace_attributes(
-                key=AssetKey([props["schema"], props["name"]]), group_name=SOURCES_GROUP
-            )
-        if is_snapshot(props):
-            return spec.replace_attributes(group_name=SNAPSHOTS_GROUP)
-        if props["resource_type"] == "seed":
-            return spec.replace_attributes(group_name=SEEDS_GROUP)
-        changes: dict[str, Any] = {"group_name": _folder_group(props)}
-        if props["resource_type"] == "model" and not is_partitioned_model(props):
-            partitioned_parents = [
-                self.get_asset_spec(manifest, parent, project).key
-                for parent in props.get("depends_on", {}).get("nodes", [])
-                if is_partitioned_model(self.get_resource_props(manifest, parent))
-            ]
-            source_parents = [
-                self.get_asset_spec(manifest, parent, project).key
-                for parent in props.get("depends_on", {}).get("nodes", [])
-                if parent.startswith("source.")
-            ]
-            changes["automation_condition"] = refresh_after_upstream_loads(
-                partitioned_parents, source_parents
-            )
-        return spec.replace_attributes(**changes)
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "source":
+            return SOURCES_GROUP
+        if is_snapshot(dbt_resource_props):
+            return SNAPSHOTS_GROUP
+        if resource_type == "seed":
+            return SEEDS_GROUP
+        return _folder_group(dbt_resource_props)
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        if dbt_resource_props["resource_type"] != "model" or is_partitioned_model(dbt_resource_props):
+            return super().get_automation_condition(dbt_resource_props)
+        parents = (
+            self.get_resource_props(self._manifest, parent)
+            for parent in dbt_resource_props.get("depends_on", {}).get("nodes", [])
+        )
+        partitioned_parents: list[AssetKey] = []
+        source_parents: list[AssetKey] = []
+        for props in parents:
+            if is_partitioned_model(props):
+                partitioned_parents.append(self.get_asset_key(props))
+            elif props["resource_type"] == "source":
+                source_parents.append(self.get_asset_key(props))
+        return refresh_after_upstream_loads(tuple(partitioned_parents), tuple(source_parents))
 
 
 def _folder_group(props: Mapping[str, Any]) -> str:

@@ -11,14 +11,38 @@
 -#}
 
 {% macro target_range() -%}
-  {{- return(validated_td_interval(var('target_range'), 'target_range')) -}}
+  {{- return(validated_td_interval(td_run_value('TD_RUN_TARGET_RANGE', var('target_range')), 'target_range')) -}}
 {%- endmacro %}
 
 
 {#- Empty var: the TD_TIMEZONE environment variable, else Asia/Tokyo (the partitions' zone). -#}
 {% macro td_timezone() -%}
-  {{- return(validated_td_timezone(var('td_timezone') or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
+  {{- return(validated_td_timezone(td_run_value('TD_RUN_TIMEZONE', var('td_timezone')) or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
 {%- endmacro %}
+
+
+{#-
+  A partitioned run's window: the environment variable `env_name` when a run sets it, else
+  `var_value` (the var it stands for).
+
+  Dagster's partitioned runs pass their window in TD_RUN_TARGET_RANGE and TD_RUN_TIMEZONE, not in
+  --vars: dbt discards its saved parse whenever --vars differ from the last parse ("Unable to do
+  partial parsing because config vars ... changed"), so every partition would re-parse the whole
+  project. The variables are read only while executing (`execute` is false while parsing): dbt
+  records the env_var() calls it sees while parsing and re-parses the files that made them when
+  their values change. The value is validated like the var, by the callers above, when the
+  models compile; the orchestration derives it from the partition window (tdtime), so it is
+  whole local days before dbt starts. By hand, pass --vars as before (with neither variable set).
+-#}
+{% macro td_run_value(env_name, var_value) %}
+  {%- if execute -%}
+    {%- set from_run = env_var(env_name, '') -%}
+    {%- if from_run -%}
+      {{ return(from_run) }}
+    {%- endif -%}
+  {%- endif -%}
+  {{ return(var_value) }}
+{% endmacro %}
 
 
 {#- The marts' TD_INTERVAL over the loaded history (relative on purpose: "the last 30 days"). -#}

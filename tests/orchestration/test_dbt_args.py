@@ -10,7 +10,9 @@ from orchestration.dbt_args import (
     FULL_REFRESH_TAG,
     dbt_build_args,
     full_refresh_requested,
+    partition_run_env,
     partitioned_dbt_vars,
+    reads_run_env,
 )
 from orchestration.partitions import PartitionRangeError, daily_partitions_def
 
@@ -63,3 +65,21 @@ def test_a_window_that_is_not_whole_days_never_reaches_dbt():
         partitioned_dbt_vars(
             datetime(2026, 11, 22, 9, tzinfo=TOKYO), datetime(2026, 11, 23, tzinfo=TOKYO), "Asia/Tokyo"
         )
+
+
+def test_the_window_goes_to_dbt_in_the_environment_the_macros_read():
+    start, end = datetime(2026, 11, 18, tzinfo=TOKYO), datetime(2026, 11, 23, tzinfo=TOKYO)
+    assert partition_run_env(partitioned_dbt_vars(start, end, "Asia/Tokyo")) == {
+        "TD_RUN_TARGET_RANGE": "-5d/2026-11-23",
+        "TD_RUN_TIMEZONE": "Asia/Tokyo",
+    }
+    # An unpartitioned invocation clears them: a value left in the environment must not narrow it.
+    assert partition_run_env({}) == {"TD_RUN_TARGET_RANGE": "", "TD_RUN_TIMEZONE": ""}
+
+
+def test_a_project_whose_macros_predate_the_environment_gets_vars():
+    # The macro is what reads TD_RUN_*: without it a run would read the project's default range.
+    current = {"macros": {"macro.p.td_run_value": {"name": "td_run_value"}}}
+    older = {"macros": {"macro.p.target_range": {"name": "target_range"}}}
+    assert reads_run_env(current)
+    assert not reads_run_env(older)

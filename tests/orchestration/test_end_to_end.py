@@ -114,6 +114,22 @@ def test_one_partition_loads_exactly_that_days_rows(local_td, history):
     assert materialization.metadata["td/query_id"].value
 
 
+def test_partition_runs_reuse_dbts_saved_parse(local_td, history):
+    """The window reaches dbt outside --vars, so no partition makes dbt re-parse the project.
+
+    dbt discards its saved parse when --vars change ("Unable to do partial parsing because config
+    vars ... changed"); with the window in TD_RUN_* it logs that it found no changes instead.
+    """
+    for name, result in history.results.items():
+        logs = list(
+            (local_td.project_dir / "target").glob(f"td_partitioned_models-{result.run_id[:7]}-*/dbt.log")
+        )
+        assert len(logs) == 1, name
+        log = logs[0].read_text()
+        assert "Partial parsing enabled, no changes found, skipping parsing" in log, name
+        assert "Unable to do partial parsing" not in log, name
+
+
 def test_rerunning_a_partition_leaves_the_tables_identical(history):
     assert history.snapshots["same day again"] == history.snapshots["first load"]
 
@@ -135,12 +151,14 @@ def test_a_five_day_backfill_is_one_run_and_one_dbt_invocation(local_td, definit
         if event.event_specific_data.materialization.asset_key == AssetKey("incremental_events")
     )
     assert materialized == ["2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18"]
-    invocations = [
-        entry.user_message
-        for entry in instance.all_logs(result.run_id)
-        if "Finished dbt command" in (entry.user_message or "")
+    messages = [entry.user_message or "" for entry in instance.all_logs(result.run_id)]
+    assert len([message for message in messages if "Finished dbt command" in message]) == 1
+    # The window goes to dbt in its environment (TD_RUN_*), which the run's log states.
+    started = [message for message in messages if message.startswith("Running TD_RUN_")]
+    assert started == [
+        "Running TD_RUN_TARGET_RANGE=-5d/2026-11-19 TD_RUN_TIMEZONE=Asia/Tokyo dbt build "
+        "--log-file-max-bytes 0 --log-level-file debug"
     ]
-    assert len(invocations) == 1 and '"target_range": "-5d/2026-11-19"' in invocations[0]
     loaded = history.snapshots["five-day backfill"]
     # Each day's materialization records that day's own rows, not the range's total.
     per_day = {
@@ -337,6 +355,32 @@ def test_bad_vars_fail_before_any_sql_reaches_the_engine(local_td, dbt_vars, mes
     for message in messages:
         assert message in output
     assert local_td.statements_logged() == before
+
+
+def test_a_bad_window_in_the_run_environment_fails_validation_like_the_var(local_td):
+    """TD_RUN_TARGET_RANGE goes through the same validating macro as --vars target_range.
+
+    dbt reads it only while executing, after its metadata queries, so the check is that no model
+    statement and nothing carrying the value reaches the engine.
+    """
+    import json as json_module
+
+    from orchestration.project import dbt_resource
+
+    before = local_td.statements_logged()
+    invocation = dbt_resource(local_td.settings).cli_with_env(
+        ["build", "--select", "incremental_events"],
+        {"TD_RUN_TARGET_RANGE": "2024-01-01/2024-01-31"},
+        raise_on_error=False,
+    )
+    output = "\n".join(str(event) for event in invocation.stream_raw_events())
+    assert not invocation.is_successful()
+    assert "'2024-01-01/2024-01-31' is not a TD_INTERVAL string" in output
+    assert "write '-30d/2024-01-31'" in output
+    sent = [
+        json_module.loads(line)["sql"] for line in local_td.statement_log.read_text().splitlines()[before:]
+    ]
+    assert not [sql for sql in sent if "2024-01-01" in sql or "incremental_events" in sql]
 
 
 def test_docs_generate_reads_the_catalog_through_information_schema_only(local_td, history):

@@ -55,3 +55,28 @@ def test_the_cli_parses_only_when_the_project_or_its_environment_changed(tmp_pat
     assert parse_if_changed(project)
     assert '"another_database"' in project.manifest_path.read_text()
     assert not parse_if_changed(project)
+    # A partitioned run's window variables are read only while dbt executes: not a parse input.
+    monkeypatch.setenv("TD_RUN_TARGET_RANGE", "-1d/2026-11-23")
+    monkeypatch.setenv("TD_RUN_TIMEZONE", "Asia/Tokyo")
+    assert not parse_if_changed(project)
+
+
+def test_the_dbt_resource_starts_no_dbt_to_learn_its_version(monkeypatch):
+    """dagster-dbt asks `dbt --version` in a subprocess per resource instance (one per step);
+    the dbt that runs is the dbt-core installed here, so its version is read in-process."""
+    from importlib.metadata import version
+
+    import dagster_dbt.core.resource
+    from packaging.version import Version
+
+    from orchestration.project import TdDbtCliResource
+    from orchestration.settings import PROJECT_ROOT
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"a subprocess was started: {args}")
+
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", no_subprocess)
+    resource = TdDbtCliResource(project_dir=str(PROJECT_ROOT / "dbt_project"))
+    assert resource._cli_version == Version(version("dbt-core"))
+    # Nor is a dbt adapter built in this process before each invocation (only dbt's own builds one).
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

@@ -1,7 +1,10 @@
--- Cleaned raw events of the target_range window (the last 3 months by default): one row per
--- event, types and names made consistent. Unpartitioned: rebuilt whole on each run.
+-- Cleaned raw events of the marts' window (mart_window, the last 30 days): one row per event,
+-- types and names made consistent. Unpartitioned: rebuilt on each run, so it reads only what the
+-- marts summarise and a daily run's cost does not grow with the history kept in TD.
 with source as (
-    select * from {{ incremental_scan(source('raw', 'events')) }}
+    select *
+    from {{ source('raw', 'events') }}
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
 ),
 
 renamed as (

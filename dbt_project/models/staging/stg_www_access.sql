@@ -1,6 +1,9 @@
--- TD's sample access log over the target_range window, with readable column names.
+-- TD's sample access log over the marts' window (mart_window, the last 30 days), with readable
+-- column names. Rebuilt on each run: bounded so that its cost follows the window, not the history.
 with source as (
-    select * from {{ incremental_scan(source('sample_datasets', 'www_access')) }}
+    select *
+    from {{ source('sample_datasets', 'www_access') }}
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
 ),
 
 renamed as (
