@@ -33,6 +33,7 @@ from orchestration.partitions import (
     partition_keys_for_interval,
     target_range_for_keys,
 )
+from orchestration.dbt_packages import TdDbtHooksMissing
 from orchestration.settings import Settings, SettingsError
 from orchestration.warehouse import reference_now
 from tdtime import TdTimeError
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.handler(args)
-    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
+    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError, TdDbtHooksMissing) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
     except DagsterDbtCliRuntimeError as error:

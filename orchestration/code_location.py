@@ -10,6 +10,7 @@ from dagster_dbt import DbtProject
 
 from orchestration.alerting import build_failure_sensor
 from orchestration.assets import build_dbt_assets
+from orchestration.dbt_packages import require_td_dbt_hooks
 from orchestration.jobs import DAILY_JOB_NAME, SNAPSHOT_JOB_NAME, build_jobs
 from orchestration.model_selection import is_partitioned_model
 from orchestration.partition_window_checks import build_partition_window_checks
@@ -28,6 +29,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     """Everything Dagster loads: dbt assets, checks, jobs, schedules, sensors, the dbt resource."""
     settings = settings or Settings.from_env()
     project = dbt_project(settings)
+    require_td_dbt_hooks(settings.dbt_project_dir, _manifest(project))
     partitions = daily_partitions_def()
     dbt_defs = build_dbt_assets(project, partitions, settings, _manifest(project))
     relations = partitioned_relations(project)

@@ -97,6 +97,11 @@ RULES = {
             "a CTE and group by that column",
         ),
         Rule(
+            "td-package-hooks",
+            "{problem}",
+            "wire the project as td_dbt/README.md shows (packages.yml, macro-paths, dispatch)",
+        ),
+        Rule(
             "td-not-compiled",
             "{problem}",
             "fix the model so that `dbt compile` succeeds, then lint again",

@@ -11,7 +11,6 @@ next run ends exactly where the uninterrupted one did.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,9 +33,10 @@ from dbt.cli.main import dbtRunner
 import tdlocal
 from orchestration.jobs import DAILY_JOB_NAME, RANGE_JOB_NAME, SNAPSHOT_JOB_NAME
 from orchestration.range_run import RANGE_END_TAG, RANGE_START_TAG
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import Settings
 from tdlocal.errors import TrinoError
 from tdlocal.process import open_engine
+from tests.td_projects import copy_user_project
 
 from .conftest import query_tdlocal
 
@@ -139,10 +139,8 @@ def change_seed_and_sources(shop: Shop, project_dir: Path) -> None:
 
 
 def copy_shop_project(destination: Path) -> Path:
-    """The project as a user has it: their models, plus this repository's TD macros."""
-    shutil.copytree(SHOP_PROJECT, destination, ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copytree(PROJECT_ROOT / "dbt_project" / "macros", destination / "macros" / "td")
-    return destination
+    """The project as a user has it, elsewhere on disk, including this repository's td_dbt package."""
+    return copy_user_project(SHOP_PROJECT, destination)
 
 
 @pytest.fixture(scope="module")

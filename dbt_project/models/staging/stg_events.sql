@@ -1,7 +1,7 @@
 -- Cleaned raw events of the target_range window (the last 3 months by default): one row per
 -- event, types and names made consistent. Unpartitioned: rebuilt whole on each run.
 with source as (
-    select * from {{ incremental_scan(source('raw', 'events')) }}
+    select * from {{ td_dbt.incremental_scan(source('raw', 'events')) }}
 ),
 
 renamed as (

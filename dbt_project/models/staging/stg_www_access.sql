@@ -1,6 +1,6 @@
 -- TD's sample access log over the target_range window, with readable column names.
 with source as (
-    select * from {{ incremental_scan(source('sample_datasets', 'www_access')) }}
+    select * from {{ td_dbt.incremental_scan(source('sample_datasets', 'www_access')) }}
 ),
 
 renamed as (
