@@ -82,7 +82,9 @@ def packages_missing(project_dir: Path) -> bool:
     return len(installed) < len(declared)
 
 
-def hook_problems(project_name: str, project_config: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[str]:
+def hook_problems(
+    project_name: str, project_config: Mapping[str, Any], manifest: Mapping[str, Any]
+) -> list[str]:
     """What the root project lacks to use td_dbt, one sentence each with its fix; [] when wired.
 
     `project_config` is the parsed dbt_project.yml; `manifest` a parsed manifest.json. A project
@@ -99,7 +101,7 @@ def hook_problems(project_name: str, project_config: Mapping[str, Any], manifest
     ):
         needed[STRATEGY_HOOK] = "is the td_window incremental strategy"
     problems = [
-        f"the project has no macro `{name}` (it {why}): add \"dbt_packages/td_dbt/hooks\" to "
+        f'the project has no macro `{name}` (it {why}): add "dbt_packages/td_dbt/hooks" to '
         "macro-paths in dbt_project.yml"
         for name, why in needed.items()
         if name not in root_macros
@@ -119,7 +121,11 @@ def _dispatches_to_td_dbt(project_name: str, project_config: Mapping[str, Any]) 
     for entry in project_config.get("dispatch") or []:
         if isinstance(entry, Mapping) and entry.get("macro_namespace") == "dbt":
             order = list(entry.get("search_order") or [])
-            return TD_DBT_PACKAGE in order and "dbt" in order and order.index(TD_DBT_PACKAGE) < order.index("dbt")
+            return (
+                TD_DBT_PACKAGE in order
+                and "dbt" in order
+                and order.index(TD_DBT_PACKAGE) < order.index("dbt")
+            )
     return False
 
 

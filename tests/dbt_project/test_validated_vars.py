@@ -26,7 +26,9 @@ def test_every_var_the_project_reads_is_read_by_a_validating_macro():
     unvalidated = []
     paths = [*sorted(PROJECT_DIR.rglob("*")), *sorted(TD_DBT_DIR.rglob("*"))]
     for path in paths:
-        if path.suffix not in (".sql", ".yml", ".yaml") or {"target", "logs", "dbt_packages"} & set(path.parts):
+        if path.suffix not in (".sql", ".yml", ".yaml") or {"target", "logs", "dbt_packages"} & set(
+            path.parts
+        ):
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             for name in _VAR_CALL.findall(line):
