@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from orchestration.dbt_packages import TdDbtHooksMissing
 from orchestration.model_selection import SelectionError
 from orchestration.partitions import (
     PartitionRangeError,
@@ -33,7 +34,6 @@ from orchestration.partitions import (
     partition_keys_for_interval,
     target_range_for_keys,
 )
-from orchestration.dbt_packages import TdDbtHooksMissing
 from orchestration.settings import Settings, SettingsError
 from orchestration.warehouse import reference_now
 from tdtime import TdTimeError

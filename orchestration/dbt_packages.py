@@ -40,6 +40,10 @@ HOOKS = {
 }
 #: Needed only by projects with a td_window model (dbt finds a strategy as get_incremental_<name>_sql).
 STRATEGY_HOOK = "get_incremental_td_window_sql"
+#: Needed only by projects with snapshots: dbt 1.8+ uses a package's override of a built-in
+#: materialization only through a root-project materialization (the flag
+#: require_explicit_package_overrides_for_builtin_materializations, on by default).
+SNAPSHOT_HOOK = "materialization_snapshot_trino"
 #: dbt reads its package list from either file (dependencies.yml since dbt 1.6).
 PACKAGE_FILES = ("packages.yml", "dependencies.yml")
 
@@ -100,6 +104,8 @@ def hook_problems(
         for node in manifest.get("nodes", {}).values()
     ):
         needed[STRATEGY_HOOK] = "is the td_window incremental strategy"
+    if any(node.get("resource_type") == "snapshot" for node in manifest.get("nodes", {}).values()):
+        needed[SNAPSHOT_HOOK] = "snapshots without MERGE, which TD rejects"
     problems = [
         f'the project has no macro `{name}` (it {why}): add "dbt_packages/td_dbt/hooks" to '
         "macro-paths in dbt_project.yml"

@@ -29,3 +29,9 @@
 {% macro trino__get_catalog_table_comment_relations_sql(information_schema, relations) %}
   {{- return(td_dbt.trino__get_catalog_table_comment_relations_sql(information_schema, relations)) -}}
 {% endmacro %}
+
+{#- Snapshots without MERGE. dbt (1.8+, require_explicit_package_overrides_for_builtin_materializations)
+    uses a package's override of a built-in materialization only through a root-project one. -#}
+{% materialization snapshot, adapter='trino' %}
+  {{- return(td_dbt.materialization_snapshot_trino()) -}}
+{% endmaterialization %}

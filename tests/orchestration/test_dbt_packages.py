@@ -10,7 +10,7 @@ import re
 import pytest
 
 from orchestration.cli import main
-from orchestration.dbt_packages import HOOKS, STRATEGY_HOOK, hook_problems, packages_missing
+from orchestration.dbt_packages import HOOKS, SNAPSHOT_HOOK, STRATEGY_HOOK, hook_problems, packages_missing
 from tests.td_projects import copy_dbt_project
 
 WIRED = {"dispatch": [{"macro_namespace": "dbt", "search_order": ["shop", "td_dbt", "dbt"]}]}
@@ -39,6 +39,13 @@ def test_each_missing_hook_is_named_with_its_fix():
 
 def test_the_strategy_hook_is_needed_only_with_a_td_window_model():
     assert hook_problems("shop", WIRED, _manifest(list(HOOKS), strategy="append")) == []
+
+
+def test_the_snapshot_hook_is_needed_only_with_a_snapshot():
+    manifest = _manifest([*HOOKS, STRATEGY_HOOK])
+    manifest["nodes"]["snapshot.shop.prices"] = {"resource_type": "snapshot", "config": {}}
+    (problem,) = hook_problems("shop", WIRED, manifest)
+    assert f"no macro `{SNAPSHOT_HOOK}`" in problem
 
 
 @pytest.mark.parametrize(

@@ -117,9 +117,20 @@ def create_sources(shop: Shop) -> None:
         "('c1', 'Ben', 'silver'), ('c2', 'Chie', 'bronze'), ('c3', 'Dan', 'silver')) "
         "as t(customer_id, customer_name, tier)"
     )
+    # `changed_at` is when the tier changed, `time` when the nightly CRM export imported the row
+    # (the next day): daily_tier_changes is partitioned by `changed_at`, so a load of days 20-21
+    # holds the changes of those days, not the ones imported on them.
+    changes = ", ".join(
+        f"('{customer}', '{tier}', {tokyo(day, hour)}, {tokyo(day + 1, 2)})"
+        for customer, tier, day, hour in (
+            ("c1", "silver", 20, 9),
+            ("c2", "bronze", 21, 10),
+            ("c1", "gold", 22, 8),
+        )
+    )
     shop.query(
-        f"create table td.crm_raw.tier_changes as select * from (values ('c1', 'silver', {tokyo(20, 9)}), "
-        f"('c2', 'bronze', {tokyo(21, 10)}), ('c1', 'gold', {tokyo(22, 8)})) as t(customer_id, new_tier, time)"
+        f"create table td.crm_raw.tier_changes as select * from (values {changes}) "
+        "as t(customer_id, new_tier, changed_at, time)"
     )
 
 
