@@ -23,10 +23,13 @@ RUN uv sync --frozen --no-dev --group deploy --no-install-project
 COPY tdtime/ tdtime/
 COPY tdlocal/ tdlocal/
 COPY orchestration/ orchestration/
+COPY td_dbt/ td_dbt/
 COPY dbt_project/ dbt_project/
 COPY workspace.yaml dagster.yaml ./
 RUN uv sync --frozen --no-dev --group deploy \
-    # Parse once here so the code location starts without running dbt; parsing needs no key.
+    # Install the td_dbt package (local: no network) and parse once here, so the code location
+    # starts without running dbt; parsing needs no key.
+    && dbt deps --project-dir dbt_project \
     && dbt parse --project-dir dbt_project --profiles-dir dbt_project --target "$DBT_TARGET" \
     && rm -rf dbt_project/logs \
     && chown -R dagster:dagster /app/dbt_project

@@ -132,11 +132,7 @@ class Warehouse:
         }
         # A fresh copy of the project each benchmark run: the code under test is the checkout's.
         shutil.rmtree(self.project_dir, ignore_errors=True)
-        shutil.copytree(
-            ROOT / "dbt_project",
-            self.project_dir,
-            ignore=shutil.ignore_patterns("target", "logs", ".user.yml"),
-        )
+        copy_project(self.project_dir, ignore=("target", "logs", ".user.yml", "dbt_packages"))
         shutil.rmtree(self.dagster_home, ignore_errors=True)
         self.dagster_home.mkdir(parents=True)
         (self.dagster_home / "dagster.yaml").write_text(
@@ -228,6 +224,13 @@ def bench_p7(work_dir: Path, repeats: int) -> None:
         short.close()
 
 
+def copy_project(destination: Path, ignore: tuple[str, ...]) -> None:
+    """The checkout's dbt_project at `destination`, with the td_dbt package beside it (../td_dbt)."""
+    shutil.copytree(ROOT / "dbt_project", destination, ignore=shutil.ignore_patterns(*ignore))
+    shutil.rmtree(destination.parent / "td_dbt", ignore_errors=True)
+    shutil.copytree(ROOT / "td_dbt", destination.parent / "td_dbt")
+
+
 def generated_project(work_dir: Path, partitioned: int = 200, tables: int = 1800) -> Path:
     """A TD dbt project of `partitioned` td_window models and `tables` table models, each table
     reading one to three earlier models, parsed once (no warehouse needed)."""
@@ -238,9 +241,7 @@ def generated_project(work_dir: Path, partitioned: int = 200, tables: int = 1800
         f"    generating and parsing a {partitioned + tables:,}-model project in {project} (once)", flush=True
     )
     shutil.rmtree(project, ignore_errors=True)
-    shutil.copytree(
-        ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "models", "tests")
-    )
+    copy_project(project, ignore=("target", "logs", "models", "tests", "dbt_packages"))
     models = project / "models"
     (models / "incremental").mkdir(parents=True)
     (models / "marts").mkdir(parents=True)
@@ -249,7 +250,7 @@ def generated_project(work_dir: Path, partitioned: int = 200, tables: int = 1800
     for index in range(partitioned):
         name = f"p_{index:04d}"
         (models / "incremental" / f"{name}.sql").write_text(
-            "select * from {{ incremental_scan(source('raw', 'events')) }}\n"
+            "select * from {{ td_dbt.incremental_scan(source('raw', 'events')) }}\n"
         )
         names.append(name)
     for index in range(tables):
@@ -257,12 +258,18 @@ def generated_project(work_dir: Path, partitioned: int = 200, tables: int = 1800
         parents = sorted({names[(index * 7 + k * 13) % len(names)] for k in range(1 + index % 3)})
         body = "\nunion all\n".join(
             f"select * from {{{{ ref('{parent}') }}}}"
-            f" where TD_INTERVAL(time, '{{{{ mart_window() }}}}', '{{{{ td_timezone() }}}}')"
+            f" where TD_INTERVAL(time, '{{{{ mart_window() }}}}', '{{{{ td_dbt.td_timezone() }}}}')"
             for parent in parents
         )
         (models / "marts" / f"{name}.sql").write_text(body + "\n")
         names.append(name)
     env = {**os.environ, "DBT_TARGET": "local"}
+    subprocess.run(
+        [str(BIN / "dbt"), "deps", "--project-dir", str(project)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     subprocess.run(
         [str(BIN / "dbt"), "parse", "--project-dir", str(project), "--profiles-dir", str(project)],
         env=env, check=True, stdout=subprocess.DEVNULL,

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from orchestration.dbt_packages import TdDbtHooksMissing
 from orchestration.model_selection import SelectionError
 from orchestration.partitions import (
     PartitionRangeError,
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.handler(args)
-    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError) as error:
+    except (PartitionRangeError, TdTimeError, SettingsError, SelectionError, TdDbtHooksMissing) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
     except (PortInUseError, TdlocalStartError) as error:

@@ -10,6 +10,7 @@ from dagster_dbt import DbtProject
 
 from orchestration.alerting import build_failure_sensor
 from orchestration.assets import build_dbt_assets
+from orchestration.dbt_packages import require_td_dbt_hooks
 from orchestration.jobs import DAILY_JOB_NAME, SNAPSHOT_JOB_NAME, build_jobs
 from orchestration.late_data import build_late_data_definitions, build_source_observations, watched_sources
 from orchestration.model_selection import is_partitioned_model
@@ -29,6 +30,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     """Everything Dagster loads: dbt assets, checks, jobs, schedules, sensors, the dbt resource."""
     settings = settings or Settings.from_env()
     project = dbt_project(settings)
+    require_td_dbt_hooks(settings.dbt_project_dir, _manifest(project))
     partitions = daily_partitions_def()
     # The manifest is read once and every part translates it with one translator, whose memo is
     # keyed on this dict and project: a 2,000-model project is translated once, not four times.

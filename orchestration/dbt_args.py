@@ -11,7 +11,7 @@ from orchestration.partitions import target_range_for_window
 
 #: The environment variable a partitioned run sets for its dbt process, per dbt var it stands for.
 RUN_ENV_BY_VAR = {"target_range": "TD_RUN_TARGET_RANGE", "td_timezone": "TD_RUN_TIMEZONE"}
-#: The macro (dbt_project/macros/validated_vars.sql) that reads them. A project whose copy of the
+#: The macro (td_dbt/macros/validated_vars.sql) that reads them. A project whose copy of the
 #: macros predates it would ignore them and read its default range: it gets --vars instead.
 RUN_ENV_MACRO = "td_run_value"
 

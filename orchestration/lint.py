@@ -47,15 +47,15 @@ RULES = {
             "td-unfiltered-scan",
             "reads {relation} without TD_INTERVAL/TD_TIME_RANGE on its bare `time` column in the same "
             "WHERE, so TD scans every partition of the table",
-            "read it through {{{{ incremental_scan(...) }}}}, or add `where TD_INTERVAL(time, "
-            "'{{{{ target_range() }}}}', '{{{{ td_timezone() }}}}')` (or a fixed window such as "
+            "read it through {{{{ td_dbt.incremental_scan(...) }}}}, or add `where TD_INTERVAL(time, "
+            "'{{{{ td_dbt.target_range() }}}}', '{{{{ td_dbt.td_timezone() }}}}')` (or a fixed window such as "
             "'{{{{ var(\"mart_window\") }}}}') to the SELECT that reads it",
         ),
         Rule(
             "td-range-without-timezone",
             "consumes target_range in {call} with {written}, so the range selects UTC days while the "
             "partitions are local days",
-            "pass '{{{{ td_timezone() }}}}' as the third argument",
+            "pass '{{{{ td_dbt.td_timezone() }}}}' as the third argument",
         ),
         Rule(
             "td-view",
@@ -66,13 +66,13 @@ RULES = {
             "td-incremental-strategy",
             "uses incremental_strategy '{strategy}': {reason}",
             "use incremental_strategy 'td_window', which replaces exactly the target_range window "
-            "(read the source through incremental_scan)",
+            "(read the source through td_dbt.incremental_scan)",
         ),
         Rule(
             "td-max-time-pattern",
             "loads rows newer than `max(time)` of {{{{ this }}}}: a backfill of an older day loads "
             "nothing once newer days are in, and a re-run of a day is not idempotent",
-            "use incremental_strategy 'td_window' with incremental_scan(...), which replaces "
+            "use incremental_strategy 'td_window' with td_dbt.incremental_scan(...), which replaces "
             "exactly the partition's window",
         ),
         Rule(
@@ -95,6 +95,11 @@ RULES = {
             "groups by TD_SESSIONIZE(...), which TD's Trino does not accept",
             "compute `TD_SESSIONIZE_WINDOW(time, timeout) over (partition by user order by time)` in "
             "a CTE and group by that column",
+        ),
+        Rule(
+            "td-package-hooks",
+            "{problem}",
+            "wire the project as td_dbt/README.md shows (packages.yml, macro-paths, dispatch)",
         ),
         Rule(
             "td-not-compiled",

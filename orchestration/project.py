@@ -21,6 +21,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 from packaging.version import Version
 
+from orchestration.dbt_packages import local_package_dirs, packages_missing
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,26 @@ def dbt_executable() -> str:
 @lru_cache(maxsize=8)
 def _project(project_dir: Path, target: str) -> DbtProject:
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir, target=target)
+    install_packages_if_missing(project)
     if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
         # `dagster dev` re-parses on every reload; elsewhere only a missing manifest is parsed.
         parse(project)
     return project
+
+
+def install_packages_if_missing(project: DbtProject) -> bool:
+    """`dbt deps` when the project declares packages dbt_packages/ lacks; True if it ran.
+
+    A fresh clone has no dbt_packages/ (it is not committed), and dbt refuses every command until
+    `dbt deps` ran. Local packages such as td_dbt install without a network.
+    """
+    if not packages_missing(Path(project.project_dir)):
+        return False
+    log.info("Installing the dbt packages of %s (dbt deps)", project.project_dir)
+    TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+        ["deps", "--quiet"], target_path=project.target_path
+    ).wait()
+    return True
 
 
 def parse(project: DbtProject) -> None:
@@ -117,19 +134,21 @@ def parse(project: DbtProject) -> None:
 
 def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None) -> str:
     """sha256 (hex) of what a `dbt parse` of this project reads: its files' paths and contents,
-    and the TD_*, DBT_* and TDLOCAL_* environment variables its Jinja may render (not dbt's
-    output-only flags such as DBT_USE_COLORS, nor the TD_RUN_* ones, which the macros read only
-    when executing)."""
+    its local packages' files (td_dbt's macros), and the TD_*, DBT_* and TDLOCAL_* environment
+    variables its Jinja may render (not dbt's output-only flags such as DBT_USE_COLORS, nor the
+    TD_RUN_* ones, which the macros read only when executing)."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
-    for path in sorted(project_dir.rglob("*")):
-        relative = path.relative_to(project_dir)
-        if (
-            path.is_file()
-            and path.suffix in _PROJECT_FILE_SUFFIXES
-            and not _NOT_PROJECT_FILES & set(relative.parts)
-        ):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    for index, root in enumerate((project_dir, *local_package_dirs(project_dir))):
+        digest.update(f"root {index}\0".encode())  # the same file name in two roots differs
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if (
+                path.is_file()
+                and path.suffix in _PROJECT_FILE_SUFFIXES
+                and not _NOT_PROJECT_FILES & set(relative.parts)
+            ):
+                digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
     parse_inputs = (name for name in env if name.startswith(_PARSE_ENV_PREFIXES))
     for name in sorted(set(parse_inputs) - _EXECUTION_ONLY_ENV - _OUTPUT_ONLY_ENV):
         digest.update(f"{name}={env[name]}\0".encode())
@@ -141,6 +160,7 @@ def parse_if_changed(project: DbtProject) -> bool:
 
     Saves a dbt start-up (seconds) on every CLI run of an unchanged project.
     """
+    install_packages_if_missing(project)
     stored = Path(project.project_dir) / project.target_path / FINGERPRINT_FILE
     manifest_is_current = (
         project.manifest_path.exists()

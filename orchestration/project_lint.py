@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from orchestration.lint import Finding, lint_manifest, sentinel_vars
+from orchestration.dbt_packages import hook_problems, project_config
+from orchestration.lint import RULES, Finding, lint_manifest, sentinel_vars
 from orchestration.project import dbt_resource
 from orchestration.settings import Settings
 from orchestration.warehouse import prepare_warehouse
@@ -21,4 +23,15 @@ def lint_project(settings: Settings) -> list[Finding]:
         )
         .wait()
     )
-    return lint_manifest(invocation.get_artifact("manifest.json"))
+    manifest = invocation.get_artifact("manifest.json")
+    return [*package_hook_findings(settings.dbt_project_dir, manifest), *lint_manifest(manifest)]
+
+
+def package_hook_findings(project_dir: Path, manifest: dict) -> list[Finding]:
+    """One td-package-hooks finding per piece of td_dbt wiring the project lacks."""
+    name = manifest.get("metadata", {}).get("project_name", "")
+    rule = RULES["td-package-hooks"]
+    return [
+        Finding(rule.id, name, "dbt_project.yml", 1, problem, rule.fix)
+        for problem in hook_problems(name, project_config(project_dir), manifest)
+    ]

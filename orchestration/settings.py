@@ -26,7 +26,7 @@ _TRUE_WORDS = {"1", "true", "yes", "on"}
 # An unquoted Trino name, as TD database names are (the dbt macros check the same rule).
 _TD_DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,254}")
 #: Trino's reserved keywords (Trino docs, "Reserved keywords"): unquoted, a database named so is
-#: a syntax error. dbt_project/macros/validated_vars.sql holds the same list (a test compares them).
+#: a syntax error. td_dbt/macros/validated_vars.sql holds the same list (a test compares them).
 TRINO_RESERVED_WORDS = frozenset(
     """
     alter and as between by case cast constraint create cross cube current_catalog current_date

@@ -24,7 +24,7 @@ Now = int | float | datetime
 _UNIT_LETTERS = "smhdwMqy" if QUARTER_UNIT_SUPPORTED else "smhdwMy"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _COUNT_AND_UNIT = rf"(?P<{{sign}}>-)?(?P<{{count}}>[0-9]+)(?P<{{unit}}>[{_UNIT_LETTERS}])"
-#: The documented grammar, matched whole with `fullmatch` (dbt_project/macros/target_range.sql
+#: The documented grammar, matched whole with `fullmatch` (td_dbt/macros/validated_vars.sql
 #: validates target_range with the same grammar).
 INTERVAL_PATTERN = re.compile(
     _COUNT_AND_UNIT.format(sign="sign", count="count", unit="unit")

@@ -2,10 +2,11 @@
 and a key never lands in dbt's artifacts or logs."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.td_projects import copy_dbt_project
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 SENTINEL_KEY = "1/td-api-key-sentinel-0123456789abcdef"
@@ -33,9 +34,8 @@ def dbt(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_td_targets_parse_without_a_key_and_keep_the_key_out_of_artifacts(tmp_path):
-    project = shutil.copytree(
-        PROJECT_DIR, tmp_path / "project", ignore=shutil.ignore_patterns("target", "logs")
-    )
+    project = copy_dbt_project(tmp_path / "project")
+    assert dbt(project, "deps").returncode == 0
     assert dbt(project, "parse", DBT_TARGET="prod").returncode == 0
     parsed = dbt(project, "parse", "--log-level", "debug", DBT_TARGET="prod", TD_API_KEY=SENTINEL_KEY)
     assert parsed.returncode == 0, parsed.stdout
@@ -48,9 +48,8 @@ def test_td_targets_parse_without_a_key_and_keep_the_key_out_of_artifacts(tmp_pa
 
 
 def test_running_on_td_without_a_key_stops_before_connecting(tmp_path):
-    project = shutil.copytree(
-        PROJECT_DIR, tmp_path / "project", ignore=shutil.ignore_patterns("target", "logs")
-    )
+    project = copy_dbt_project(tmp_path / "project")
+    assert dbt(project, "deps").returncode == 0
     # An unreachable host: if dbt tried to connect, the error would be a connection failure.
     result = dbt(project, "run", "--select", "stg_events", DBT_TARGET="dev", TD_API_HOST="td.invalid")
     assert result.returncode != 0

@@ -11,24 +11,29 @@ import re
 
 import pytest
 
-from .conftest import PROJECT_DIR, run_operation_report
+from .conftest import PROJECT_DIR, TD_DBT_DIR, run_operation_report
 
-VALIDATED_VARS = PROJECT_DIR / "macros" / "validated_vars.sql"
+#: td_dbt validates the TD vars every project shares; the project validates its own.
+VALIDATED_VARS = TD_DBT_DIR / "macros" / "validated_vars.sql"
+PROJECT_VARS = PROJECT_DIR / "macros" / "project_vars.sql"
 _VAR_CALL = re.compile(r"\bvar\(\s*['\"](\w+)['\"]")
 # The payload a user reported: pasted into TD_INTERVAL's quotes it would read every row.
 INJECTION = "-30d', 'UTC') OR 1=1 OR TD_INTERVAL(time, '-1d"
 
 
 def test_every_var_the_project_reads_is_read_by_a_validating_macro():
-    """A var read outside macros/validated_vars.sql would reach SQL unchecked."""
+    """A var read outside the validating macros would reach SQL unchecked."""
     unvalidated = []
-    for path in sorted(PROJECT_DIR.rglob("*")):
-        if path.suffix not in (".sql", ".yml", ".yaml") or {"target", "logs"} & set(path.parts):
+    paths = [*sorted(PROJECT_DIR.rglob("*")), *sorted(TD_DBT_DIR.rglob("*"))]
+    for path in paths:
+        if path.suffix not in (".sql", ".yml", ".yaml") or {"target", "logs", "dbt_packages"} & set(
+            path.parts
+        ):
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             for name in _VAR_CALL.findall(line):
-                where = f"{path.relative_to(PROJECT_DIR)}:{number} var('{name}')"
-                if path == VALIDATED_VARS and "validated_" in line:
+                where = f"{path}:{number} var('{name}')"
+                if path in (VALIDATED_VARS, PROJECT_VARS) and "validated_" in line:
                     continue
                 # sources.yml renders a source's TD database from a var (YAML cannot raise); the
                 # project's `source` override validates every source schema when a model uses it.
@@ -37,7 +42,7 @@ def test_every_var_the_project_reads_is_read_by_a_validating_macro():
                 unvalidated.append(where)
     assert unvalidated == []
     declared = set(_declared_vars())
-    read = {name for name in _VAR_CALL.findall(VALIDATED_VARS.read_text())}
+    read = set(_VAR_CALL.findall(VALIDATED_VARS.read_text() + PROJECT_VARS.read_text()))
     assert declared == read, "every var in dbt_project.yml has a validating macro"
 
 

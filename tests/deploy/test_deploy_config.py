@@ -70,6 +70,7 @@ def _env_read_by_the_code() -> set[str]:
     for path in [
         PROJECT_ROOT / "dbt_project" / "profiles.yml",
         *(PROJECT_ROOT / "dbt_project").rglob("*.s*l"),
+        *(PROJECT_ROOT / "td_dbt").rglob("*.s*l"),
     ]:
         names |= set(re.findall(r"env_var\('((?:TD|DAGSTER)_[A-Z_]+)'", path.read_text(encoding="utf-8")))
     return names

@@ -3,7 +3,6 @@ deterministic sample ending at a pinned "now", and a private copy of the dbt pro
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +14,9 @@ import trino
 from dagster import DagsterInstance, Definitions, instance_for_test
 
 import tdlocal
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import Settings
 from tdlocal.cli import main as tdlocal_main
+from tests.td_projects import copy_dbt_project
 
 # 03:00 in Tokyo on 2026-11-23: the daily schedule's tick that loads 2026-11-22.
 PINNED_NOW = datetime(2026, 11, 23, 3, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
@@ -54,15 +54,6 @@ def query_tdlocal(port: int, sql: str, schema: str = "analytics") -> list[tuple]
         return [tuple(row) for row in cursor.fetchall()]
     finally:
         connection.close()
-
-
-def copy_dbt_project(destination: Path) -> Path:
-    shutil.copytree(
-        PROJECT_ROOT / "dbt_project",
-        destination,
-        ignore=shutil.ignore_patterns("target", "logs", ".user.yml"),
-    )
-    return destination
 
 
 @pytest.fixture(scope="session")

@@ -145,7 +145,7 @@ def test_lint_reports_exactly_one_rule_per_fixture_model(local_td, tmp_path, cap
         "models/lint_fixtures/scans_without_time_filter.sql:3: td-unfiltered-scan (scans_without_time_filter) "
         'reads "td"."raw"."events" without TD_INTERVAL/TD_TIME_RANGE' in out
     )
-    assert "Fix: pass '{{ td_timezone() }}' as the third argument" in out
+    assert "Fix: pass '{{ td_dbt.td_timezone() }}' as the third argument" in out
 
 
 def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys):

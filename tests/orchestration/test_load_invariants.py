@@ -34,6 +34,10 @@ def project(local_td, tmp_path_factory) -> Path:
     (project_dir / "models" / "fixtures").mkdir()
     for model in FIXTURE_MODELS.glob("*.sql"):
         (project_dir / "models" / "fixtures" / model.name).write_text(model.read_text())
+    # Plain dbt, as a user runs it: the td_dbt package is installed first.
+    subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "deps", "--project-dir", str(project_dir)], check=True
+    )
     # One event delivered twice across local midnight, plus a same-second copy (ties).
     rows = [
         (_unix("2026-11-05 23:59:55"), "dup-across-midnight", "u-dup", "click", "/a", "ios", None),

@@ -11,7 +11,6 @@ next run ends exactly where the uninterrupted one did.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,9 +33,10 @@ from dbt.cli.main import dbtRunner
 import tdlocal
 from orchestration.jobs import DAILY_JOB_NAME, RANGE_JOB_NAME, SNAPSHOT_JOB_NAME
 from orchestration.range_run import RANGE_END_TAG, RANGE_START_TAG
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import Settings
 from tdlocal.errors import TrinoError
 from tdlocal.process import open_engine
+from tests.td_projects import copy_user_project
 
 from .conftest import query_tdlocal
 
@@ -117,9 +117,20 @@ def create_sources(shop: Shop) -> None:
         "('c1', 'Ben', 'silver'), ('c2', 'Chie', 'bronze'), ('c3', 'Dan', 'silver')) "
         "as t(customer_id, customer_name, tier)"
     )
+    # `changed_at` is when the tier changed, `time` when the nightly CRM export imported the row
+    # (the next day): daily_tier_changes is partitioned by `changed_at`, so a load of days 20-21
+    # holds the changes of those days, not the ones imported on them.
+    changes = ", ".join(
+        f"('{customer}', '{tier}', {tokyo(day, hour)}, {tokyo(day + 1, 2)})"
+        for customer, tier, day, hour in (
+            ("c1", "silver", 20, 9),
+            ("c2", "bronze", 21, 10),
+            ("c1", "gold", 22, 8),
+        )
+    )
     shop.query(
-        f"create table td.crm_raw.tier_changes as select * from (values ('c1', 'silver', {tokyo(20, 9)}), "
-        f"('c2', 'bronze', {tokyo(21, 10)}), ('c1', 'gold', {tokyo(22, 8)})) as t(customer_id, new_tier, time)"
+        f"create table td.crm_raw.tier_changes as select * from (values {changes}) "
+        "as t(customer_id, new_tier, changed_at, time)"
     )
 
 
@@ -139,10 +150,8 @@ def change_seed_and_sources(shop: Shop, project_dir: Path) -> None:
 
 
 def copy_shop_project(destination: Path) -> Path:
-    """The project as a user has it: their models, plus this repository's TD macros."""
-    shutil.copytree(SHOP_PROJECT, destination, ignore=shutil.ignore_patterns("target", "logs"))
-    shutil.copytree(PROJECT_ROOT / "dbt_project" / "macros", destination / "macros" / "td")
-    return destination
+    """The project as a user has it, elsewhere on disk, including this repository's td_dbt package."""
+    return copy_user_project(SHOP_PROJECT, destination)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@
 -- delivered on the same or the next local day; copies further apart may be kept twice. The order
 -- is total, so ties pick the same row.
 with source as (
-    select * from {{ incremental_scan(source('raw', 'events'), lookback_days=1) }}
+    select * from {{ td_dbt.incremental_scan(source('raw', 'events'), lookback_days=1) }}
 ),
 
 deduplicated as (
@@ -24,7 +24,7 @@ deduplicated as (
         where event_id is not null
     )
     where copy_number = 1
-      and {{ in_target_range('time') }}
+      and {{ td_dbt.in_target_range('time') }}
 ),
 
 events as (
@@ -35,7 +35,7 @@ events as (
         path,
         lower(device) as device,
         case when lower(trim(event_type)) = 'purchase' then coalesce(cast(revenue as double), 0.0) else 0.0 end as revenue,
-        TD_TIME_STRING(time, 'd!', '{{ td_timezone() }}') as event_date,
+        TD_TIME_STRING(time, 'd!', '{{ td_dbt.td_timezone() }}') as event_date,
         time
     from deduplicated
 )

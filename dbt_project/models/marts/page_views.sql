@@ -6,10 +6,10 @@ with requests as (
 )
 
 select
-    TD_TIME_STRING(time, 'd!', '{{ td_timezone() }}') as access_date,
+    TD_TIME_STRING(time, 'd!', '{{ td_dbt.td_timezone() }}') as access_date,
     path,
     count(*) as page_views,
     approx_distinct(host) as unique_hosts,
-    TD_DATE_TRUNC('day', min(time), '{{ td_timezone() }}') as time
+    TD_DATE_TRUNC('day', min(time), '{{ td_dbt.td_timezone() }}') as time
 from requests
 group by 1, 2

@@ -3,7 +3,7 @@
 with events as (
     select user_id, time
     from {{ ref('stg_events') }}
-    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_dbt.td_timezone() }}')
 ),
 
 sessionized as (

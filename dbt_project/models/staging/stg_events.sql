@@ -4,7 +4,7 @@
 with source as (
     select *
     from {{ source('raw', 'events') }}
-    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_dbt.td_timezone() }}')
 ),
 
 renamed as (

@@ -3,7 +3,7 @@
 with source as (
     select *
     from {{ source('sample_datasets', 'www_access') }}
-    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_timezone() }}')
+    where TD_INTERVAL(time, '{{ mart_window() }}', '{{ td_dbt.td_timezone() }}')
 ),
 
 renamed as (

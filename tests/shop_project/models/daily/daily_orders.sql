@@ -1,5 +1,5 @@
 with orders as (
-  select * from {{ incremental_scan(source('storefront', 'orders')) }}
+  select * from {{ td_dbt.incremental_scan(source('storefront', 'orders')) }}
 )
 
 select
@@ -7,6 +7,6 @@ select
   customer_id,
   sku,
   quantity,
-  TD_TIME_STRING(time, 'd!', '{{ td_timezone() }}') as order_date,
+  TD_TIME_STRING(time, 'd!', '{{ td_dbt.td_timezone() }}') as order_date,
   time
 from orders

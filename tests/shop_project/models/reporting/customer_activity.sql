@@ -1,14 +1,14 @@
 with orders as (
   select customer_id, count(*) as orders, sum(quantity) as units
   from {{ ref('daily_orders') }}
-  where TD_INTERVAL(time, '{{ var("report_window") }}', '{{ td_timezone() }}')
+  where TD_INTERVAL(time, '{{ var("report_window") }}', '{{ td_dbt.td_timezone() }}')
   group by 1
 ),
 
 changes as (
   select customer_id, count(*) as tier_changes
   from {{ ref('daily_tier_changes') }}
-  where TD_INTERVAL(time, '{{ var("report_window") }}', '{{ td_timezone() }}')
+  where TD_INTERVAL(time, '{{ var("report_window") }}', '{{ td_dbt.td_timezone() }}')
   group by 1
 )
 

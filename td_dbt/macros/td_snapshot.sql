@@ -52,7 +52,7 @@
   {%- if not target_relation.is_table -%}
     {%- do exceptions.relation_wrong_type(target_relation, 'table') -%}
   {%- endif -%}
-  {%- set pending = td_snapshot_pending_relation(target_relation) -%}
+  {%- set pending = td_dbt.td_snapshot_pending_relation(target_relation) -%}
 
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
@@ -68,7 +68,7 @@
     {%- do adapter.assert_valid_snapshot_target_given_strategy(target_relation, columns, strategy) -%}
     {%- if adapter.get_relation(pending.database, pending.schema, pending.identifier) is not none -%}
       {{ log("Snapshot " ~ target_relation ~ ": finishing the run that stopped part-way (" ~ pending ~ " exists)", info=True) }}
-      {%- do td_snapshot_apply_pending(target_relation, pending, columns) -%}
+      {%- do td_dbt.td_snapshot_apply_pending(target_relation, pending, columns) -%}
     {%- endif -%}
 
     {%- set target_names = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | map('lower') | list -%}
@@ -89,10 +89,10 @@
       {%- endif -%}
     {%- endfor -%}
     {%- call statement('td_snapshot_pending') -%}
-      {{ td_snapshot_pending_sql(target_relation, pending, staging_sql, written, columns) }}
+      {{ td_dbt.td_snapshot_pending_sql(target_relation, pending, staging_sql, written, columns) }}
     {%- endcall -%}
     {%- set final_sql = none -%}
-    {%- do td_snapshot_apply_pending(target_relation, pending, columns) -%}
+    {%- do td_dbt.td_snapshot_apply_pending(target_relation, pending, columns) -%}
   {%- endif -%}
 
   {#- dbt reports the `main` statement's response as the snapshot's result. -#}
@@ -128,7 +128,7 @@
   join td_snapshot_changes
     on td_snapshot_changes.{{ columns.dbt_scd_id }} = current_row.{{ columns.dbt_scd_id }}
   where td_snapshot_changes.dbt_change_type in ('update', 'delete')
-    and {{ td_snapshot_is_current('current_row', columns) }}
+    and {{ td_dbt.td_snapshot_is_current('current_row', columns) }}
   union all
   select
     {%- for name in written %}
@@ -179,7 +179,7 @@
   {%- for batch in ids | batch(2000) -%}
     {%- call statement('td_snapshot_delete_closed') -%}
       delete from {{ target_relation }}
-      where {{ td_snapshot_is_current('', columns) }}
+      where {{ td_dbt.td_snapshot_is_current('', columns) }}
         and {{ scd_id }} in ('{{ batch | join("', '") }}')
     {%- endcall -%}
   {%- endfor -%}

@@ -11,13 +11,13 @@
 -#}
 
 {% macro target_range() -%}
-  {{- return(validated_td_interval(td_run_value('TD_RUN_TARGET_RANGE', var('target_range')), 'target_range')) -}}
+  {{- return(td_dbt.validated_td_interval(td_dbt.td_run_value('TD_RUN_TARGET_RANGE', var('target_range')), 'target_range')) -}}
 {%- endmacro %}
 
 
 {#- Empty var: the TD_TIMEZONE environment variable, else Asia/Tokyo (the partitions' zone). -#}
 {% macro td_timezone() -%}
-  {{- return(validated_td_timezone(td_run_value('TD_RUN_TIMEZONE', var('td_timezone')) or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
+  {{- return(td_dbt.validated_td_timezone(td_dbt.td_run_value('TD_RUN_TIMEZONE', var('td_timezone')) or env_var('TD_TIMEZONE', 'Asia/Tokyo'), 'td_timezone')) -}}
 {%- endmacro %}
 
 
@@ -45,25 +45,13 @@
 {% endmacro %}
 
 
-{#- The marts' TD_INTERVAL over the loaded history (relative on purpose: "the last 30 days"). -#}
-{% macro mart_window() -%}
-  {{- return(validated_td_interval(var('mart_window'), 'mart_window')) -}}
-{%- endmacro %}
-
-
-{#- Seconds without an event that end a session (TD_SESSIONIZE_WINDOW's timeout): 1..604800. -#}
-{% macro session_timeout_seconds() -%}
-  {{- return(validated_positive_integer(var('session_timeout_seconds'), 'session_timeout_seconds', 604800)) -}}
-{%- endmacro %}
-
-
 {#-
   The TD database of the raw sources: the var, else TD_SOURCE_DATABASE, else raw. sources.yml
   reads it (YAML cannot raise errors), and the `source` override below validates every source's
   database name when a model uses it.
 -#}
 {% macro td_source_database() -%}
-  {{- return(validated_td_database(var('td_source_database', '') or env_var('TD_SOURCE_DATABASE', 'raw'), 'td_source_database')) -}}
+  {{- return(td_dbt.validated_td_database(var('td_source_database', '') or env_var('TD_SOURCE_DATABASE', 'raw'), 'td_source_database')) -}}
 {%- endmacro %}
 
 
@@ -74,15 +62,15 @@
 {% macro source(source_name, table_name) %}
   {#- At parse time dbt's source() returns a placeholder relation, so the var that sources.yml
       renders is checked here too: a bad value then fails while parsing, before any SQL. -#}
-  {%- do td_source_database() -%}
+  {%- do td_dbt.td_source_database() -%}
   {%- set relation = builtins.source(source_name, table_name) -%}
-  {%- do validated_td_database(relation.schema, "the schema of source '" ~ source_name ~ "." ~ table_name ~ "'") -%}
+  {%- do td_dbt.validated_td_database(relation.schema, "the schema of source '" ~ source_name ~ "." ~ table_name ~ "'") -%}
   {{ return(relation) }}
 {% endmacro %}
 
 
 {% macro validated_td_interval(value, name) %}
-  {%- set problem = td_interval_problem(value) -%}
+  {%- set problem = td_dbt.td_interval_problem(value) -%}
   {%- if problem -%}
     {{ exceptions.raise_compiler_error(name ~ " " ~ problem) }}
   {%- endif -%}
@@ -91,7 +79,7 @@
 
 
 {% macro validated_td_timezone(value, name) %}
-  {%- set problem = td_timezone_problem(value) -%}
+  {%- set problem = td_dbt.td_timezone_problem(value) -%}
   {%- if problem -%}
     {{ exceptions.raise_compiler_error(name ~ " " ~ problem) }}
   {%- endif -%}
@@ -100,7 +88,7 @@
 
 
 {% macro validated_positive_integer(value, name, maximum) %}
-  {%- set problem = positive_integer_problem(value, maximum) -%}
+  {%- set problem = td_dbt.positive_integer_problem(value, maximum) -%}
   {%- if problem -%}
     {{ exceptions.raise_compiler_error(name ~ " " ~ problem ~ ". Pass a number, e.g. --vars '{\"" ~ name ~ "\": 1800}'") }}
   {%- endif -%}
@@ -109,7 +97,7 @@
 
 
 {% macro validated_td_database(value, name) %}
-  {%- set problem = td_database_problem(value) -%}
+  {%- set problem = td_dbt.td_database_problem(value) -%}
   {%- if problem -%}
     {{ exceptions.raise_compiler_error(name ~ " " ~ problem) }}
   {%- endif -%}
@@ -121,7 +109,7 @@
 {% macro positive_integer_problem(value, maximum) %}
   {%- set text = value | string -%}
   {%- if value is boolean or modules.re.fullmatch('[0-9]{1,9}', text) is none or (text | int) < 1 or (text | int) > maximum -%}
-    {{ return(_td_quote(text) ~ " is not a whole number from 1 to " ~ maximum) }}
+    {{ return(td_dbt._td_quote(text) ~ " is not a whole number from 1 to " ~ maximum) }}
   {%- endif -%}
   {{ return('') }}
 {% endmacro %}
@@ -132,10 +120,10 @@
   {#- Trino's reserved keywords (Trino docs, "Reserved keywords"): unquoted, they are syntax. -#}
   {%- set reserved = ['alter', 'and', 'as', 'between', 'by', 'case', 'cast', 'constraint', 'create', 'cross', 'cube', 'current_catalog', 'current_date', 'current_path', 'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'deallocate', 'delete', 'describe', 'distinct', 'drop', 'else', 'end', 'escape', 'except', 'execute', 'exists', 'extract', 'false', 'for', 'from', 'full', 'group', 'grouping', 'having', 'in', 'inner', 'insert', 'intersect', 'into', 'is', 'join', 'json_array', 'json_exists', 'json_object', 'json_query', 'json_table', 'json_value', 'left', 'like', 'listagg', 'localtime', 'localtimestamp', 'natural', 'normalize', 'not', 'null', 'on', 'or', 'order', 'outer', 'prepare', 'recursive', 'right', 'rollup', 'select', 'skip', 'table', 'then', 'trim', 'true', 'uescape', 'union', 'unnest', 'using', 'values', 'when', 'where', 'with'] -%}
   {%- if value is string and value in reserved -%}
-    {{ return(_td_quote(value) ~ " is a reserved word in Trino SQL: it cannot name a TD database in unquoted SQL") }}
+    {{ return(td_dbt._td_quote(value) ~ " is a reserved word in Trino SQL: it cannot name a TD database in unquoted SQL") }}
   {%- endif -%}
   {%- if value is not string or modules.re.fullmatch('[a-z_][a-z0-9_]{0,254}', value) is none -%}
-    {{ return(_td_quote(value | string) ~ " is not a TD database name: start with a letter or underscore, then lower-case letters, digits and underscores (an unquoted Trino name), e.g. 'raw' or 'production'") }}
+    {{ return(td_dbt._td_quote(value | string) ~ " is not a TD database name: start with a letter or underscore, then lower-case letters, digits and underscores (an unquoted Trino name), e.g. 'raw' or 'production'") }}
   {%- endif -%}
   {{ return('') }}
 {% endmacro %}
@@ -150,21 +138,21 @@
   {%- if value is not string -%}
     {{ return("must be a TD_INTERVAL string, got " ~ (value | string) ~ ". " ~ hint) }}
   {%- endif -%}
-  {%- set quoted = _td_quote(value) -%}
+  {%- set quoted = td_dbt._td_quote(value) -%}
   {%- if re.fullmatch(grammar, value) is none -%}
     {%- set date_range = re.fullmatch('(' ~ date ~ ')/(' ~ date ~ ')', value) -%}
     {%- set bare_date = re.fullmatch(date, value) -%}
-    {%- if date_range is not none and _td_date(date_range.group(1)) and _td_date(date_range.group(2)) and _td_date(date_range.group(2)) > _td_date(date_range.group(1)) -%}
-      {%- set first = _td_date(date_range.group(1)) -%}
-      {%- set last = _td_date(date_range.group(2)) -%}
+    {%- if date_range is not none and td_dbt._td_date(date_range.group(1)) and td_dbt._td_date(date_range.group(2)) and td_dbt._td_date(date_range.group(2)) > td_dbt._td_date(date_range.group(1)) -%}
+      {%- set first = td_dbt._td_date(date_range.group(1)) -%}
+      {%- set last = td_dbt._td_date(date_range.group(2)) -%}
       {{ return(quoted ~ " is not a TD_INTERVAL string: a start/end date pair is not TD_INTERVAL syntax. For the days from " ~ first ~ " up to (not including) " ~ last ~ ", write '-" ~ (last - first).days ~ "d/" ~ last ~ "'") }}
-    {%- elif bare_date is not none and _td_date(value) -%}
-      {{ return(quoted ~ " is not a TD_INTERVAL string: a bare date is not TD_INTERVAL syntax. For the single day " ~ value ~ ", write '-1d/" ~ (_td_date(value) + modules.datetime.timedelta(days=1)) ~ "'") }}
+    {%- elif bare_date is not none and td_dbt._td_date(value) -%}
+      {{ return(quoted ~ " is not a TD_INTERVAL string: a bare date is not TD_INTERVAL syntax. For the single day " ~ value ~ ", write '-1d/" ~ (td_dbt._td_date(value) + modules.datetime.timedelta(days=1)) ~ "'") }}
     {%- endif -%}
     {{ return(quoted ~ " is not a TD_INTERVAL string. " ~ hint) }}
   {%- endif -%}
   {%- set offset = value.split('/')[1] if '/' in value else '' -%}
-  {%- if re.fullmatch(date, offset) is not none and not _td_date(offset) -%}
+  {%- if re.fullmatch(date, offset) is not none and not td_dbt._td_date(offset) -%}
     {{ return(quoted ~ " is not a TD_INTERVAL string: " ~ offset ~ " is not a calendar date") }}
   {%- endif -%}
   {#- At most 1,000 years per count: TD's times end in year 9999, and a duration plus an offset of
@@ -189,7 +177,7 @@
   {#- TD's fixed-offset abbreviations, as tdtime/inferred.py lists them, plus UTC and GMT. -#}
   {%- set abbreviations = ['UTC', 'GMT', 'JST', 'KST', 'PST', 'PDT', 'MST', 'MDT', 'CDT', 'EST', 'EDT'] -%}
   {%- if value is not string or (value not in abbreviations and value not in modules.pytz.all_timezones_set) -%}
-    {{ return(_td_quote(value | string) ~ " is not a timezone TD accepts: use an IANA name such as 'Asia/Tokyo' or 'America/Los_Angeles', or one of " ~ abbreviations | join(', ')) }}
+    {{ return(td_dbt._td_quote(value | string) ~ " is not a timezone TD accepts: use an IANA name such as 'Asia/Tokyo' or 'America/Los_Angeles', or one of " ~ abbreviations | join(', ')) }}
   {%- endif -%}
   {{ return('') }}
 {% endmacro %}
@@ -218,7 +206,7 @@
 {% macro report_target_range_problems(values) %}
   {%- set problems = {} -%}
   {%- for value in values -%}
-    {%- do problems.update({value: td_interval_problem(value)}) -%}
+    {%- do problems.update({value: td_dbt.td_interval_problem(value)}) -%}
   {%- endfor -%}
   {% do log("TARGET_RANGE_PROBLEMS " ~ tojson(problems), info=True) %}
 {% endmacro %}
@@ -229,10 +217,10 @@
   {%- set problems = {'td_interval': {}, 'td_timezone': {}, 'positive_integer': {}, 'td_database': {}} -%}
   {%- for value in values -%}
     {%- set key = value | string -%}
-    {%- do problems.td_interval.update({key: td_interval_problem(value)}) -%}
-    {%- do problems.td_timezone.update({key: td_timezone_problem(value)}) -%}
-    {%- do problems.positive_integer.update({key: positive_integer_problem(value, 604800)}) -%}
-    {%- do problems.td_database.update({key: td_database_problem(value)}) -%}
+    {%- do problems.td_interval.update({key: td_dbt.td_interval_problem(value)}) -%}
+    {%- do problems.td_timezone.update({key: td_dbt.td_timezone_problem(value)}) -%}
+    {%- do problems.positive_integer.update({key: td_dbt.positive_integer_problem(value, 604800)}) -%}
+    {%- do problems.td_database.update({key: td_dbt.td_database_problem(value)}) -%}
   {%- endfor -%}
   {% do log("VAR_PROBLEMS " ~ tojson(problems), info=True) %}
 {% endmacro %}

@@ -33,7 +33,7 @@
 
 {#- Relation listing from information_schema only (stock joins system.metadata.materialized_views). -#}
 {% macro trino__list_relations_without_caching(relation) %}
-  {%- do require_td_api_key() -%}
+  {%- do td_dbt.require_td_api_key() -%}
   {% call statement('list_relations_without_caching', fetch_result=True) -%}
     select
       table_catalog as database,
@@ -52,7 +52,7 @@
 
 {#- The docs catalog: table comments from information_schema (stock reads system.metadata.table_comments). -#}
 {% macro trino__get_catalog_table_comment_schemas_sql(information_schema, schemas) -%}
-    {{ _td_null_table_comments(information_schema) }}
+    {{ td_dbt._td_null_table_comments(information_schema) }}
     where
         table_schema != 'information_schema'
         and table_schema in ('{{ schemas | join("','") | lower }}')
@@ -60,7 +60,7 @@
 
 
 {% macro trino__get_catalog_table_comment_relations_sql(information_schema, relations) -%}
-    {{ _td_null_table_comments(information_schema) }}
+    {{ td_dbt._td_null_table_comments(information_schema) }}
     {{ trino__get_catalog_relations_where_clause_sql(relations) }}
 {%- endmacro %}
 
@@ -107,7 +107,7 @@
 
 {#- Listing schemas is dbt's first query on most commands: check the API key before it. -#}
 {% macro trino__list_schemas(database) -%}
-  {%- do require_td_api_key() -%}
+  {%- do td_dbt.require_td_api_key() -%}
   {% call statement('list_schemas', fetch_result=True, auto_begin=False) %}
     select schema_name
     from {{ information_schema_name(database) }}.schemata

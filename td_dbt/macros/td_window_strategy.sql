@@ -25,7 +25,7 @@
   {%- endfor %}
 
   delete from {{ target }}
-  where TD_INTERVAL(time, '{{ target_range() }}', '{{ td_timezone() }}')
+  where TD_INTERVAL(time, '{{ td_dbt.target_range() }}', '{{ td_dbt.td_timezone() }}')
   {%- for predicate in predicates %}
     and ({{ predicate }})
   {%- endfor %};
