@@ -38,7 +38,7 @@ class FailingInvocation:
 def run_failing_dbt(message: str, retry_number: int = 0):
     context = SimpleNamespace(
         log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None),
-        run=SimpleNamespace(tags={}),
+        run=SimpleNamespace(tags={}, run_id="r1"),
         run_id="r1",
         instance=SimpleNamespace(add_run_tags=lambda run_id, tags: None),
         retry_number=retry_number,
