@@ -72,7 +72,6 @@ class RunningQuery:
         session: Session,
         base_url: str,
         engine: StatementEngine,
-        slots: threading.BoundedSemaphore,
         statement_log: StatementLog | None,
     ) -> None:
         self.id = query_id
@@ -89,7 +88,6 @@ class RunningQuery:
         self.completed = False  # the last page went out (or the query failed or was canceled)
         self.canceled = False
         self._engine = engine
-        self._slots = slots
         self._statement_log = statement_log
         self._lock = threading.Lock()
         self._result: Any = None
@@ -112,18 +110,17 @@ class RunningQuery:
         result: Any = None
         error: TrinoError | None = None
         columns: list[protocol.ResultColumn] = []
-        with self._slots:
-            self.state = "RUNNING"
-            try:
-                if self.canceled:
-                    raise _canceled_error()
-                result = self._engine.execute(self.sql, self.session, self.id)
-                columns = [protocol.result_column(c.name, c.type) for c in result.columns]
-            except TrinoError as failure:
-                error = failure
-            except Exception as failure:
-                logger.exception("statement %s failed inside tdlocal", self.id)
-                error = protocol.internal_error(failure)
+        self.state = "RUNNING"
+        try:
+            if self.canceled:
+                raise _canceled_error()
+            result = self._engine.execute(self.sql, self.session, self.id)
+            columns = [protocol.result_column(c.name, c.type) for c in result.columns]
+        except TrinoError as failure:
+            error = failure
+        except Exception as failure:
+            logger.exception("statement %s failed inside tdlocal", self.id)
+            error = protocol.internal_error(failure)
         with self._lock:
             if self.canceled:
                 error = _canceled_error()
@@ -296,7 +293,11 @@ class QueryRegistry:
         self._queries: dict[str, RunningQuery] = {}
         self._lock = threading.Lock()
         self._sequence = itertools.count()
-        self._slots = threading.BoundedSemaphore(MAX_RUNNING_STATEMENTS)
+        # Worker threads are reused: starting a thread per statement cost about as much as
+        # running `select 1`. Statements beyond the pool's size wait QUEUED, as before.
+        self._workers = concurrent.futures.ThreadPoolExecutor(
+            max_workers=MAX_RUNNING_STATEMENTS, thread_name_prefix="tdlocal-query"
+        )
         self._last_sweep = time.monotonic()
 
     def start(self, sql: str, session: Session, base_url: str) -> RunningQuery:
@@ -307,12 +308,11 @@ class QueryRegistry:
             session,
             base_url,
             self._engine,
-            self._slots,
             self._statement_log,
         )
         with self._lock:
             self._queries[query.id] = query
-        threading.Thread(target=query.run, name=f"tdlocal-query-{query.id}", daemon=True).start()
+        self._workers.submit(query.run)
         return query
 
     def failed(
@@ -366,3 +366,4 @@ class QueryRegistry:
             queries = list(self._queries.values())
             self._queries.clear()
         self.cancel_queries(queries, "the server is stopping")
+        self._workers.shutdown(wait=False, cancel_futures=True)
