@@ -288,14 +288,19 @@ def main() -> None:
     )
     parser.add_argument("--data-root", type=Path, default=DATA_ROOT, help="where generated data is kept")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data even if it is cached")
+    parser.add_argument(
+        "--only", choices=("filter", "protocol"), help="run only the filter lines or only P5/P6"
+    )
     arguments = parser.parse_args()
     # The server process inherits it: both sides see the same "now", so the same rows.
     os.environ["TDLOCAL_NOW"] = NOW
     now = parse_now(NOW)
     data_dir = cached_data_dir(arguments.data_root, arguments.rows, arguments.regenerate)
     print_header()
-    bench_filters(data_dir, now, arguments.pairs)
-    bench_protocol(data_dir, now, arguments.pairs)
+    if arguments.only != "protocol":
+        bench_filters(data_dir, now, arguments.pairs)
+    if arguments.only != "filter":
+        bench_protocol(data_dir, now, arguments.pairs)
 
 
 if __name__ == "__main__":

@@ -147,6 +147,8 @@ def _uvicorn_config(app: Any) -> uvicorn.Config:
         log_config=None,  # leave logging to the application
         log_level="warning",
         access_log=False,
+        # Clients talk to tdlocal directly: no X-Forwarded-* rewriting (it cost every request).
+        proxy_headers=False,
         lifespan="on",
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         http=HeaderDeadlineProtocol,  # httptools with a deadline for request headers (slow clients)

@@ -83,7 +83,7 @@ def _error_response(status: int, message: str, name: str = "GENERIC_USER_ERROR")
 
 
 def _page_response(page: Page) -> Response:
-    return _json_response(page.document, page.status, page.headers)
+    return Response(page.body, status_code=page.status, headers=page.headers, media_type=JSON_MEDIA_TYPE)
 
 
 def _base_url(request: Request) -> str:
