@@ -30,10 +30,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import psutil
+import requests
 import trino
 
 import tdlocal
@@ -53,35 +55,53 @@ MARKER_FILE = "bench.json"
 
 @dataclass
 class PairTimings:
-    """Per-pair wall seconds of side A and side B (same length, same order)."""
+    """Per-pair seconds of side A and side B (same length, same order): wall time and CPU time."""
 
-    a: list[float]
-    b: list[float]
+    a: list[float] = field(default_factory=list)
+    b: list[float] = field(default_factory=list)
+    a_cpu: list[float] = field(default_factory=list)
+    b_cpu: list[float] = field(default_factory=list)
 
     @property
     def ratios(self) -> list[float]:
         return [a / b for a, b in zip(self.a, self.b, strict=True)]
 
+    def cpu(self) -> PairTimings:
+        """The CPU seconds as the timings to report."""
+        return PairTimings(self.a_cpu, self.b_cpu)
+
 
 def interleaved(
-    side_a: Callable[[], object], side_b: Callable[[], object], *, pairs: int, warmup: int, batch: int = 1
+    side_a: Callable[[], object],
+    side_b: Callable[[], object],
+    *,
+    pairs: int,
+    warmup: int,
+    batch: int = 1,
+    cpu_a: Callable[[], float] = time.process_time,
 ) -> PairTimings:
     """Time A then B, `pairs` times, after `warmup` unmeasured rounds of each.
 
     A pair's sample is the wall time of `batch` consecutive calls, so statements of a millisecond
     are timed over a batch rather than one by one. Interleaving makes the load of this shared
-    machine fall on both sides alike; the ratio of each pair is what gets reported.
+    machine fall on both sides alike; the ratio of each pair is what gets reported. CPU seconds
+    are read with `cpu_a` for side A (this process's, plus a server process's when A uses one)
+    and with this process's CPU clock for side B.
     """
     for _ in range(warmup):
         side_a()
         side_b()
-    timings = PairTimings([], [])
+    timings = PairTimings()
     for _ in range(pairs):
-        for side, samples in ((side_a, timings.a), (side_b, timings.b)):
-            started = time.perf_counter()
+        for side, wall, cpu, clock in (
+            (side_a, timings.a, timings.a_cpu, cpu_a),
+            (side_b, timings.b, timings.b_cpu, time.process_time),
+        ):
+            started, cpu_started = time.perf_counter(), clock()
             for _ in range(batch):
                 side()
-            samples.append((time.perf_counter() - started) / batch)
+            wall.append((time.perf_counter() - started) / batch)
+            cpu.append((clock() - cpu_started) / batch)
     return timings
 
 
@@ -127,7 +147,7 @@ def cached_data_dir(root: Path, rows: int, regenerate: bool) -> Path:
     marker = data_dir / MARKER_FILE
     key = data_key(rows)
     if not regenerate and marker.exists() and json.loads(marker.read_text()) == key:
-        print(f"reusing {data_dir} ({rows:,} rows of {EVENTS_TABLE})")
+        print(f"reusing {data_dir} (raw.events generated for --rows {rows:,}; --regenerate rebuilds it)")
         return data_dir
     if data_dir.exists():
         shutil.rmtree(data_dir)
@@ -222,7 +242,14 @@ def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
         engine = Engine(copy_dir, strict=True, now=now)
         direct = connect_database_file(Path(copy_dir))
         port = free_port()
-        tdlocal.ensure_running(data_dir, port=port)
+        url = tdlocal.ensure_running(data_dir, port=port)
+        # CPU of the trino sides: this process (the client) plus the server process.
+        server = psutil.Process(requests.get(f"{url}/v1/info", timeout=10).json()["tdlocal"]["pid"])
+
+        def client_and_server_cpu() -> float:
+            times = server.cpu_times()
+            return time.process_time() + times.user + times.system
+
         try:
             connection = trino.dbapi.connect(
                 host="127.0.0.1", port=port, user="bench", catalog="td", schema="raw"
@@ -234,8 +261,10 @@ def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
                 pairs=pairs,
                 warmup=2,
                 batch=30,
+                cpu_a=client_and_server_cpu,
             )
             report("P5", "select 1: trino client -> tdlocal server / engine in process", timings, 3)
+            report("", "  CPU: client + server processes / engine in process", timings.cpu(), None)
             timings = interleaved(
                 engine_side(engine, "select 1"),
                 duckdb_side(direct, "select 1"),
@@ -256,8 +285,10 @@ def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
                 duckdb_side(direct, direct_sql),
                 pairs=max(3, pairs // 3),
                 warmup=1,
+                cpu_a=client_and_server_cpu,
             )
             report("P6", f"fetch {rows:,} rows: trino client / DuckDB fetchall", timings, 3)
+            report("", "  CPU: client + server processes / DuckDB fetchall", timings.cpu(), None)
         finally:
             tdlocal.stop_running(data_dir)
             direct.close()

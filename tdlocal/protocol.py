@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -54,11 +55,19 @@ class ResultColumn:
 
 def result_column(name: str, type_text: str) -> ResultColumn:
     """Describe a result column from its Trino type text; unparseable text becomes an opaque varchar-like type."""
+    return ResultColumn(name, *_type_and_encoders(type_text))
+
+
+# Every statement describes its columns: parse each type text and build its encoders once.
+@lru_cache(maxsize=1024)
+def _type_and_encoders(
+    type_text: str,
+) -> tuple[TrinoType, Callable[[Any], Any], Callable[[Sequence[Any]], Sequence[Any]]]:
     try:
         parsed = canonical_type(parse_type(type_text))
     except TypeTextError:
         parsed = TrinoType(type_text.strip().lower())
-    return ResultColumn(name, parsed, value_encoder(parsed), column_encoder(parsed))
+    return parsed, value_encoder(parsed), column_encoder(parsed)
 
 
 def encode_rows(rows: Sequence[Sequence[Any]], columns: list[ResultColumn]) -> Sequence[Sequence[Any]]:

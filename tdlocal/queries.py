@@ -17,7 +17,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from tdlocal import protocol
@@ -57,7 +56,7 @@ def new_query_id(sequence: int) -> str:
     """A query id in Trino's format: yyyyMMdd_HHmmss_<sequence>_<random>."""
     # Not a secret (the nextUri's slug is): the cheaper `random` serves.
     suffix = "".join(random.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=5))
-    return f"{datetime.now(UTC):%Y%m%d_%H%M%S}_{sequence % 100000:05d}_{suffix}"
+    return f"{time.strftime('%Y%m%d_%H%M%S', time.gmtime())}_{sequence % 100000:05d}_{suffix}"
 
 
 @dataclass

@@ -87,7 +87,11 @@ def _page_response(page: Page) -> Response:
 
 
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    # From the Host header, as Starlette's base_url does, without building URL objects per request.
+    host = request.headers.get("host")
+    if not host:
+        return str(request.base_url).rstrip("/")
+    return f"{request.scope['scheme']}://{host}{request.scope.get('root_path', '')}".rstrip("/")
 
 
 async def _read_statement_text(request: Request) -> str:
