@@ -10,6 +10,7 @@ call ensure_running() at once end up sharing one server.
 from __future__ import annotations
 
 import contextlib
+import gc
 import http.client
 import json
 import logging
@@ -309,6 +310,10 @@ def serve(
         server = uvicorn.Server(_uvicorn_config(app))
         record.write()
         logger.info(_describe_start(url, directory, strict, log_statements))
+        # Everything loaded so far (sqlglot, DuckDB, the function library) lives as long as the
+        # process: leaving it out of the cyclic garbage collector's full passes saves them
+        # re-scanning it while result pages are built (a third of the server's CPU for 1M rows).
+        gc.freeze()
         server.run(sockets=[sock])
     finally:
         if in_main_thread:
