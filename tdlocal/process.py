@@ -316,6 +316,7 @@ def serve(
         gc.freeze()
         server.run(sockets=[sock])
     finally:
+        gc.unfreeze()  # frozen objects are never freed: DuckDB's bindings report them as leaks
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous_handler)
         record.remove()
