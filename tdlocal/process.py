@@ -152,7 +152,7 @@ def _uvicorn_config(app: Any) -> uvicorn.Config:
         proxy_headers=False,
         lifespan="on",
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        http=HeaderDeadlineProtocol,  # h11 with a deadline for request headers (slow clients)
+        http=HeaderDeadlineProtocol,  # httptools with a deadline for request headers (slow clients)
         timeout_graceful_shutdown=5,
     )
 
