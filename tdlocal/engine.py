@@ -46,6 +46,7 @@ import duckdb
 
 from tdlocal.clock import Clock, parse_now, pinned_now_from_environment
 from tdlocal.errors import TrinoError
+from tdlocal.plan_cache import PlanCache
 from tdlocal.session import Session, SessionChanges
 from tdlocal.sql import function_library
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
@@ -194,6 +195,7 @@ class Engine:
         self._queries: dict[str, _RunningQuery] = {}
         self._queries_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._plans = PlanCache(plan_statement)
         self._closed = False
 
     # -- public API ------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ class Engine:
         )
 
     def _execute(self, sql: str, session: Session, running: _RunningQuery) -> QueryResult:
-        plan = plan_statement(sql, session, self._context(session))
+        plan = self._plans.plan(sql, session, self._context(session))
         if not plan.sql and plan.required_schema is None:
             self._unregister(running)
             return QueryResult(update_type=plan.update_type, changes=plan.changes)

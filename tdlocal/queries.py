@@ -9,13 +9,14 @@ No HTTP here: the edge (`tdlocal.server`) starts queries, waits for them and sen
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import itertools
 import logging
+import random
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tdlocal import protocol
@@ -26,8 +27,13 @@ from tdlocal.statement_log import StatementLog, StatementRecord, utc_now
 
 logger = logging.getLogger("tdlocal.queries")
 
-# Rows per response page: large enough that paging costs little, small enough to keep pages < ~1 MB.
+# Rows of a result's first page, answered with the POST: small, so that it comes back quickly.
 PAGE_ROWS = 1000
+# Later pages hold about this much JSON, as Trino's (its default target result size is 1 MB, in
+# ExecutingStatementResource): each page costs a round trip and a client poll, so fewer, larger
+# pages fetch a big result faster. Between PAGE_ROWS and MAX_PAGE_ROWS rows.
+TARGET_PAGE_BYTES = 1024 * 1024
+MAX_PAGE_ROWS = 100_000
 # Statements executing at once; more wait QUEUED (each one holds a DuckDB cursor and memory).
 MAX_RUNNING_STATEMENTS = 32
 # A query nobody has polled for this long is canceled and forgotten (Trino's client timeout is 5 min).
@@ -48,18 +54,23 @@ class StatementEngine(Protocol):
 
 def new_query_id(sequence: int) -> str:
     """A query id in Trino's format: yyyyMMdd_HHmmss_<sequence>_<random>."""
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    suffix = "".join(secrets.choice(alphabet) for _ in range(5))
-    return f"{datetime.now(UTC):%Y%m%d_%H%M%S}_{sequence % 100000:05d}_{suffix}"
+    # Not a secret (the nextUri's slug is): the cheaper `random` serves.
+    suffix = "".join(random.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=5))
+    return f"{time.strftime('%Y%m%d_%H%M%S', time.gmtime())}_{sequence % 100000:05d}_{suffix}"
 
 
 @dataclass
 class Page:
-    """One HTTP answer for a query: status, QueryResults document and response headers."""
+    """One HTTP answer for a query: status, QueryResults document, response headers, and the
+    document as JSON (serialized where the page is built, off the server's event loop)."""
 
     status: int
     document: dict[str, Any]
     headers: dict[str, str]
+    body: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.body = protocol.to_json_bytes(self.document)
 
 
 class RunningQuery:
@@ -72,8 +83,8 @@ class RunningQuery:
         session: Session,
         base_url: str,
         engine: StatementEngine,
-        slots: threading.BoundedSemaphore,
         statement_log: StatementLog | None,
+        workers: concurrent.futures.Executor,
     ) -> None:
         self.id = query_id
         self.slug = secrets.token_hex(8)  # makes nextUris unguessable, as Trino's slugs do
@@ -89,8 +100,8 @@ class RunningQuery:
         self.completed = False  # the last page went out (or the query failed or was canceled)
         self.canceled = False
         self._engine = engine
-        self._slots = slots
         self._statement_log = statement_log
+        self._workers = workers
         self._lock = threading.Lock()
         self._result: Any = None
         self._error: TrinoError | None = None
@@ -102,6 +113,9 @@ class RunningQuery:
         self._rows_sent = 0
         self._served_token = -1
         self._served_page: Page | None = None
+        self._page_rows = PAGE_ROWS
+        # The page after the one served, built while the client reads that one: (token, page).
+        self._ahead: tuple[int, Page] | None = None
         self._ended: float | None = None
 
     # -- worker thread -------------------------------------------------------------------------
@@ -112,18 +126,17 @@ class RunningQuery:
         result: Any = None
         error: TrinoError | None = None
         columns: list[protocol.ResultColumn] = []
-        with self._slots:
-            self.state = "RUNNING"
-            try:
-                if self.canceled:
-                    raise _canceled_error()
-                result = self._engine.execute(self.sql, self.session, self.id)
-                columns = [protocol.result_column(c.name, c.type) for c in result.columns]
-            except TrinoError as failure:
-                error = failure
-            except Exception as failure:
-                logger.exception("statement %s failed inside tdlocal", self.id)
-                error = protocol.internal_error(failure)
+        self.state = "RUNNING"
+        try:
+            if self.canceled:
+                raise _canceled_error()
+            result = self._engine.execute(self.sql, self.session, self.id)
+            columns = [protocol.result_column(c.name, c.type) for c in result.columns]
+        except TrinoError as failure:
+            error = failure
+        except Exception as failure:
+            logger.exception("statement %s failed inside tdlocal", self.id)
+            error = protocol.internal_error(failure)
         with self._lock:
             if self.canceled:
                 error = _canceled_error()
@@ -174,6 +187,29 @@ class RunningQuery:
             return self._serve_next_page_locked(token)
 
     def _serve_next_page_locked(self, token: int) -> Page:
+        if self._ahead is not None and self._ahead[0] == token:
+            page = self._ahead[1]
+        else:
+            page = self._build_page_locked(token)
+        self._ahead = None
+        self._served_token = token
+        self._served_page = page
+        if "nextUri" not in page.document:
+            self._complete()
+        elif not self.completed:
+            # The trino client asks for the next page only after reading this one: build it now,
+            # while the client reads. A server shutting down builds it on demand instead.
+            with contextlib.suppress(RuntimeError):
+                self._workers.submit(self._build_ahead, token + 1)
+        return page
+
+    def _build_ahead(self, token: int) -> None:
+        with self._lock:
+            if self.completed or self._served_token != token - 1 or self._ahead is not None:
+                return
+            self._ahead = (token, self._build_page_locked(token))
+
+    def _build_page_locked(self, token: int) -> Page:
         if self._error is not None:
             document = protocol.failed_results(
                 self.id, self.info_uri, self._error, elapsed_seconds=self._elapsed()
@@ -184,24 +220,23 @@ class RunningQuery:
                 page = self._result_page(token)
             except TrinoError as failure:
                 self._fail(failure)
-                return self._serve_next_page_locked(token)
+                return self._build_page_locked(token)
             except Exception as failure:
                 logger.exception("reading the result of %s failed", self.id)
                 self._fail(protocol.internal_error(failure))
-                return self._serve_next_page_locked(token)
-        self._served_token = token
-        self._served_page = page
+                return self._build_page_locked(token)
         return page
 
     def _result_page(self, token: int) -> Page:
         if self._columns:
-            wanted = PAGE_ROWS + 1  # one extra row tells whether another page follows
+            page_rows = self._page_rows
+            wanted = page_rows + 1  # one extra row tells whether another page follows
             rows = self._lookahead
             if len(rows) < wanted and self._result is not None:
                 rows = rows + list(self._result.fetch(wanted - len(rows)))
-            more = len(rows) > PAGE_ROWS
-            self._lookahead = rows[PAGE_ROWS:]
-            rows = rows[:PAGE_ROWS]
+            more = len(rows) > page_rows
+            self._lookahead = rows[page_rows:]
+            rows = rows[:page_rows]
             data = protocol.encode_rows(rows, self._columns)
             columns = self._columns
         elif self._update_count is not None:
@@ -209,8 +244,6 @@ class RunningQuery:
         else:
             more, data, columns = False, [[True]], [protocol.DDL_RESULT_COLUMN]
         self._rows_sent += len(data)
-        if not more:
-            self._complete()
         document = protocol.query_results(
             self.id,
             self.info_uri,
@@ -223,7 +256,10 @@ class RunningQuery:
             elapsed_seconds=self._elapsed(),
             processed_rows=self._rows_sent,
         )
-        return Page(200, document, response_headers(self._changes))
+        page = Page(200, document, response_headers(self._changes))
+        if self._columns and data:
+            self._page_rows = _rows_for_target_size(len(page.body) / len(data))
+        return page
 
     def _next_uri(self, token: int) -> str:
         return protocol.next_page_uri(self.base_url, self.id, self.slug, token)
@@ -258,6 +294,11 @@ class RunningQuery:
         with self._lock:
             if not self.completed:
                 self._fail(_canceled_error())
+
+
+def _rows_for_target_size(bytes_per_row: float) -> int:
+    """Rows of the next page so that it holds about TARGET_PAGE_BYTES of JSON."""
+    return max(PAGE_ROWS, min(MAX_PAGE_ROWS, int(TARGET_PAGE_BYTES / max(bytes_per_row, 1.0))))
 
 
 def _canceled_error() -> TrinoError:
@@ -296,7 +337,11 @@ class QueryRegistry:
         self._queries: dict[str, RunningQuery] = {}
         self._lock = threading.Lock()
         self._sequence = itertools.count()
-        self._slots = threading.BoundedSemaphore(MAX_RUNNING_STATEMENTS)
+        # Worker threads are reused: starting a thread per statement cost about as much as
+        # running `select 1`. Statements beyond the pool's size wait QUEUED, as before.
+        self._workers = concurrent.futures.ThreadPoolExecutor(
+            max_workers=MAX_RUNNING_STATEMENTS, thread_name_prefix="tdlocal-query"
+        )
         self._last_sweep = time.monotonic()
 
     def start(self, sql: str, session: Session, base_url: str) -> RunningQuery:
@@ -307,12 +352,12 @@ class QueryRegistry:
             session,
             base_url,
             self._engine,
-            self._slots,
             self._statement_log,
+            self._workers,
         )
         with self._lock:
             self._queries[query.id] = query
-        threading.Thread(target=query.run, name=f"tdlocal-query-{query.id}", daemon=True).start()
+        self._workers.submit(query.run)
         return query
 
     def failed(
@@ -366,3 +411,4 @@ class QueryRegistry:
             queries = list(self._queries.values())
             self._queries.clear()
         self.cancel_queries(queries, "the server is stopping")
+        self._workers.shutdown(wait=False, cancel_futures=True)

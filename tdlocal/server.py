@@ -83,11 +83,15 @@ def _error_response(status: int, message: str, name: str = "GENERIC_USER_ERROR")
 
 
 def _page_response(page: Page) -> Response:
-    return _json_response(page.document, page.status, page.headers)
+    return Response(page.body, status_code=page.status, headers=page.headers, media_type=JSON_MEDIA_TYPE)
 
 
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    # From the Host header, as Starlette's base_url does, without building URL objects per request.
+    host = request.headers.get("host")
+    if not host:
+        return str(request.base_url).rstrip("/")
+    return f"{request.scope['scheme']}://{host}{request.scope.get('root_path', '')}".rstrip("/")
 
 
 async def _read_statement_text(request: Request) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -197,3 +197,48 @@ def _encode_opaque(value: Any) -> Any:
     if isinstance(value, float):
         return _encode_double(value)
     return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole columns of a page
+# ---------------------------------------------------------------------------------------------
+
+_NONE_TYPE = type(None)
+# Python types whose values already are their Trino JSON value, per Trino type: a column holding
+# only these goes out as it is. The check (`frozenset.issuperset(map(type, column))`) runs in C,
+# where calling an encoder costs two Python calls per value (~1.7 s per million rows).
+_ALREADY_ENCODED: dict[str, frozenset[type]] = {
+    **dict.fromkeys(("tinyint", "smallint", "integer", "bigint"), frozenset({int, _NONE_TYPE})),
+    **dict.fromkeys(("varchar", "char", "uuid", "ipaddress", "json"), frozenset({str, _NONE_TYPE})),
+    "boolean": frozenset({bool, _NONE_TYPE}),
+    **dict.fromkeys(("double", "real"), frozenset({float, _NONE_TYPE})),
+}
+
+
+def column_encoder(parsed: TrinoType) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """A function turning one column of a page (a sequence of Python values, None for NULL) into the
+    sequence of its Trino JSON values, each exactly what `value_encoder(parsed)` gives for it.
+
+    Columns whose values are already in wire form (integers, text, booleans, finite doubles) are
+    returned unchanged; any other column, or one holding an unexpected Python type, is encoded
+    value by value.
+    """
+    encode = value_encoder(parsed)
+    native = _ALREADY_ENCODED.get(parsed.raw)
+    if native is None:
+        return lambda values: list(map(encode, values))
+    finite_only = parsed.raw in {"double", "real"}
+
+    def encode_column(values: Sequence[Any]) -> Sequence[Any]:
+        if native.issuperset(map(type, values)) and (not finite_only or _all_finite(values)):
+            return values
+        return list(map(encode, values))
+
+    return encode_column
+
+
+def _all_finite(values: Sequence[float | None]) -> bool:
+    # A sum is NaN or infinite whenever one of its terms is, so a finite sum proves every value is
+    # finite (an overflowing sum only sends the column down the value-by-value path). filter(None)
+    # drops NULLs (and zeros, which cannot make a sum non-finite).
+    return math.isfinite(sum(filter(None, values)))

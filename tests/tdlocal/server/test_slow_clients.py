@@ -90,3 +90,18 @@ def test_a_request_line_without_http_1_is_answered_400_and_closed(fake_server, r
     connection.close()
     assert closed and received.startswith(b"HTTP/1.1 400")
     assert requests.get(f"{fake_server.url}/v1/info", timeout=10).status_code == 200
+
+
+def test_requests_pipelined_on_one_connection_are_all_answered(fake_server) -> None:
+    # HTTP/1.1 lets a client send its next request before the previous answer (RFC 9112, 9.3.2);
+    # the request-line check must not mistake the middle of a request for a request line.
+    connection = open_connection(fake_server.url)
+    get = b"GET /v1/info HTTP/1.1\r\nHost: x\r\n\r\n"
+    connection.sendall(get + get[:10])
+    time.sleep(0.2)
+    connection.sendall(get[10:])
+    time.sleep(0.2)
+    connection.sendall(get[:-2] + b"Connection: close\r\n\r\n")
+    closed, received = closed_by_server(connection, 10)
+    connection.close()
+    assert closed and received.count(b"HTTP/1.1 200") == 3 and b"HTTP/1.1 400" not in received

@@ -12,7 +12,7 @@ import requests
 import trino
 from trino.exceptions import TrinoQueryError, TrinoUserError
 
-from tdlocal.queries import PAGE_ROWS
+from tdlocal.queries import PAGE_ROWS, TARGET_PAGE_BYTES
 
 
 def post(url: str, sql: str | bytes, **headers: str) -> requests.Response:
@@ -23,19 +23,25 @@ def post(url: str, sql: str | bytes, **headers: str) -> requests.Response:
 
 def test_rows_are_paged_and_arrive_complete_and_in_order(fake_connect, fake_server) -> None:
     cursor = fake_connect().cursor()
-    cursor.execute("ROWS 2500")
+    cursor.execute("ROWS 120000")
     rows = cursor.fetchall()
-    assert rows == [[i, f"row {i}"] for i in range(2500)]
+    assert rows == [[i, f"row {i}"] for i in range(120000)]
     assert [d[0] for d in cursor.description] == ["n", "s"]
 
-    # The same statement followed by hand: pages of at most PAGE_ROWS rows, state FINISHED at the end.
-    document = post(fake_server.url, "ROWS 2500").json()
-    sizes = [len(document.get("data", []))]
-    while "nextUri" in document:
-        document = requests.get(document["nextUri"], timeout=30).json()
-        sizes.append(len(document.get("data", [])))
-    assert sizes == [1000, 1000, 500]
-    assert document["stats"]["state"] == "FINISHED"
+    # The same statement followed by hand: the POST's page has PAGE_ROWS rows; later pages hold
+    # about 1 MB of JSON each (Trino's default target result size); FINISHED at the end.
+    answer = post(fake_server.url, "ROWS 120000")
+    pages = [answer]
+    while "nextUri" in answer.json():
+        answer = requests.get(answer.json()["nextUri"], timeout=30)
+        pages.append(answer)
+    sizes = [len(page.json().get("data", [])) for page in pages]
+    assert sizes[0] == PAGE_ROWS and sum(sizes) == 120000 and len(pages) >= 3
+    assert all(
+        0.8 * TARGET_PAGE_BYTES <= len(page.content) <= 1.2 * TARGET_PAGE_BYTES for page in pages[1:-1]
+    )
+    assert pages[-1].json()["stats"]["state"] == "FINISHED"
+    assert all(page.json()["stats"]["state"] == "RUNNING" for page in pages[:-1])
 
 
 def test_an_exact_multiple_of_the_page_size_needs_no_empty_last_page(fake_server) -> None:
