@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -27,10 +28,29 @@ def partitioned_dbt_vars(window_start: datetime, window_end: datetime, timezone:
     }
 
 
+#: A direct read of a window var, which sees only --vars (never TD_RUN_*): `var('target_range')`.
+BARE_WINDOW_VAR = re.compile(r"""\bvar\(\s*['"](?:target_range|td_timezone)['"]""")
+
+
 def reads_run_env(manifest: Mapping[str, Any]) -> bool:
-    """Whether the project's macros take a partition window from RUN_ENV_BY_VAR's variables
-    (`manifest` is dbt's manifest.json as a dict)."""
-    return any(macro.get("name") == RUN_ENV_MACRO for macro in manifest.get("macros", {}).values())
+    """Whether every read of the partition window in the project goes through the macros that take
+    it from RUN_ENV_BY_VAR's variables (`manifest` is dbt's manifest.json as a dict).
+
+    False when td_dbt's `td_run_value` is missing (an older copy of the macros), or when a model,
+    snapshot or macro of the project itself reads `var('target_range')` / `var('td_timezone')`
+    directly: such a read sees only --vars, and with the window in the environment it would read
+    the project's default range while td_window replaces one day (rows loaded twice). Those
+    projects get --vars, correct at the cost of a full parse per partition.
+    """
+    macros = manifest.get("macros", {}).values()
+    if not any(macro.get("name") == RUN_ENV_MACRO for macro in macros):
+        return False
+    project = manifest.get("metadata", {}).get("project_name")
+    own_code = [
+        *(node.get("raw_code") or "" for node in manifest.get("nodes", {}).values()),
+        *(macro.get("macro_sql") or "" for macro in macros if macro.get("package_name") == project),
+    ]
+    return not any(BARE_WINDOW_VAR.search(code) for code in own_code)
 
 
 def partition_run_env(dbt_vars: Mapping[str, str]) -> dict[str, str]:

@@ -19,6 +19,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from orchestration.dbt_args import BARE_WINDOW_VAR
+
 #: Compile-time values of target_range and td_timezone that no model would write literally.
 SENTINEL_TARGET_RANGE = "-7919d/1999-12-31"
 SENTINEL_TIMEZONE = "Etc/GMT+11"
@@ -95,6 +97,13 @@ RULES = {
             "groups by TD_SESSIONIZE(...), which TD's Trino does not accept",
             "compute `TD_SESSIONIZE_WINDOW(time, timeout) over (partition by user order by time)` in "
             "a CTE and group by that column",
+        ),
+        Rule(
+            "td-window-var",
+            "reads var('{name}') directly: the value is not validated, and a direct read sees only "
+            "--vars, so partitioned runs of the project must pass the window there (a full dbt parse "
+            "per partition) instead of in TD_RUN_*",
+            "use {{{{ td_dbt.{name}() }}}}, which validates it and reads the partition window either way",
         ),
         Rule(
             "td-package-hooks",
@@ -210,6 +219,9 @@ def _config_findings(node: Mapping[str, Any]) -> Iterator[Finding]:
         yield _finding(node, "td-grants", _line_of(raw, r"grants"))
     if config.get("on_table_exists") == "replace":
         yield _finding(node, "td-on-table-exists-replace", _line_of(raw, r"on_table_exists"))
+    for match in BARE_WINDOW_VAR.finditer(raw):
+        name = "target_range" if "target_range" in match.group(0) else "td_timezone"
+        yield _finding(node, "td-window-var", raw[: match.start()].count("\n") + 1, name=name)
 
 
 def _sql_findings(node: Mapping[str, Any], scanned: Mapping[str, str]) -> Iterator[Finding]:

@@ -83,3 +83,27 @@ def test_a_project_whose_macros_predate_the_environment_gets_vars():
     older = {"macros": {"macro.p.target_range": {"name": "target_range"}}}
     assert reads_run_env(current)
     assert not reads_run_env(older)
+
+
+def test_a_project_reading_a_window_var_directly_gets_vars():
+    # A direct var('target_range') sees only --vars: with the window in TD_RUN_* it would read the
+    # default range while td_window replaces one day, loading the other days' rows again.
+    def manifest(model_sql: str, macro_sql: str = "") -> dict:
+        return {
+            "metadata": {"project_name": "shop"},
+            "macros": {
+                "macro.td_dbt.td_run_value": {"name": "td_run_value", "package_name": "td_dbt"},
+                # td_dbt's own validators read the var (after TD_RUN_*): not the project's code.
+                "macro.td_dbt.target_range": {
+                    "name": "target_range",
+                    "package_name": "td_dbt",
+                    "macro_sql": "td_run_value('TD_RUN_TARGET_RANGE', var('target_range'))",
+                },
+                "macro.shop.window": {"name": "window", "package_name": "shop", "macro_sql": macro_sql},
+            },
+            "nodes": {"model.shop.orders": {"raw_code": model_sql}},
+        }
+
+    assert reads_run_env(manifest("where TD_INTERVAL(time, '{{ td_dbt.target_range() }}')"))
+    assert not reads_run_env(manifest("""where TD_INTERVAL(time, '{{ var("target_range") }}')"""))
+    assert not reads_run_env(manifest("select 1", macro_sql="{{ return(var( 'td_timezone' )) }}"))

@@ -113,6 +113,19 @@ def test_the_max_time_pattern_is_found_in_the_raw_code_with_its_line():
     assert "backfill" in findings[0].message and "td_window" in findings[0].fix
 
 
+def test_a_direct_read_of_a_window_var_is_reported_with_its_line_and_the_macro_to_use():
+    raw = (
+        "select *\nfrom t\nwhere TD_INTERVAL(time, '{{ var(\"target_range\") }}', '{{ var('td_timezone') }}')"
+    )
+    findings = lint_model(
+        node(f"select * from t where TD_INTERVAL(time, '{RANGE}', '{ZONE}')", raw=raw), SCANNED
+    )
+    assert [(f.rule, f.line) for f in findings] == [("td-window-var", 3), ("td-window-var", 3)]
+    assert "var('target_range') directly" in findings[0].message
+    assert findings[0].fix.startswith("use {{ td_dbt.target_range() }}")
+    assert findings[1].fix.startswith("use {{ td_dbt.td_timezone() }}")
+
+
 def test_sessionize_as_a_grouping_key():
     sql = "select u, TD_SESSIONIZE(time, 1800, u) as s, count(*) from t group by u, TD_SESSIONIZE(time, 1800, u)"
     assert rules(sql) == ["td-sessionize-group-by"]
