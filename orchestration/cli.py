@@ -18,6 +18,7 @@ import contextlib
 import json
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -44,6 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_keep_negative_ranges(sys.argv[1:] if argv is None else list(argv)))
     configure_logging(_verbosity(args))
+    if _verbosity(args) < Verbosity.VERBOSE:
+        # The late-data observations use Dagster's beta observable_source_asset on purpose
+        # (late_data.py says why); its BetaWarning on every command tells a user nothing to do.
+        from dagster import BetaWarning
+
+        warnings.filterwarnings("ignore", category=BetaWarning)
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
     from tdlocal.process import PortInUseError, TdlocalStartError

@@ -92,11 +92,16 @@ def hook_problems(
     """What the root project lacks to use td_dbt, one sentence each with its fix; [] when wired.
 
     `project_config` is the parsed dbt_project.yml; `manifest` a parsed manifest.json. A project
-    that does not include td_dbt has nothing to wire.
+    that does not include td_dbt at all gets one problem saying so.
     """
     macros = manifest.get("macros", {}).values()
     if not any(macro.get("package_name") == TD_DBT_PACKAGE for macro in macros):
-        return []
+        # Without td_dbt, stock dbt-trino SQL (views, CREATE OR REPLACE, system.metadata) reaches TD.
+        return [
+            "the project does not include the td_dbt package (the TD overrides, validated vars, "
+            "td_window): add packages.yml with `packages: [{local: <path to td_dbt>}]`, then wire it "
+            "as td_dbt/README.md shows"
+        ]
     root_macros = {macro["name"] for macro in macros if macro.get("package_name") == project_name}
     needed = dict(HOOKS)
     if any(
@@ -145,8 +150,8 @@ def require_td_dbt_hooks(project_dir: Path, manifest: Mapping[str, Any]) -> None
     problems = hook_problems(name, project_config(project_dir), manifest)
     if problems:
         raise TdDbtHooksMissing(
-            f"The dbt project at {project_dir} includes the td_dbt package but does not route dbt "
-            "through it:\n- " + "\n- ".join(problems)
+            f"The dbt project at {project_dir} does not run through the td_dbt package (TD's SQL "
+            "rules, validated vars, td_window):\n- " + "\n- ".join(problems)
         )
 
 

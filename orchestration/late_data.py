@@ -101,6 +101,11 @@ class WatchedSources:
             for source in self.reads[model].sources
         }
 
+    @property
+    def max_lookback_days(self) -> int:
+        """The most days before its own that a partitioned model's load reads (lookback_days)."""
+        return max((reads.lookback_days for reads in self.reads.values() if reads.sources), default=0)
+
     def model_id(self, key: AssetKey) -> str | None:
         return next((uid for uid, model_key in self.model_keys.items() if model_key == key), None)
 
@@ -142,6 +147,15 @@ def observed_window(partitions: DailyPartitionsDefinition, now: datetime, lookba
     return keys[-lookback_days:]
 
 
+def source_window(
+    partitions: DailyPartitionsDefinition, now: datetime, lookback_days: int, watched: WatchedSources
+) -> list[str]:
+    """The source days to observe: the last `lookback_days` model days and the days before them
+    their loads read (a model's lookback_days), so a late row on the day before the oldest
+    watched day is seen too."""
+    return observed_window(partitions, now, lookback_days + watched.max_lookback_days)
+
+
 def build_source_observations(
     watched: WatchedSources,
     manifest: Mapping[str, Any],
@@ -170,7 +184,9 @@ def build_source_observations(
         )
         def observe(context) -> DataVersionsByPartition:
             prepare_warehouse(settings, context.log)
-            days = observed_window(partitions, reference_now(settings), settings.late_data_lookback_days)
+            days = source_window(
+                partitions, reference_now(settings), settings.late_data_lookback_days, watched
+            )
             if not days:
                 return DataVersionsByPartition({})
             rows, query_id = fetch_rows(
@@ -309,7 +325,7 @@ def find_stale(
     the partitioned models reading them); days being loaded or whose latest load failed are left
     to that run and to retries."""
     days = observed_window(partitions, now, lookback_days)
-    observed = latest_observations(instance, watched, days)
+    observed = latest_observations(instance, watched, source_window(partitions, now, lookback_days, watched))
     keys = sorted(watched.model_keys.values(), key=lambda key: key.to_user_string())
     marks = {
         AssetKey.from_user_string(status.model): status.marks
@@ -326,7 +342,7 @@ def find_stale(
     }
     stale = with_downstream_models(direct, watched.reads, loaded_days)
     return StaleReport(
-        observed_days=days,
+        observed_days=source_window(partitions, now, lookback_days, watched),
         stale={watched.model_keys[uid]: stale[uid] for uid in stale if stale[uid]},
         names={key: watched.reads[uid].name for uid, key in watched.model_keys.items()},
     )

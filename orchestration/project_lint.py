@@ -7,13 +7,20 @@ from pathlib import Path
 
 from orchestration.dbt_packages import hook_problems, project_config
 from orchestration.lint import RULES, Finding, lint_manifest, sentinel_vars
-from orchestration.project import dbt_resource
+from orchestration.project import dbt_resource, refresh_manifest
 from orchestration.settings import Settings
 from orchestration.warehouse import prepare_warehouse
 
 
 def lint_project(settings: Settings) -> list[Finding]:
-    """Findings for the project at DBT_PROJECT_DIR (compiling needs the warehouse for is_incremental)."""
+    """Findings for the project at DBT_PROJECT_DIR (compiling needs the warehouse for is_incremental).
+
+    The td_dbt wiring is checked first on the parsed manifest: without it, compiling would send
+    dbt-trino's stock metadata queries, which TD rejects; its findings are then all there is.
+    """
+    parsed = json.loads(refresh_manifest(settings).manifest_path.read_text())
+    if wiring := package_hook_findings(settings.dbt_project_dir, parsed):
+        return wiring
     prepare_warehouse(settings)
     invocation = (
         dbt_resource(settings)
@@ -23,8 +30,7 @@ def lint_project(settings: Settings) -> list[Finding]:
         )
         .wait()
     )
-    manifest = invocation.get_artifact("manifest.json")
-    return [*package_hook_findings(settings.dbt_project_dir, manifest), *lint_manifest(manifest)]
+    return lint_manifest(invocation.get_artifact("manifest.json"))
 
 
 def package_hook_findings(project_dir: Path, manifest: dict) -> list[Finding]:

@@ -61,10 +61,11 @@ def test_a_dispatch_order_that_skips_td_dbt_is_reported(config):
     assert 'search_order: ["shop", "td_dbt", "dbt"]' in problem
 
 
-def test_a_project_without_td_dbt_has_nothing_to_wire():
+def test_a_project_without_td_dbt_is_told_to_include_it():
     manifest = _manifest([])
     del manifest["macros"]["macro.td_dbt.incremental_scan"]
-    assert hook_problems("shop", {}, manifest) == []
+    (problem,) = hook_problems("shop", {}, manifest)
+    assert "does not include the td_dbt package" in problem and "packages.yml" in problem
 
 
 def test_packages_are_missing_until_installed(tmp_path):
@@ -88,7 +89,9 @@ def test_a_project_without_the_hooks_is_refused_and_linted(local_td, tmp_path, c
 
     assert main(["run", "--partition", "2026-11-20"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("td-dagster: The dbt project at") and "includes the td_dbt package" in err
+    assert (
+        err.startswith("td-dagster: The dbt project at") and "does not run through the td_dbt package" in err
+    )
     assert "no macro `source`" in err and "no macro `get_incremental_td_window_sql`" in err
     assert local_td.statements_logged() == before, "no SQL reaches the warehouse"
     assert (project / "dbt_packages" / "td_dbt" / "dbt_project.yml").exists(), "dbt deps ran"

@@ -225,8 +225,9 @@ def test_the_source_shows_each_observed_days_rows(late_td, story):
     partitions = {
         record.partition_key for record in late_td.instance.fetch_observations(SOURCE, limit=100).records
     }
-    # The 7-day window before the pinned now: nothing older is observed.
-    assert partitions == {(date(2026, 11, 16) + timedelta(days=n)).isoformat() for n in range(7)}
+    # The 7 watched days before the pinned now, and the day before them that incremental_events'
+    # loads read (lookback_days=1): nothing older is observed.
+    assert partitions == {(date(2026, 11, 15) + timedelta(days=n)).isoformat() for n in range(8)}
 
 
 def test_each_loaded_day_records_the_source_days_its_load_read(late_td, story):
@@ -241,7 +242,8 @@ def test_each_loaded_day_records_the_source_days_its_load_read(late_td, story):
 
 def test_the_observation_reads_only_its_window_however_much_history_the_source_holds(late_td, story):
     # Ten times the window's rows, 30 to 100 days before it: TD's partitions the query must skip.
-    window_start, window_end = td_interval_bounds("-7d/2026-11-23", 0, "Asia/Tokyo")
+    # The window: the 7 watched days and the one before them incremental_events' loads read.
+    window_start, window_end = td_interval_bounds("-8d/2026-11-23", 0, "Asia/Tokyo")
     for days_back in range(30, 100, 7):
         late_td.query(
             "insert into td.late_raw.events "
@@ -255,8 +257,8 @@ def test_the_observation_reads_only_its_window_however_much_history_the_source_h
     (statement,) = [json.loads(line) for line in lines]
     # The filter is TD_INTERVAL on the bare `time` column (what TD prunes partitions by), and
     # tdlocal runs it as a constant range (which DuckDB prunes by too): the window's bounds, as
-    # tdtime computes TD_INTERVAL '-7d/2026-11-23' in Asia/Tokyo, whatever the table holds.
-    assert "TD_INTERVAL(time, '-7d/2026-11-23', 'Asia/Tokyo')" in statement["sql"]
+    # tdtime computes TD_INTERVAL '-8d/2026-11-23' in Asia/Tokyo, whatever the table holds.
+    assert "TD_INTERVAL(time, '-8d/2026-11-23', 'Asia/Tokyo')" in statement["sql"]
     (executed,) = statement["executed_sql"]
     assert f"WHERE (time >= {window_start} AND time < {window_end})" in executed
 
@@ -277,7 +279,7 @@ def test_the_cli_prints_the_stale_days_then_reloads_exactly_them(late_td, story,
     )
     assert main(["stale"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Stale partitions (sources observed over 2026-11-16..2026-11-22):"), out
+    assert out.startswith("Stale partitions (sources observed over 2026-11-15..2026-11-22):"), out
     changed = f"late_raw/events 2026-11-19 changed ({before} rows -> {before + 1} rows)"
     # incremental_events' loads of 11-19 and 11-20 read 11-19; user_daily_activity reads those.
     assert out.splitlines()[1:] == [

@@ -197,3 +197,28 @@ def test_a_load_lookback_makes_the_daily_tick_one_range_run_of_yesterday_and_the
     (request,) = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-20"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-22"
+
+
+def test_the_observed_source_days_include_what_the_oldest_watched_days_load_read():
+    # A late row on the day before the oldest watched day changes what that day's load read
+    # (lookback_days=1), so that source day is observed too: 7 model days -> 8 source days.
+    from dagster import AssetKey, DailyPartitionsDefinition
+
+    from orchestration.late_data import WatchedSources, observed_window, source_window
+    from orchestration.source_fingerprints import ModelReads
+
+    partitions = DailyPartitionsDefinition(start_date="2026-11-01", timezone="Asia/Tokyo")
+    now = datetime(2026, 11, 23, 3, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+    def watched(lookback_days: int) -> WatchedSources:
+        reads = ModelReads("model.p.m", "m", lookback_days, ("source.p.raw.events",), ())
+        return WatchedSources(
+            relations={"raw/events": '"td"."raw"."events"'},
+            reads={"model.p.m": reads},
+            model_keys={"model.p.m": AssetKey("m")},
+            source_asset_keys={"raw/events": AssetKey(["raw", "events"])},
+        )
+
+    assert observed_window(partitions, now, 7) == [f"2026-11-{day}" for day in range(16, 23)]
+    assert source_window(partitions, now, 7, watched(0)) == [f"2026-11-{day}" for day in range(16, 23)]
+    assert source_window(partitions, now, 7, watched(1)) == [f"2026-11-{day}" for day in range(15, 23)]
