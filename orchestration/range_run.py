@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetKey,
@@ -28,6 +29,10 @@ from orchestration.partition_rows import ROWS_KEY
 from orchestration.partitions import target_range_for_keys
 from orchestration.pool_slots import cli_run_tags, wait_for_pool
 from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    # Dagster's error record (not exported at the top level); only for the annotation.
+    from dagster._utils.error import SerializableErrorInfo
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -167,11 +172,23 @@ def run_partition_range(
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
         summary.errors = [
-            event.event_specific_data.error.message.strip()
+            root_cause(event.event_specific_data.error)
             for event in result.all_events
             if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
         ]
     return summary
+
+
+def root_cause(error: SerializableErrorInfo) -> str:
+    """The innermost error of a step failure, as `ClassName: first line`: Dagster wraps what failed
+    (a connection refused, dbt's own error) in "Error occurred while executing op ..."."""
+    while error.cause is not None:
+        error = error.cause
+    first_line = next((line.strip() for line in error.message.splitlines() if line.strip()), "")
+    name = error.cls_name or ""
+    # Dagster's message already starts with the (qualified) class name: `trino.exceptions.X: ...`.
+    named = not name or first_line.split(":", 1)[0].rsplit(".", 1)[-1] == name
+    return first_line if named else f"{name}: {first_line}"
 
 
 def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -> list[AssetKey]:

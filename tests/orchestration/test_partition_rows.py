@@ -159,3 +159,27 @@ def test_a_dead_runs_orphaned_dbt_process_is_stopped_and_nothing_else(tmp_path):
         for process in (orphan, bystander):
             process.kill()
             process.wait()
+
+
+def test_a_failed_step_is_summarised_by_its_innermost_error():
+    # What an unreachable warehouse looks like to the CLI's summary: Dagster's wrapper around the
+    # client's error. The user needs the connection error, not "Error occurred while executing op".
+    from dagster._utils.error import SerializableErrorInfo
+
+    from orchestration.range_run import root_cause
+
+    refused = SerializableErrorInfo(
+        "trino.exceptions.TrinoConnectionError: failed to execute: connection refused\n",
+        [],
+        "TrinoConnectionError",
+    )
+    wrapped = SerializableErrorInfo(
+        'dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while executing op "td_partitioned_models":\n',
+        [],
+        "DagsterExecutionStepExecutionError",
+        cause=refused,
+    )
+    assert (
+        root_cause(wrapped) == "trino.exceptions.TrinoConnectionError: failed to execute: connection refused"
+    )
+    assert root_cause(SerializableErrorInfo("boom\nmore", [], "ValueError")) == "ValueError: boom"
