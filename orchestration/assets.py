@@ -34,7 +34,12 @@ from orchestration.dbt_args import (
     reads_run_env,
 )
 from orchestration.dbt_node_results import NodeResultLog
-from orchestration.late_data import source_versions_for_load, source_versions_metadata, watched_sources
+from orchestration.late_data import (
+    WatchedSources,
+    source_versions_for_load,
+    source_versions_metadata,
+    watched_sources,
+)
 from orchestration.materialization_metadata import (
     ROWS_AFFECTED_KEY,
     RUN_ROWS_AFFECTED_KEY,
@@ -101,12 +106,14 @@ def build_dbt_assets(
     settings: Settings,
     manifest: Mapping[str, Any],
     translator: TdDbtTranslator | None = None,
+    watched: WatchedSources | None = None,
 ) -> DbtAssetDefinitions:
     """The partitioned, unpartitioned and snapshot dbt asset definitions of `manifest` (dbt's
-    manifest.json as a dict, parsed once by the caller and shared by every definition)."""
+    manifest.json as a dict, parsed once by the caller and shared by every definition), and
+    `watched`, what the partitioned models read (late_data.watched_sources, if the caller has it)."""
     translator = translator or TdDbtTranslator()
     window_in_env = reads_run_env(manifest)
-    watched = watched_sources(project, manifest)
+    watched = watched or watched_sources(project, manifest, translator)
     buildable = [
         node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed", "snapshot")
     ]

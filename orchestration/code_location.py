@@ -36,7 +36,8 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     # keyed on this dict and project: a 2,000-model project is translated once, not four times.
     manifest = _manifest(project)
     translator = TdDbtTranslator()
-    dbt_defs = build_dbt_assets(project, partitions, settings, manifest, translator)
+    watched = watched_sources(project, manifest, translator)
+    dbt_defs = build_dbt_assets(project, partitions, settings, manifest, translator, watched)
     relations = partitioned_relations(project, manifest, translator)
     window_checks = (
         [build_partition_window_checks(list(relations), relations, partitions.timezone, settings)]
@@ -45,7 +46,6 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
     jobs = build_jobs(dbt_defs)
     jobs_by_name = {job.name: job for job in jobs}
-    watched = watched_sources(project, manifest)
     observations = build_source_observations(watched, manifest, partitions, settings)
     late_jobs, late_schedules, late_sensors = build_late_data_definitions(
         observations, watched, jobs_by_name[DAILY_JOB_NAME], partitions, settings

@@ -110,9 +110,12 @@ class WatchedSources:
         return next((uid for uid, model_key in self.model_keys.items() if model_key == key), None)
 
 
-def watched_sources(project: DbtProject, manifest: Mapping[str, Any]) -> WatchedSources:
-    """What the partitioned models of the manifest read, keyed as the assets are."""
-    translator = TdDbtTranslator()
+def watched_sources(
+    project: DbtProject, manifest: Mapping[str, Any], translator: TdDbtTranslator | None = None
+) -> WatchedSources:
+    """What the partitioned models of the manifest read, keyed as the assets are (`translator`:
+    the code location's, whose memo already holds the specs; a new one otherwise)."""
+    translator = translator or TdDbtTranslator()
 
     def key(unique_id: str) -> AssetKey:
         return translator.get_asset_spec(manifest, unique_id, project).key

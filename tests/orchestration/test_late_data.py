@@ -119,17 +119,20 @@ class Story:
     statements_per_observation: int
 
 
+def load_all_days() -> RunRequest:
+    """The five days of both partitioned models as one range run (one dbt invocation)."""
+    return RunRequest(
+        asset_selection=[EVENTS, ACTIVITY],
+        tags={
+            "dagster/asset_partition_range_start": DAYS[0],
+            "dagster/asset_partition_range_end": DAYS[-1],
+        },
+    )
+
+
 @pytest.fixture(scope="module")
 def story(late_td) -> Story:
-    late_td.run(
-        RunRequest(
-            asset_selection=[EVENTS, ACTIVITY],
-            tags={
-                "dagster/asset_partition_range_start": DAYS[0],
-                "dagster/asset_partition_range_end": DAYS[-1],
-            },
-        )
-    )
+    late_td.run(load_all_days())
     before = late_td.tables()
     # Late rows for the last day: copies of three of its events under new ids, an hour later.
     start, end = day_bounds(LATE_DAY)
@@ -191,15 +194,7 @@ def test_after_the_reload_the_tables_equal_a_fresh_load_of_the_five_days(late_td
     late_ids = {row[0] for row in events if row[0].startswith("late-")}
     assert len(late_ids) == 3  # the late rows arrived
     assert len(events) == len(story.before["incremental_events"]) + 3 - 1
-    late_td.run(
-        RunRequest(
-            asset_selection=[EVENTS, ACTIVITY],
-            tags={
-                "dagster/asset_partition_range_start": DAYS[0],
-                "dagster/asset_partition_range_end": DAYS[-1],
-            },
-        )
-    )
+    late_td.run(load_all_days())
     fresh = late_td.tables()
     for name, rows in fresh.items():
         only_fresh = Counter(rows) - Counter(story.after_reload[name])
