@@ -9,12 +9,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from dagster import (
     AssetKey,
     AssetMaterialization,
     AssetsDefinition,
+    DagsterEventType,
     DagsterRunStatus,
     Definitions,
     EventLogEntry,
@@ -28,11 +28,8 @@ from orchestration.model_selection import SelectionError, check_selection
 from orchestration.partition_rows import ROWS_KEY
 from orchestration.partitions import target_range_for_keys
 from orchestration.pool_slots import cli_run_tags, wait_for_pool
+from orchestration.run_errors import root_cause
 from orchestration.settings import Settings
-
-if TYPE_CHECKING:
-    # Dagster's error record (not exported at the top level); only for the annotation.
-    from dagster._utils.error import SerializableErrorInfo
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -55,6 +52,11 @@ class AssetOutcome:
 
 @dataclass
 class RunSummary:
+    """What one CLI run did, for its summary: the run's Dagster status, the partition keys
+    first..last (local dates in `timezone`), the assets materialized (name -> outcome), the
+    planned assets that were not (a model that failed or was skipped), checks by outcome
+    (`asset:check`), and each failed step's root cause (run_errors.root_cause)."""
+
     run_id: str
     status: str
     first_key: str
@@ -64,6 +66,7 @@ class RunSummary:
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    not_built: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
@@ -72,8 +75,12 @@ class RunSummary:
     def render(self, elapsed_seconds: float) -> str:
         days = "day" if self.first_key == self.last_key else "days"
         span = self.first_key if self.first_key == self.last_key else f"{self.first_key}..{self.last_key}"
+        # Dagster marks a run whose models all built SUCCESS even when checks failed; the CLI exits
+        # 1 then, so the heading says so rather than leading with a bare SUCCESS.
+        failed = len(self.checks_failed)
+        checks_note = f", {failed} check{'s' if failed != 1 else ''} failed" if failed else ""
         lines = [
-            f"Run {self.run_id}: {self.status} in {elapsed_seconds:.0f} s",
+            f"Run {self.run_id}: {self.status}{checks_note} in {elapsed_seconds:.0f} s",
             f"  {'loaded' if self.status == DagsterRunStatus.SUCCESS.value else 'tried to load'} {days} {span} "
             f"({self.timezone}) as target_range {target_range_for_keys(self.first_key, self.last_key)}",
         ]
@@ -84,10 +91,14 @@ class RunSummary:
             rows = f"{outcome.total_rows:,} rows" if outcome.total_rows is not None else ""
             query = f"query {outcome.query_id}" if outcome.query_id else ""
             lines.append(f"  {name:<28} {what:<14} {rows:<16} {query}".rstrip())
+        lines += [f"  {name:<28} not built" for name in self.not_built]
         total = len(self.checks_passed) + len(self.checks_failed)
         lines.append(f"  checks: {len(self.checks_passed)} of {total} passed")
         lines += [f"    FAILED {name}" for name in self.checks_failed]
-        lines += [f"  error: {error}" for error in self.errors]
+        for error in self.errors:
+            first, *more = error.splitlines()
+            lines.append(f"  error: {first}")
+            lines += [f"         {line}" for line in more]
         return "\n".join(lines)
 
 
@@ -168,6 +179,13 @@ def run_partition_range(
         summary.assets = asset_outcomes(
             event.event_specific_data.materialization for event in result.get_asset_materialization_events()
         )
+        # The plan is recorded as run-level events, which the in-process result does not hold.
+        planned = {
+            entry.dagster_event.event_specific_data.asset_key.to_user_string()
+            for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+        }
+        # dbt models that failed or were skipped after a failure get no event of their own.
+        summary.not_built = sorted(planned - set(summary.assets))
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
@@ -177,18 +195,6 @@ def run_partition_range(
             if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
         ]
     return summary
-
-
-def root_cause(error: SerializableErrorInfo) -> str:
-    """The innermost error of a step failure, as `ClassName: first line`: Dagster wraps what failed
-    (a connection refused, dbt's own error) in "Error occurred while executing op ..."."""
-    while error.cause is not None:
-        error = error.cause
-    first_line = next((line.strip() for line in error.message.splitlines() if line.strip()), "")
-    name = error.cls_name or ""
-    # Dagster's message already starts with the (qualified) class name: `trino.exceptions.X: ...`.
-    named = not name or first_line.split(":", 1)[0].rsplit(".", 1)[-1] == name
-    return first_line if named else f"{name}: {first_line}"
 
 
 def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -> list[AssetKey]:

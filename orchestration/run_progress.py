@@ -21,6 +21,7 @@ from orchestration.assets import PARTITIONED_ASSETS_NAME, SNAPSHOT_ASSETS_NAME, 
 from orchestration.materialization_metadata import ROWS_AFFECTED_KEY
 from orchestration.partition_rows import ROWS_KEY
 from orchestration.partition_window_checks import CHECK_NAME as WINDOW_CHECK_NAME
+from orchestration.run_errors import root_cause
 
 #: dagster-dbt's metadata key for dbt's execution time of a node, in seconds.
 DBT_DURATION_KEY = "Execution Duration"
@@ -69,7 +70,7 @@ def progress_event(entry: EventLogEntry) -> ProgressEvent | None:
     if kind == DagsterEventType.STEP_START:
         return ProgressEvent(STEP_STARTED, step=event.step_key)
     if kind == DagsterEventType.STEP_FAILURE:
-        message = data.error.message if data and data.error else ""
+        message = root_cause(data.error) if data and data.error else ""
         return ProgressEvent(STEP_FAILED, step=event.step_key, error=message)
     if kind == DagsterEventType.ASSET_MATERIALIZATION:
         materialization = data.materialization

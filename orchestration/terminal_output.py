@@ -73,8 +73,12 @@ def configure_logging(verbosity: Verbosity) -> None:
 
 
 def dagster_log_level(verbosity: Verbosity) -> str:
-    """The level of Dagster's console logger in a CLI run: its events are shown with -v only."""
-    return "DEBUG" if verbosity >= Verbosity.VERBOSE else "WARNING"
+    """The level of Dagster's console logger in a CLI run: its events are shown with -v only.
+
+    Below -v it is CRITICAL: a failed step's ERROR event carries Dagster's stack trace, printed
+    twice (step and run failure); the summary names the root cause instead, and the whole trace is
+    in the run's page in the UI and with -v."""
+    return "DEBUG" if verbosity >= Verbosity.VERBOSE else "CRITICAL"
 
 
 class _Tail(io.TextIOBase):

@@ -75,7 +75,17 @@ def _syntax_error(error: ParseError) -> TrinoError:
     line, column = details.get("line") or 1, details.get("col") or 1
     description = details.get("description") or str(error)
     near = details.get("highlight")
-    message = f"line {line}:{column}: {description}"
+    # Trino's parser says `line L:C: mismatched input 'X'. Expecting: ...`; the parser's own
+    # description is kept when it reads as SQL, and dropped when it names the parser's classes
+    # ("Required keyword: 'expression' missing for <class 'sqlglot...Mul'>"), which mean nothing
+    # to someone fixing a model.
+    readable = "sqlglot" not in description and "<class " not in description
+    if near and column >= len(near):
+        column -= len(near) - 1  # the parser points at the token's end, Trino at its start
     if near:
-        message += f" at or near {near!r}"
+        message = f"line {line}:{column}: mismatched input {near!r}"
+        if readable:
+            message += f" ({description})"
+    else:
+        message = f"line {line}:{column}: {description if readable else 'syntax error'}"
     return TrinoError(message, "SYNTAX_ERROR", line=line, column=column)

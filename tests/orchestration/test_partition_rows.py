@@ -166,7 +166,7 @@ def test_a_failed_step_is_summarised_by_its_innermost_error():
     # client's error. The user needs the connection error, not "Error occurred while executing op".
     from dagster._utils.error import SerializableErrorInfo
 
-    from orchestration.range_run import root_cause
+    from orchestration.run_errors import root_cause
 
     refused = SerializableErrorInfo(
         "trino.exceptions.TrinoConnectionError: failed to execute: connection refused\n",

@@ -200,3 +200,19 @@ def test_multiple_statements_are_rejected(sql):
 
 def test_a_trailing_semicolon_is_fine(sql):
     assert sql("SELECT 1;").value == 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        # Trino's parser: `line 1:12: mismatched input 'from'. Expecting: ...`, at the token's start.
+        ("select a * from t", "line 1:12: mismatched input 'from'"),
+        ("select a,\n  b * from t", "line 2:7: mismatched input 'from'"),
+    ],
+)
+def test_a_syntax_error_points_at_the_token_in_trinos_words(sql, statement, message):
+    with pytest.raises(TrinoError) as error:
+        sql(statement)
+    assert error.value.name == "SYNTAX_ERROR"
+    assert error.value.message.startswith(message)
+    assert "sqlglot" not in error.value.message and "<class" not in error.value.message
