@@ -364,9 +364,10 @@ def test_run_on_a_terminal_shows_a_live_display_then_the_summary(tmp_path):
 def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
     """SIGKILL leaves the run STARTED and its `td` slot claimed; the next run frees both and loads.
 
-    The kill takes the CLI and its dbt child together (a container or pod killed), so nothing of
-    the killed run writes after it; the next run re-loads the killed day, as a user would, and the
-    day's checks pass: whatever the killed run had loaded of it is replaced, not added to.
+    The kill reaches the CLI only: its dbt child, orphaned, is stopped by the next run before that
+    run loads. The next run re-loads the killed day, as a user would, and the day's checks pass:
+    whatever the killed run had loaded of it (its first model, if the kill came late) is
+    replaced, not added to.
     """
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -387,14 +388,13 @@ def test_a_run_killed_mid_load_does_not_block_the_next_one(local_td, tmp_path):
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so the kill reaches dbt too
     )
     with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         deadline = time.monotonic() + 300
         while not instance.event_log_storage.get_concurrency_info("td").claimed_slots:
             assert killed.poll() is None and time.monotonic() < deadline, "the run never claimed its slot"
             time.sleep(0.2)
-        os.killpg(killed.pid, signal.SIGKILL)
+        killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
         (stuck,) = instance.get_runs()
         assert stuck.status.value == "STARTED"  # what a killed process leaves behind
