@@ -336,3 +336,25 @@ def unnest(node: exp.Unnest, context: TranslationContext) -> exp.Expression:
 def _named(item: exp.Expression, name: str) -> exp.Alias:
     # exp.alias_ would set an UNNEST's own table alias instead of naming the select item.
     return exp.Alias(this=item, alias=exp.to_identifier(name, quoted=True))
+
+
+# Trino's ArraysOverlapFunction: false when either array is empty; true on a common non-null
+# element; else NULL when either array holds a NULL, false otherwise. DuckDB's list_has_any
+# ignores NULLs, and list_count counts the non-null elements.
+MACROS["trino_arrays_overlap"] = (
+    "(x, y) AS CASE WHEN x IS NULL OR y IS NULL THEN NULL "
+    "WHEN len(x) = 0 OR len(y) = 0 THEN false "
+    "WHEN list_has_any(x, y) THEN true "
+    "WHEN list_count(x) < len(x) OR list_count(y) < len(y) THEN NULL ELSE false END"
+)
+
+
+def arrays_overlap(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """arrays_overlap(x, y) -> boolean with Trino's NULL answers (Trino docs, Array functions:
+    "Returns null if there are no non-null elements in common but either array contains null")."""
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'arrays_overlap' takes two arrays", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(this=macro("trino_arrays_overlap"), expressions=list(node.expressions))
+
+
+ANONYMOUS_FIXES = {"arrays_overlap": arrays_overlap}

@@ -14,6 +14,7 @@ grammar check is written here because urllib accepts what java.net.URI refuses (
 from __future__ import annotations
 
 import functools
+import json
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -194,3 +195,84 @@ def json_size(node: exp.Anonymous, context: TranslationContext) -> exp.Expressio
 
 
 ANONYMOUS_FIXES["json_size"] = json_size
+
+
+# --- json_array_get -----------------------------------------------------------------------------------
+
+
+class _NumberText(str):
+    """A JSON number kept as its source text (Jackson's getValueAsString gives the token's text)."""
+
+
+def _refuse_constant(name: str) -> object:
+    # Jackson (Trino's parser) does not read NaN / Infinity: the text is not JSON.
+    raise ValueError(f"not JSON: {name}")
+
+
+_JSON_DECODER = json.JSONDecoder(
+    parse_float=_NumberText, parse_int=_NumberText, parse_constant=_refuse_constant
+)
+
+
+def _json_text(value: object) -> str:
+    """Compact JSON text of a parsed value, numbers as written (Jackson's tree serialization)."""
+    if isinstance(value, _NumberText):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(key, ensure_ascii=False)}:{_json_text(item)}" for key, item in value.items()
+            )
+            + "}"
+        )
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_array_get(json_array: str, index: int) -> str | None:
+    """json_array_get(json_array, index) -> json, as Trino 423 answers it.
+
+    The zero-based element (negative: from the end); NULL past either end, for a JSON null
+    element, and for text that is not a JSON array. A string element comes back *unquoted*
+    (Trino docs' warning: "The semantics of this function are broken ... it will be converted
+    into an invalid JSON value that is not properly quoted"), a number as written, an array or
+    object as compact JSON text.
+    Source: Trino 423 docs, JSON functions (json_array_get examples: '["a", [3, 9], "c"]' index 0
+    is JSON 'a', index 1 JSON '[3,9]'); Trino's JsonFunctions.jsonArrayGet.
+    """
+    try:
+        parsed = _JSON_DECODER.decode(json_array)
+    except ValueError:
+        return None
+    if not isinstance(parsed, list):
+        return None
+    position = index if index >= 0 else len(parsed) + index
+    if not 0 <= position < len(parsed):
+        return None
+    element = parsed[position]
+    if element is None:
+        return None
+    if isinstance(element, str) and not isinstance(element, _NumberText):
+        return element
+    if isinstance(element, bool):
+        return "true" if element else "false"
+    return _json_text(element)
+
+
+JSON_ARRAY_GET = "tdlocal_json_array_get"
+PYTHON_FUNCTIONS.append(
+    PythonFunction(JSON_ARRAY_GET, _null_in_null_out(json_array_get), ["VARCHAR", "BIGINT"], "JSON", True)
+)
+
+
+def _json_array_get(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'json_array_get' takes (json, bigint)", "FUNCTION_NOT_FOUND")
+    json_value, index = node.expressions
+    text = exp.Cast(this=json_value, to=exp.DataType.build("VARCHAR"))
+    return exp.Anonymous(this=JSON_ARRAY_GET, expressions=[text, index])
+
+
+ANONYMOUS_FIXES["json_array_get"] = _json_array_get

@@ -410,3 +410,104 @@ def _is_text_for_certain(node: exp.Expression) -> bool:
     if node.meta.get(_CHECKED_CONCAT):
         return True
     return isinstance(node, exp.Cast) and node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
+
+
+# --- regexp_position, strpos(s, sub, instance) -------------------------------------------------------
+
+JAVA_REGEXP_POSITION = "tdlocal_java_regexp_position"
+STRING_POSITION = "tdlocal_string_position"
+
+
+def java_regexp_position(text: str, pattern: str, start: int, occurrence: int) -> int:
+    """regexp_position(string, pattern, start, occurrence) -> integer, positions in code points.
+
+    The `occurrence`-th match of the Java `pattern` found from code point `start` (1-based,
+    included), or -1; `start` past the end is -1; a match that is empty moves the next search on
+    by one code point. `^` still means the start of `text`, and look-behind sees before `start`,
+    as Joni's search from an offset does. Raises ValueError (INVALID_FUNCTION_ARGUMENT) for
+    start < 1 or occurrence < 1, with Trino's texts.
+    Source: Trino docs, Regular expression functions (regexp_position examples); Trino's
+    JoniRegexpFunctions.regexpPosition for the errors and the -1 cases.
+    """
+    if start < 1:
+        raise ValueError("start position cannot be smaller than 1")
+    if occurrence < 1:
+        raise ValueError("occurrence cannot be smaller than 1")
+    if start > len(text):
+        return -1
+    for count, match in enumerate(compile_java_pattern(pattern).finditer(text, start - 1), start=1):
+        if count == occurrence:
+            return match.start() + 1
+    return -1
+
+
+def string_position(text: str, substring: str, instance: int) -> int:
+    """strpos(string, substring, instance) -> bigint: the 1-based code point position of the
+    `instance`-th occurrence (overlapping occurrences count), searched from the end when
+    `instance` is negative; 0 when there are fewer; 1 for an empty substring.
+    Raises ValueError (INVALID_FUNCTION_ARGUMENT) for instance 0, with Trino's text.
+    Source: Trino docs, String functions (strpos); Trino's StringFunctions.stringPosition.
+    """
+    if instance == 0:
+        raise ValueError("'instance' must be a positive or negative number.")
+    if substring == "":
+        return 1
+    index = -1 if instance > 0 else len(text)
+    for _ in range(abs(instance)):
+        if instance > 0:
+            index = text.find(substring, index + 1)
+        else:
+            # An occurrence starting before the previous one (Java's lastIndexOf(s, index - 1)).
+            end = index - 1 + len(substring)
+            index = text.rfind(substring, 0, end) if index > 0 else -1
+        if index < 0:
+            return 0
+    return index + 1
+
+
+PYTHON_FUNCTIONS.extend(
+    [
+        PythonFunction(
+            JAVA_REGEXP_POSITION,
+            _null_in_null_out(java_regexp_position),
+            ["VARCHAR", "VARCHAR", "BIGINT", "BIGINT"],
+            "INTEGER",
+            True,
+        ),
+        PythonFunction(
+            STRING_POSITION,
+            _null_in_null_out(string_position),
+            ["VARCHAR", "VARCHAR", "BIGINT"],
+            "BIGINT",
+            True,
+        ),
+    ]
+)
+
+
+def regexp_position(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """regexp_position(string, pattern[, start[, occurrence]]) with Java patterns (Python's `re`)."""
+    arguments = list(node.expressions)
+    if not 2 <= len(arguments) <= 4:
+        raise TrinoError(
+            f"Unexpected parameters ({len(arguments)} arguments) for function regexp_position. Expected: "
+            "regexp_position(varchar(x), JoniRegExp), regexp_position(varchar(x), JoniRegExp, integer), "
+            "regexp_position(varchar(x), JoniRegExp, integer, integer)",
+            "FUNCTION_NOT_FOUND",
+        )
+    pattern = _string_literal(arguments[1])
+    if pattern is not None:
+        compile_java_pattern(pattern)  # refuse what Python cannot read, before running anything
+    defaults = [exp.Literal.number(1)] * (4 - len(arguments))
+    return _call(JAVA_REGEXP_POSITION, *arguments, *defaults)
+
+
+def strpos(node: exp.StrPosition, context: TranslationContext) -> exp.Expression:
+    """strpos(s, sub) stays DuckDB's (the same answers); strpos(s, sub, instance) is Trino's."""
+    instance = node.args.get("occurrence")
+    if instance is None or node.args.get("position") is not None:
+        return node
+    return _call(STRING_POSITION, node.this, node.args["substr"], instance)
+
+
+ANONYMOUS_FIXES = {"regexp_position": regexp_position}

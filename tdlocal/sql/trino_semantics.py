@@ -491,6 +491,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.RegexpExtractAll, strings.regexp_extract_all),
     (exp.Substring, strings.substr),
     (exp.SplitPart, strings.split_part),
+    (exp.StrPosition, strings.strpos),
     (exp.SHA, strings.sha1),
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
@@ -552,5 +553,7 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "crc32": strings.crc32,
     "codepoint": strings.codepoint,
     "to_iso8601": datetime_text.to_iso8601,
+    **strings.ANONYMOUS_FIXES,
+    **arrays.ANONYMOUS_FIXES,
     **colors.ANONYMOUS_FIXES,
 }
