@@ -88,11 +88,15 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _decimal_literal_precision(cast)
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
-    datetime_text.refuse_explicitly_zoned(tree)
 
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
 
     def replace(node: exp.Expression) -> exp.Expression:
+        if zoned_statement:
+            # A value in a zone of its own: arithmetic in that zone (zoned_timestamps.arithmetic).
+            zoned = zoned_timestamps.arithmetic(node, context)
+            if zoned is not None:
+                return zoned
         fix = _fix_for(type(node))
         if fix is not None:
             fixed = fix(node, context)
