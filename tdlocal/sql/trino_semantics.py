@@ -16,7 +16,17 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, colors, datetime_text, intervals, json_url, numeric, strings, zoned_timestamps
+from tdlocal.sql import (
+    arrays,
+    colors,
+    datetime_text,
+    intervals,
+    json_url,
+    math_functions,
+    numeric,
+    strings,
+    zoned_timestamps,
+)
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -496,6 +506,13 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Substring, strings.substr),
     (exp.SplitPart, strings.split_part),
     (exp.StrPosition, strings.strpos),
+    (exp.StrToMap, strings.split_to_map_call),
+    (exp.Normalize, strings.normalize),
+    (exp.FromBase32, strings.base32_call),
+    (exp.ToBase32, strings.base32_call),
+    (exp.FromBase, math_functions.from_base_call),
+    (exp.WidthBucket, math_functions.width_bucket_call),
+    (exp.JSONArrayContains, json_url.json_array_contains_call),
     (exp.SHA, strings.sha1),
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
@@ -559,5 +576,6 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "to_iso8601": datetime_text.to_iso8601,
     **strings.ANONYMOUS_FIXES,
     **arrays.ANONYMOUS_FIXES,
+    **math_functions.ANONYMOUS_FIXES,
     **colors.ANONYMOUS_FIXES,
 }
