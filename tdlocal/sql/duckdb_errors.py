@@ -99,7 +99,7 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         re.compile(
             r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
             r"Index must be greater than zero|result of sequence function|sequence stop value|"
-            r"step must not be zero|count argument of repeat function|Invalid format: )",
+            r"step must not be zero|count argument of repeat function|Invalid format: |N must be positive)",
             re.S,
         ),
         "INVALID_FUNCTION_ARGUMENT",
