@@ -469,3 +469,68 @@ ANONYMOUS_FIXES.update(
         "ngrams": ngrams,
     }
 )
+
+
+# --- functions DuckDB runs with other answers: array_position, array_max/min, contains, slice -------
+#
+# Sources: Trino docs, Array functions (array_position "returns 0 if not found", slice(x, start,
+# length) "negative start from the end"), and Trino's ArrayPositionFunction, ArrayMinMaxUtils
+# (NULL when an element is NULL), ArrayContains (NULL when not found and the array holds a NULL)
+# and ArraySliceFunction (its errors). DuckDB answered NULL, skipped NULLs, answered false, and
+# read slice's third argument as an end index.
+MACROS.update(
+    {
+        "trino_array_position": (
+            "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL "
+            "ELSE CAST(coalesce(list_position(a, x), 0) AS BIGINT) END"
+        ),
+        "trino_array_max": "(a) AS CASE WHEN list_count(a) < len(a) THEN NULL ELSE list_max(a) END",
+        "trino_array_min": "(a) AS CASE WHEN list_count(a) < len(a) THEN NULL ELSE list_min(a) END",
+        "trino_contains": (
+            "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+            "WHEN list_count(a) < len(a) THEN NULL ELSE false END"
+        ),
+        # The 1-based start of slice(a, start, length), counted from the end when negative.
+        "slice_start": "(a, s) AS CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END",
+        "trino_slice": (
+            "(a, s, n) AS CASE WHEN n < 0 THEN error('length must be greater than or equal to 0') "
+            "WHEN s = 0 THEN error('SQL array indices start at 1') "
+            "WHEN tdlocal.main.slice_start(a, s) < 1 OR tdlocal.main.slice_start(a, s) > len(a) THEN a[1:0] "
+            "ELSE list_slice(a, tdlocal.main.slice_start(a, s), "
+            "least(tdlocal.main.slice_start(a, s) + n - 1, len(a))) END"
+        ),
+    }
+)
+
+
+def _macro_call(name: str, *arguments: exp.Expression | None) -> exp.Expression:
+    return exp.Anonymous(
+        this=macro(name), expressions=[argument for argument in arguments if argument is not None]
+    )
+
+
+def array_position(node: exp.ArrayPosition, context: TranslationContext) -> exp.Expression:
+    """array_position(a, x) -> bigint, 0 when x is not in a."""
+    return _macro_call("trino_array_position", node.this, node.expression)
+
+
+def array_max(node: exp.ArrayMax, context: TranslationContext) -> exp.Expression:
+    """array_max(a): NULL when an element is NULL."""
+    return _macro_call("trino_array_max", node.this)
+
+
+def array_min(node: exp.ArrayMin, context: TranslationContext) -> exp.Expression:
+    """array_min(a): NULL when an element is NULL."""
+    return _macro_call("trino_array_min", node.this)
+
+
+def contains(node: exp.ArrayContains, context: TranslationContext) -> exp.Expression:
+    """contains(a, x): NULL when x is not found and a holds a NULL."""
+    return _macro_call("trino_contains", node.this, node.expression)
+
+
+def array_slice(node: exp.ArraySlice, context: TranslationContext) -> exp.Expression:
+    """slice(a, start, length) (sqlglot keeps `length` as `end`)."""
+    if node.args.get("start") is None or node.args.get("end") is None or node.args.get("step") is not None:
+        raise TrinoError("Function 'slice' takes (array, start, length)", "FUNCTION_NOT_FOUND")
+    return _macro_call("trino_slice", node.this, node.args["start"], node.args["end"])

@@ -721,3 +721,22 @@ def base32_call(node: exp.FromBase32 | exp.ToBase32, context: TranslationContext
     """from_base32 / to_base32 (sqlglot's FromBase32 / ToBase32 nodes)."""
     name = "from_base32" if isinstance(node, exp.FromBase32) else "to_base32"
     return _binary_function(exp.Anonymous(this=name, expressions=[node.this]), context)
+
+
+# split(string, delimiter[, limit]): Trino keeps the rest of the string in the last of `limit`
+# parts and refuses an empty delimiter (StringFunctions.split); DuckDB's string_split dropped the
+# limit and split an empty delimiter into characters.
+MACROS["trino_split"] = (
+    "(s, d, n) AS CASE WHEN n <= 0 THEN error('Limit must be positive') "
+    "WHEN d = '' THEN error('The delimiter may not be the empty string') "
+    "WHEN n IS NULL OR len(string_split(s, d)) <= n THEN string_split(s, d) "
+    "ELSE list_concat(string_split(s, d)[1:n - 1], [array_to_string(string_split(s, d)[n:], d)]) END"
+)
+
+
+def split(node: exp.Split, context: TranslationContext) -> exp.Expression:
+    """split(string, delimiter[, limit]) -> array(varchar) with Trino's limit and errors."""
+    limit = node.args.get("limit")
+    if limit is None:
+        limit = exp.Cast(this=exp.Null(), to=exp.DataType.build("BIGINT"))
+    return _call(macro("trino_split"), node.this, node.expression, limit)

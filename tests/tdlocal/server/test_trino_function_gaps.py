@@ -213,3 +213,43 @@ def test_string_and_binary_functions(td_connect) -> None:
         "from_base64url('-_8=')",
     )
     assert row == [3, "ア", "é", "80070713463E7749B90C2DC24911E275", "MFRGG===", "abc", "-_8=", b"\xfb\xff"]
+
+
+# --- functions DuckDB ran with a different answer (no error): now Trino's -----------------------
+# Expected values: Trino docs, Array functions (array_position: "returns 0 if not found";
+# slice(x, start, length): "negative start from the end"; contains / array_max / array_min NULL
+# rules as Trino's ArrayContains and ArrayMinMaxUtils) and String functions (split with a limit:
+# "the last element contains everything left in the string").
+
+
+def test_array_functions_duckdb_answered_differently(td_connect) -> None:
+    row, types = _row(
+        td_connect,
+        "SELECT array_position(ARRAY[1, 2], 3), array_position(ARRAY[1, 2], 2), "
+        "array_max(ARRAY[1, NULL, 3]), array_min(ARRAY[1, NULL, 3]), array_max(ARRAY[1, 3]), "
+        "contains(ARRAY[1, NULL], 2), contains(ARRAY[1, NULL], 1), contains(ARRAY[1, 3], 2), "
+        "slice(ARRAY[1, 2, 3, 4], 2, 2), slice(ARRAY[1, 2, 3, 4], -2, 2), slice(ARRAY[1, 2, 3, 4], 3, 10), "
+        "slice(ARRAY[1, 2, 3, 4], 5, 1)",
+    )
+    assert row == [0, 2, None, None, 3, None, True, False, [2, 3], [3, 4], [3, 4], []]
+    assert types[:2] == ["bigint", "bigint"]
+
+
+def test_split_keeps_the_rest_in_the_last_part(td_connect) -> None:
+    row, _ = _row(td_connect, "SELECT split('a,b,c', ',', 2), split('a,b,c', ','), split('a,b,c', ',', 5)")
+    assert row == [["a", "b,c"], ["a", "b", "c"], ["a", "b", "c"]]
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELECT slice(ARRAY[1], 0, 1)", "SQL array indices start at 1"),
+        ("SELECT slice(ARRAY[1], 1, -1)", "length must be greater than or equal to 0"),
+        ("SELECT split('abc', '')", "The delimiter may not be the empty string"),
+        ("SELECT split('abc', 'b', 0)", "Limit must be positive"),
+    ],
+)
+def test_slice_and_split_refuse_what_trino_refuses(td_connect, sql, message) -> None:
+    error = _error(td_connect, sql)
+    assert error.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert message in error.message
