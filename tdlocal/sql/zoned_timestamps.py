@@ -11,10 +11,11 @@ the session zone). So:
 
 Functions that read a zone's wall clock (hour(), date(), format_datetime, CAST, ...) go through
 macros that look at typeof() of their argument, which DuckDB resolves when it binds the query, so
-both shapes work from a column as well as from a literal call. Anything else handed the struct
-(interval arithmetic, date_trunc, date_add, ...) fails in DuckDB's binder: an error naming the
-function, never the wrong wall clock. Comparing a zoned constructor with another timestamp
-compares instants, as Trino does.
+both shapes work from a column as well as from a literal call. date_trunc, date_add, date_diff,
+`+`/`-` interval and to_iso8601 of a zoned constructor compute in its zone (see `arithmetic`
+below); anything else handed the struct (those functions on a CTE's zoned column included)
+fails in DuckDB's binder: an error naming the function, never the wrong wall clock. Comparing a
+zoned constructor with another timestamp compares instants, as Trino does.
 
 Sources: Trino docs, Date and time functions (from_unixtime, at_timezone, with_timezone,
 to_unixtime, timezone_hour, AT TIME ZONE) and Date and time types (timestamp with time zone
