@@ -269,7 +269,15 @@ def cardinality(node: exp.ArraySize, context: TranslationContext) -> exp.Express
 
 
 # Expressions that are visibly maps: UNNEST(map) yields (key, value) rows in Trino.
-_MAP_FUNCTIONS = {"map_agg", "histogram", "split_to_map", "map_from_entries", "map_concat", "map_filter"}
+_MAP_FUNCTIONS = {
+    "map_agg",
+    "histogram",
+    "split_to_map",
+    "tdlocal_split_to_map",  # split_to_map as strings.split_to_map_call rewrites it
+    "map_from_entries",
+    "map_concat",
+    "map_filter",
+}
 
 
 def _is_map_expression(node: exp.Expression) -> bool:
@@ -336,3 +344,193 @@ def unnest(node: exp.Unnest, context: TranslationContext) -> exp.Expression:
 def _named(item: exp.Expression, name: str) -> exp.Alias:
     # exp.alias_ would set an UNNEST's own table alias instead of naming the select item.
     return exp.Alias(this=item, alias=exp.to_identifier(name, quoted=True))
+
+
+# Trino's ArraysOverlapFunction: false when either array is empty; true on a common non-null
+# element; else NULL when either array holds a NULL, false otherwise. DuckDB's list_has_any
+# ignores NULLs, and list_count counts the non-null elements.
+MACROS["trino_arrays_overlap"] = (
+    "(x, y) AS CASE WHEN x IS NULL OR y IS NULL THEN NULL "
+    "WHEN len(x) = 0 OR len(y) = 0 THEN false "
+    "WHEN list_has_any(x, y) THEN true "
+    "WHEN list_count(x) < len(x) OR list_count(y) < len(y) THEN NULL ELSE false END"
+)
+
+
+def arrays_overlap(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """arrays_overlap(x, y) -> boolean with Trino's NULL answers (Trino docs, Array functions:
+    "Returns null if there are no non-null elements in common but either array contains null")."""
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'arrays_overlap' takes two arrays", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(this=macro("trino_arrays_overlap"), expressions=list(node.expressions))
+
+
+ANONYMOUS_FIXES = {"arrays_overlap": arrays_overlap}
+
+
+# --- all_match, any_match, none_match, zip_with, ngrams --------------------------------------------
+
+# Trino's three-valued answers over the predicate's values t (docs, Array functions): all_match
+# is false on any false, else NULL on any NULL, else true (also for an empty array); any_match
+# true on any true, else NULL on any NULL, else false; none_match false on any true, else NULL
+# on any NULL, else true. list_count counts the non-NULL values.
+MACROS.update(
+    {
+        "trino_all_match": (
+            "(t) AS CASE WHEN t IS NULL THEN NULL WHEN len(list_filter(t, lambda v: NOT v)) > 0 THEN false "
+            "WHEN list_count(t) < len(t) THEN NULL ELSE true END"
+        ),
+        "trino_any_match": (
+            "(t) AS CASE WHEN t IS NULL THEN NULL WHEN len(list_filter(t, lambda v: v)) > 0 THEN true "
+            "WHEN list_count(t) < len(t) THEN NULL ELSE false END"
+        ),
+        "trino_none_match": (
+            "(t) AS CASE WHEN t IS NULL THEN NULL WHEN len(list_filter(t, lambda v: v)) > 0 THEN false "
+            "WHEN list_count(t) < len(t) THEN NULL ELSE true END"
+        ),
+        # ngrams(array, n): the windows of n adjacent elements; the array itself when n exceeds
+        # its length (Trino docs: ngrams(ARRAY['foo', 'bar', 'baz', 'foo'], 5) is [['foo', 'bar',
+        # 'baz', 'foo']]); n must be positive (ArrayNgramsFunction).
+        "trino_ngrams": (
+            "(a, n) AS CASE WHEN n <= 0 THEN error('N must be positive') "
+            "WHEN n >= len(a) THEN [a] "
+            "ELSE list_transform(range(1, len(a) - n + 2), lambda i: a[i:i + n - 1]) END"
+        ),
+    }
+)
+
+
+def _match(name: str):
+    def rewrite(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+        if len(node.expressions) != 2 or not isinstance(node.expressions[1], exp.Lambda):
+            raise TrinoError(
+                f"Function '{name}' takes an array and a predicate (x -> ...)", "FUNCTION_NOT_FOUND"
+            )
+        array, predicate = node.expressions
+        values = exp.Anonymous(this="list_transform", expressions=[array, predicate])
+        return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[values])
+
+    return rewrite
+
+
+def _substitute(body: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+    """`body` (a lambda's) with each bare parameter name replaced by a copy of its expression."""
+    body = body.copy()
+    for identifier in list(body.find_all(exp.Identifier)):
+        value = values.get(identifier.name)
+        if value is None:
+            continue
+        target = identifier.parent if isinstance(identifier.parent, exp.Column) else identifier
+        if isinstance(target, exp.Column) and target.table:
+            continue
+        target.replace(exp.Paren(this=value.copy()))
+    return body
+
+
+def zip_with(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """zip_with(a, b, (x, y) -> ...): the function of the i-th elements, the shorter array padded
+    with NULL (Trino docs, Array functions)."""
+    if len(node.expressions) != 3 or not isinstance(node.expressions[2], exp.Lambda):
+        raise TrinoError(
+            "Function 'zip_with' takes two arrays and a (x, y) -> ... lambda", "FUNCTION_NOT_FOUND"
+        )
+    left, right, function = node.expressions
+    if len(function.expressions) != 2:
+        raise TrinoError("zip_with's lambda takes two parameters (x, y)", "FUNCTION_NOT_FOUND")
+    index = exp.column("__tdlocal_i")
+    x, y = (parameter.name for parameter in function.expressions)
+    body = _substitute(
+        function.this,
+        {
+            x: exp.Bracket(this=left, expressions=[index], offset=1),
+            y: exp.Bracket(this=right, expressions=[index], offset=1),
+        },
+    )
+    positions = fill("range(1, greatest(len({a}), len({b})) + 1)", a=left, b=right)
+    return exp.Anonymous(
+        this="list_transform",
+        expressions=[positions, exp.Lambda(this=body, expressions=[exp.to_identifier("__tdlocal_i")])],
+    )
+
+
+def ngrams(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """ngrams(array, n) -> array(array)."""
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'ngrams' takes (array, n)", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(this=macro("trino_ngrams"), expressions=list(node.expressions))
+
+
+ANONYMOUS_FIXES.update(
+    {
+        "all_match": _match("all_match"),
+        "any_match": _match("any_match"),
+        "none_match": _match("none_match"),
+        "zip_with": zip_with,
+        "ngrams": ngrams,
+    }
+)
+
+
+# --- functions DuckDB runs with other answers: array_position, array_max/min, contains, slice -------
+#
+# Sources: Trino docs, Array functions (array_position "returns 0 if not found", slice(x, start,
+# length) "negative start from the end"), and Trino's ArrayPositionFunction, ArrayMinMaxUtils
+# (NULL when an element is NULL), ArrayContains (NULL when not found and the array holds a NULL)
+# and ArraySliceFunction (its errors). DuckDB answered NULL, skipped NULLs, answered false, and
+# read slice's third argument as an end index.
+MACROS.update(
+    {
+        "trino_array_position": (
+            "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL "
+            "ELSE CAST(coalesce(list_position(a, x), 0) AS BIGINT) END"
+        ),
+        "trino_array_max": "(a) AS CASE WHEN list_count(a) < len(a) THEN NULL ELSE list_max(a) END",
+        "trino_array_min": "(a) AS CASE WHEN list_count(a) < len(a) THEN NULL ELSE list_min(a) END",
+        "trino_contains": (
+            "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+            "WHEN list_count(a) < len(a) THEN NULL ELSE false END"
+        ),
+        # The 1-based start of slice(a, start, length), counted from the end when negative.
+        "slice_start": "(a, s) AS CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END",
+        "trino_slice": (
+            "(a, s, n) AS CASE WHEN n < 0 THEN error('length must be greater than or equal to 0') "
+            "WHEN s = 0 THEN error('SQL array indices start at 1') "
+            "WHEN tdlocal.main.slice_start(a, s) < 1 OR tdlocal.main.slice_start(a, s) > len(a) THEN a[1:0] "
+            "ELSE list_slice(a, tdlocal.main.slice_start(a, s), "
+            "least(tdlocal.main.slice_start(a, s) + n - 1, len(a))) END"
+        ),
+    }
+)
+
+
+def _macro_call(name: str, *arguments: exp.Expression | None) -> exp.Expression:
+    return exp.Anonymous(
+        this=macro(name), expressions=[argument for argument in arguments if argument is not None]
+    )
+
+
+def array_position(node: exp.ArrayPosition, context: TranslationContext) -> exp.Expression:
+    """array_position(a, x) -> bigint, 0 when x is not in a."""
+    return _macro_call("trino_array_position", node.this, node.expression)
+
+
+def array_max(node: exp.ArrayMax, context: TranslationContext) -> exp.Expression:
+    """array_max(a): NULL when an element is NULL."""
+    return _macro_call("trino_array_max", node.this)
+
+
+def array_min(node: exp.ArrayMin, context: TranslationContext) -> exp.Expression:
+    """array_min(a): NULL when an element is NULL."""
+    return _macro_call("trino_array_min", node.this)
+
+
+def contains(node: exp.ArrayContains, context: TranslationContext) -> exp.Expression:
+    """contains(a, x): NULL when x is not found and a holds a NULL."""
+    return _macro_call("trino_contains", node.this, node.expression)
+
+
+def array_slice(node: exp.ArraySlice, context: TranslationContext) -> exp.Expression:
+    """slice(a, start, length) (sqlglot keeps `length` as `end`)."""
+    if node.args.get("start") is None or node.args.get("end") is None or node.args.get("step") is not None:
+        raise TrinoError("Function 'slice' takes (array, start, length)", "FUNCTION_NOT_FOUND")
+    return _macro_call("trino_slice", node.this, node.args["start"], node.args["end"])

@@ -2,7 +2,8 @@
 
 to_iso8601 (Trino's scalar/timestamp/ToIso8601 and timestamptz/ToIso8601): `uuuu-MM-dd'T'HH:mm:ss`,
 then the fraction at the value's precision, then for a zoned value its offset as
-java.time.ZoneOffset prints it (`Z` for a zero offset, else `+09:00`); a date is `uuuu-MM-dd`.
+java.time.ZoneOffset prints it (`Z` for a zero offset, else `+09:00`), in the value's own zone
+(zoned_timestamps.zoned_iso8601); a date is `uuuu-MM-dd`.
 The value's type is only known when DuckDB binds the query, so one macro picks the branch by
 typeof(), as CAST(... AS varchar) does (trino_semantics.trino_varchar).
 
@@ -22,6 +23,7 @@ from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import tokenize
 from tdlocal.sql.function_library import macro
 from tdlocal.sql.templates import fill
+from tdlocal.sql.zoned_timestamps import ZONED_TYPE, ZONED_TYPE_TEXT
 
 _ISO_OFFSET = (
     "CASE WHEN timezone_hour(t) = 0 AND timezone_minute(t) = 0 THEN 'Z' "
@@ -43,40 +45,12 @@ MACROS: dict[str, str] = {
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%dT%H:%M:%S.%g' "
         "ELSE '%Y-%m-%dT%H:%M:%S.%f' END) "
         "|| tdlocal.main.trino_iso8601_offset(TRY_CAST(x AS TIMESTAMPTZ)) "
+        # A value in a zone of its own (zoned_timestamps.ZONED_TYPE), e.g. read from a CTE's column.
+        f"WHEN typeof(x) = '{ZONED_TYPE_TEXT}' THEN tdlocal.main.zoned_iso8601(TRY_CAST(x AS {ZONED_TYPE})) "
         "ELSE error('Unexpected parameters (' || lower(typeof(x)) || ') for function to_iso8601. "
         "Expected: to_iso8601(date), to_iso8601(timestamp(p)), to_iso8601(timestamp(p) with time zone)') END"
     ),
 }
-
-# Constructs whose zone tdlocal does not keep per value (the value becomes the zone's wall clock
-# without its offset): to_iso8601 of them would drop the offset, so they are refused.
-_EXPLICIT_ZONE_FUNCTIONS = {"with_timezone", "at_timezone"}
-
-
-def refuse_explicitly_zoned(tree: exp.Expression) -> None:
-    """Raise NOT_SUPPORTED for to_iso8601 of a value given an explicit zone (see above).
-
-    Runs before the other rewrites, which turn such values into plain wall clocks.
-    """
-    for call in tree.find_all(exp.Anonymous):
-        if not (isinstance(call.this, str) and call.this.lower() == "to_iso8601"):
-            continue
-        for argument in call.expressions:
-            if _has_explicit_zone(argument):
-                raise TrinoError(
-                    f"tdlocal cannot run to_iso8601({argument.sql('trino')}): a timestamp given its own "
-                    "zone (from_unixtime(t, zone), AT TIME ZONE, with_timezone) does not keep its offset "
-                    "here; format it in the session zone (SET TIME ZONE) or with format_datetime",
-                    "NOT_SUPPORTED",
-                )
-
-
-def _has_explicit_zone(node: exp.Expression) -> bool:
-    if isinstance(node, exp.AtTimeZone | exp.ConvertTimezone):
-        return True
-    if isinstance(node, exp.UnixToTime) and (node.args.get("zone") or node.args.get("hours")):
-        return True
-    return isinstance(node, exp.Anonymous) and str(node.this).lower() in _EXPLICIT_ZONE_FUNCTIONS
 
 
 def to_iso8601(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:

@@ -99,7 +99,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         re.compile(
             r"^(Array subscript|SQL array indices start at 1|Key not present in map|"
             r"Index must be greater than zero|result of sequence function|sequence stop value|"
-            r"step must not be zero|count argument of repeat function|Invalid format: )",
+            r"step must not be zero|count argument of repeat function|Invalid format: |N must be positive|"
+            r"length must be greater than or equal to 0|Limit must be positive|The delimiter may not be the empty)",
             re.S,
         ),
         "INVALID_FUNCTION_ARGUMENT",

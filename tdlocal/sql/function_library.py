@@ -38,7 +38,7 @@ def _trino_type_name(duckdb_type_text: str) -> str:
 
 def python_functions() -> list[PythonFunction]:
     """Every Python UDF the translated SQL may call."""
-    from tdlocal.sql import colors, json_url, numeric, strings, td_geoip, td_user_agents
+    from tdlocal.sql import colors, json_url, math_functions, numeric, strings, td_geoip, td_user_agents
     from tdlocal.sql.td_udfs import TD_PYTHON_FUNCTIONS
 
     return [
@@ -50,6 +50,7 @@ def python_functions() -> list[PythonFunction]:
         *td_geoip.PYTHON_FUNCTIONS,
         *numeric.PYTHON_FUNCTIONS,
         *colors.PYTHON_FUNCTIONS,
+        *math_functions.PYTHON_FUNCTIONS,
     ]
 
 

@@ -14,6 +14,8 @@ grammar check is written here because urllib accepts what java.net.URI refuses (
 from __future__ import annotations
 
 import functools
+import json
+import math
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from sqlglot import exp
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import PythonFunction, macro
+from tdlocal.sql.templates import fill
 
 # Characters java.net.URI accepts (RFC 2396 unreserved, reserved, escaped and non-ASCII "other").
 _URI_CHARACTERS = re.compile(r"^[A-Za-z0-9\-_.!~*'();/?:@&=+$,\[\]%#\u0080-\U0010FFFF]*$")
@@ -194,3 +197,186 @@ def json_size(node: exp.Anonymous, context: TranslationContext) -> exp.Expressio
 
 
 ANONYMOUS_FIXES["json_size"] = json_size
+
+
+# --- json_array_get -----------------------------------------------------------------------------------
+
+
+class _NumberText(str):
+    """A JSON number kept as its source text (Jackson's getValueAsString gives the token's text)."""
+
+
+def _refuse_constant(name: str) -> object:
+    # Jackson (Trino's parser) does not read NaN / Infinity: the text is not JSON.
+    raise ValueError(f"not JSON: {name}")
+
+
+_JSON_DECODER = json.JSONDecoder(
+    parse_float=_NumberText, parse_int=_NumberText, parse_constant=_refuse_constant
+)
+
+
+def _json_text(value: object) -> str:
+    """Compact JSON text of a parsed value, numbers as written (Jackson's tree serialization)."""
+    if isinstance(value, _NumberText):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(key, ensure_ascii=False)}:{_json_text(item)}" for key, item in value.items()
+            )
+            + "}"
+        )
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_array_get(json_array: str, index: int) -> str | None:
+    """json_array_get(json_array, index) -> json, as Trino 423 answers it.
+
+    The zero-based element (negative: from the end); NULL past either end, for a JSON null
+    element, and for text that is not a JSON array. A string element comes back *unquoted*
+    (Trino docs' warning: "The semantics of this function are broken ... it will be converted
+    into an invalid JSON value that is not properly quoted"), a number as written, an array or
+    object as compact JSON text.
+    Source: Trino 423 docs, JSON functions (json_array_get examples: '["a", [3, 9], "c"]' index 0
+    is JSON 'a', index 1 JSON '[3,9]'); Trino's JsonFunctions.jsonArrayGet.
+    """
+    try:
+        parsed = _JSON_DECODER.decode(json_array)
+    except ValueError:
+        return None
+    if not isinstance(parsed, list):
+        return None
+    position = index if index >= 0 else len(parsed) + index
+    if not 0 <= position < len(parsed):
+        return None
+    element = parsed[position]
+    if element is None:
+        return None
+    if isinstance(element, str) and not isinstance(element, _NumberText):
+        return element
+    if isinstance(element, bool):
+        return "true" if element else "false"
+    return _json_text(element)
+
+
+JSON_ARRAY_GET = "tdlocal_json_array_get"
+PYTHON_FUNCTIONS.append(
+    PythonFunction(JSON_ARRAY_GET, _null_in_null_out(json_array_get), ["VARCHAR", "BIGINT"], "JSON", True)
+)
+
+
+def _json_array_get(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'json_array_get' takes (json, bigint)", "FUNCTION_NOT_FOUND")
+    json_value, index = node.expressions
+    text = exp.Cast(this=json_value, to=exp.DataType.build("VARCHAR"))
+    return exp.Anonymous(this=JSON_ARRAY_GET, expressions=[text, index])
+
+
+ANONYMOUS_FIXES["json_array_get"] = _json_array_get
+
+
+# --- json_array_contains, is_json_scalar --------------------------------------------------------------
+
+_INTEGER_TEXT = re.compile(r"^-?\d+$")
+
+
+def json_array_contains(json_array: str, value: str, kind: str) -> bool | None:
+    """json_array_contains(json, value) -> boolean: whether a top-level element of the JSON array
+    is `value`, compared as Trino's JsonFunctions does for the value's type (`kind`): a bigint
+    matches integer numbers only, a double non-integer ones, a boolean true/false, a varchar JSON
+    strings. NULL when the text is not a JSON array.
+    Source: Trino docs, JSON functions (json_array_contains('[1, 2, 3]', 2) is true);
+    JsonFunctions.jsonArrayContains.
+    """
+    try:
+        parsed = _JSON_DECODER.decode(json_array)
+    except ValueError:
+        return None
+    if not isinstance(parsed, list):
+        return None
+    for element in parsed:
+        if kind == "bigint" and isinstance(element, _NumberText) and _INTEGER_TEXT.match(element):
+            if _LONG_MIN <= int(element) <= _LONG_MAX and int(element) == int(value):
+                return True
+        elif kind == "double" and isinstance(element, _NumberText) and not _INTEGER_TEXT.match(element):
+            number = float(element)
+            if math.isfinite(number) and number == float(value):
+                return True
+        elif kind == "boolean" and isinstance(element, bool):
+            if element == (value.lower() == "true"):
+                return True
+        elif (
+            kind == "varchar"
+            and isinstance(element, str)
+            and not isinstance(element, _NumberText)
+            and element == value
+        ):
+            return True
+    return False
+
+
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+
+
+def is_json_scalar(json_text: str) -> bool:
+    """is_json_scalar(json) -> boolean: a number, string, true, false or null (Trino docs, JSON
+    functions). Raises ValueError "Invalid JSON value: ..." for text that is not JSON."""
+    try:
+        parsed = _JSON_DECODER.decode(json_text)
+    except ValueError:
+        raise ValueError(f"Invalid JSON value: {json_text[:100]}") from None
+    return not isinstance(parsed, (list, dict))
+
+
+JSON_ARRAY_CONTAINS = "tdlocal_json_array_contains"
+IS_JSON_SCALAR = "tdlocal_is_json_scalar"
+PYTHON_FUNCTIONS.extend(
+    [
+        PythonFunction(
+            JSON_ARRAY_CONTAINS,
+            _null_in_null_out(json_array_contains),
+            ["VARCHAR", "VARCHAR", "VARCHAR"],
+            "BOOLEAN",
+            True,
+        ),
+        PythonFunction(IS_JSON_SCALAR, _null_in_null_out(is_json_scalar), ["VARCHAR"], "BOOLEAN", True),
+    ]
+)
+
+# The Trino type json_array_contains compares as, from DuckDB's type of the value (typeof() is
+# constant when DuckDB binds the query).
+_VALUE_KIND = (
+    "CASE WHEN typeof({v}) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT') THEN 'bigint' "
+    "WHEN typeof({v}) IN ('DOUBLE', 'FLOAT') OR typeof({v}) LIKE 'DECIMAL%' THEN 'double' "
+    "WHEN typeof({v}) = 'BOOLEAN' THEN 'boolean' ELSE 'varchar' END"
+)
+
+
+def json_array_contains_call(node: exp.JSONArrayContains, context: TranslationContext) -> exp.Expression:
+    """json_array_contains(json, value) (sqlglot's JSONArrayContains)."""
+    value = node.expression
+    return exp.Anonymous(
+        this=JSON_ARRAY_CONTAINS,
+        expressions=[
+            exp.Cast(this=node.this, to=exp.DataType.build("VARCHAR")),
+            exp.Cast(this=value.copy(), to=exp.DataType.build("VARCHAR")),
+            fill(_VALUE_KIND, v=value),
+        ],
+    )
+
+
+def _is_json_scalar(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 1:
+        raise TrinoError("Function 'is_json_scalar' takes one argument", "FUNCTION_NOT_FOUND")
+    return exp.Anonymous(
+        this=IS_JSON_SCALAR,
+        expressions=[exp.Cast(this=node.expressions[0], to=exp.DataType.build("VARCHAR"))],
+    )
+
+
+ANONYMOUS_FIXES["is_json_scalar"] = _is_json_scalar

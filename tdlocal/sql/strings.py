@@ -13,9 +13,13 @@ listed above, ships with Python, and needs no native build.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hashlib
+import hmac
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
@@ -410,3 +414,329 @@ def _is_text_for_certain(node: exp.Expression) -> bool:
     if node.meta.get(_CHECKED_CONCAT):
         return True
     return isinstance(node, exp.Cast) and node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
+
+
+# --- regexp_position, strpos(s, sub, instance) -------------------------------------------------------
+
+JAVA_REGEXP_POSITION = "tdlocal_java_regexp_position"
+STRING_POSITION = "tdlocal_string_position"
+
+
+def java_regexp_position(text: str, pattern: str, start: int, occurrence: int) -> int:
+    """regexp_position(string, pattern, start, occurrence) -> integer, positions in code points.
+
+    The `occurrence`-th match of the Java `pattern` found from code point `start` (1-based,
+    included), or -1; `start` past the end is -1; a match that is empty moves the next search on
+    by one code point. `^` still means the start of `text`, and look-behind sees before `start`,
+    as Joni's search from an offset does. Raises ValueError (INVALID_FUNCTION_ARGUMENT) for
+    start < 1 or occurrence < 1, with Trino's texts.
+    Source: Trino docs, Regular expression functions (regexp_position examples); Trino's
+    JoniRegexpFunctions.regexpPosition for the errors and the -1 cases.
+    """
+    if start < 1:
+        raise ValueError("start position cannot be smaller than 1")
+    if occurrence < 1:
+        raise ValueError("occurrence cannot be smaller than 1")
+    if start > len(text):
+        return -1
+    for count, match in enumerate(compile_java_pattern(pattern).finditer(text, start - 1), start=1):
+        if count == occurrence:
+            return match.start() + 1
+    return -1
+
+
+def string_position(text: str, substring: str, instance: int) -> int:
+    """strpos(string, substring, instance) -> bigint: the 1-based code point position of the
+    `instance`-th occurrence (overlapping occurrences count), searched from the end when
+    `instance` is negative; 0 when there are fewer; 1 for an empty substring.
+    Raises ValueError (INVALID_FUNCTION_ARGUMENT) for instance 0, with Trino's text.
+    Source: Trino docs, String functions (strpos); Trino's StringFunctions.stringPosition.
+    """
+    if instance == 0:
+        raise ValueError("'instance' must be a positive or negative number.")
+    if substring == "":
+        return 1
+    index = -1 if instance > 0 else len(text)
+    for _ in range(abs(instance)):
+        if instance > 0:
+            index = text.find(substring, index + 1)
+        else:
+            # An occurrence starting before the previous one (Java's lastIndexOf(s, index - 1)).
+            end = index - 1 + len(substring)
+            index = text.rfind(substring, 0, end) if index > 0 else -1
+        if index < 0:
+            return 0
+    return index + 1
+
+
+PYTHON_FUNCTIONS.extend(
+    [
+        PythonFunction(
+            JAVA_REGEXP_POSITION,
+            _null_in_null_out(java_regexp_position),
+            ["VARCHAR", "VARCHAR", "BIGINT", "BIGINT"],
+            "INTEGER",
+            True,
+        ),
+        PythonFunction(
+            STRING_POSITION,
+            _null_in_null_out(string_position),
+            ["VARCHAR", "VARCHAR", "BIGINT"],
+            "BIGINT",
+            True,
+        ),
+    ]
+)
+
+
+def regexp_position(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    """regexp_position(string, pattern[, start[, occurrence]]) with Java patterns (Python's `re`)."""
+    arguments = list(node.expressions)
+    if not 2 <= len(arguments) <= 4:
+        raise TrinoError(
+            f"Unexpected parameters ({len(arguments)} arguments) for function regexp_position. Expected: "
+            "regexp_position(varchar(x), JoniRegExp), regexp_position(varchar(x), JoniRegExp, integer), "
+            "regexp_position(varchar(x), JoniRegExp, integer, integer)",
+            "FUNCTION_NOT_FOUND",
+        )
+    pattern = _string_literal(arguments[1])
+    if pattern is not None:
+        compile_java_pattern(pattern)  # refuse what Python cannot read, before running anything
+    defaults = [exp.Literal.number(1)] * (4 - len(arguments))
+    return _call(JAVA_REGEXP_POSITION, *arguments, *defaults)
+
+
+def strpos(node: exp.StrPosition, context: TranslationContext) -> exp.Expression:
+    """strpos(s, sub) stays DuckDB's (the same answers); strpos(s, sub, instance) is Trino's."""
+    instance = node.args.get("occurrence")
+    if instance is None or node.args.get("position") is not None:
+        return node
+    return _call(STRING_POSITION, node.this, node.args["substr"], instance)
+
+
+ANONYMOUS_FIXES = {"regexp_position": regexp_position}
+
+
+# --- split_to_map, split_to_multimap, hamming_distance, normalize -------------------------------------
+
+
+def _entries(text: str, entry_delimiter: str, key_value_delimiter: str) -> list[tuple[str, str]]:
+    """(key, value) pairs of `text` as Trino's SplitToMapFunction reads them: entries end at the
+    entry delimiter (a trailing one adds no entry), each holds the key-value delimiter exactly once.
+    Raises ValueError (INVALID_FUNCTION_ARGUMENT) with Trino's texts."""
+    if entry_delimiter == "":
+        raise ValueError("entryDelimiter is empty")
+    if key_value_delimiter == "":
+        raise ValueError("keyValueDelimiter is empty")
+    if entry_delimiter == key_value_delimiter:
+        raise ValueError("entryDelimiter and keyValueDelimiter must not be the same")
+    pairs: list[tuple[str, str]] = []
+    start = 0
+    while start < len(text):
+        end = text.find(entry_delimiter, start)
+        entry = text[start:] if end < 0 else text[start:end]
+        key, found, value = entry.partition(key_value_delimiter)
+        if not found or key_value_delimiter in value:
+            raise ValueError(
+                f"Key-value delimiter must appear exactly once in each entry. Bad input: '{entry}'"
+            )
+        pairs.append((key, value))
+        if end < 0:
+            break
+        start = end + len(entry_delimiter)
+    return pairs
+
+
+def split_to_map(text: str, entry_delimiter: str, key_value_delimiter: str) -> dict[str, str]:
+    """split_to_map(string, entryDelimiter, keyValueDelimiter) -> map(varchar, varchar).
+
+    A key seen twice is an error ("Duplicate keys (a) are not allowed").
+    Source: Trino docs, String functions; Trino's TestStringFunctions.testSplitToMap.
+    """
+    result: dict[str, str] = {}
+    for key, value in _entries(text, entry_delimiter, key_value_delimiter):
+        if key in result:
+            raise ValueError(f"Duplicate keys ({key}) are not allowed")
+        result[key] = value
+    return result
+
+
+def split_to_multimap(text: str, entry_delimiter: str, key_value_delimiter: str) -> dict[str, list[str]]:
+    """split_to_multimap(string, entryDelimiter, keyValueDelimiter) -> map(varchar, array(varchar)):
+    each key's values in the order they appear (Trino docs, String functions)."""
+    result: dict[str, list[str]] = {}
+    for key, value in _entries(text, entry_delimiter, key_value_delimiter):
+        result.setdefault(key, []).append(value)
+    return result
+
+
+def hamming_distance(left: str, right: str) -> int:
+    """hamming_distance(string1, string2) -> bigint: code points that differ, position by position.
+    Raises ValueError for strings of different lengths (Trino's StringFunctions.hammingDistance)."""
+    if len(left) != len(right):
+        raise ValueError("The input strings to hamming_distance function must have the same length")
+    return sum(1 for a, b in zip(left, right, strict=True) if a != b)
+
+
+def _normalize(text: str, form: str) -> str:
+    return unicodedata.normalize(form, text)
+
+
+SPLIT_TO_MAP = "tdlocal_split_to_map"
+SPLIT_TO_MULTIMAP = "tdlocal_split_to_multimap"
+HAMMING_DISTANCE = "tdlocal_hamming_distance"
+NORMALIZE = "tdlocal_normalize"
+PYTHON_FUNCTIONS.extend(
+    [
+        PythonFunction(
+            SPLIT_TO_MAP, _null_in_null_out(split_to_map), ["VARCHAR"] * 3, "MAP(VARCHAR, VARCHAR)", True
+        ),
+        PythonFunction(
+            SPLIT_TO_MULTIMAP,
+            _null_in_null_out(split_to_multimap),
+            ["VARCHAR"] * 3,
+            "MAP(VARCHAR, VARCHAR[])",
+            True,
+        ),
+        PythonFunction(
+            HAMMING_DISTANCE, _null_in_null_out(hamming_distance), ["VARCHAR"] * 2, "BIGINT", True
+        ),
+        PythonFunction(NORMALIZE, _null_in_null_out(_normalize), ["VARCHAR"] * 2, "VARCHAR", True),
+    ]
+)
+
+
+def split_to_map_call(node: exp.StrToMap, context: TranslationContext) -> exp.Expression:
+    """split_to_map(string, entryDelimiter, keyValueDelimiter) (sqlglot's StrToMap; DuckDB has none)."""
+    return _call(SPLIT_TO_MAP, node.this, node.args["pair_delim"], node.args["key_value_delim"])
+
+
+def _split_to_multimap(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 3:
+        raise TrinoError(
+            "Function 'split_to_multimap' takes (varchar, varchar, varchar)", "FUNCTION_NOT_FOUND"
+        )
+    return _call(SPLIT_TO_MULTIMAP, *node.expressions)
+
+
+def _hamming_distance(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    if len(node.expressions) != 2:
+        raise TrinoError("Function 'hamming_distance' takes (varchar, varchar)", "FUNCTION_NOT_FOUND")
+    return _call(HAMMING_DISTANCE, *node.expressions)
+
+
+_NORMAL_FORMS = {"NFC", "NFD", "NFKC", "NFKD"}
+
+
+def normalize(node: exp.Normalize, context: TranslationContext) -> exp.Expression:
+    """normalize(string[, NFC | NFD | NFKC | NFKD]) -> varchar, NFC by default (Trino docs, String
+    functions), with Python's unicodedata (the Unicode database Python ships)."""
+    form_node = node.args.get("form")
+    form = form_node.name.upper() if isinstance(form_node, exp.Expression) else "NFC"
+    if form not in _NORMAL_FORMS:
+        raise TrinoError(
+            f"Normalization form must be one of [NFD, NFC, NFKD, NFKC]: {form}", "INVALID_FUNCTION_ARGUMENT"
+        )
+    return _call(NORMALIZE, node.this, exp.Literal.string(form))
+
+
+ANONYMOUS_FIXES["split_to_multimap"] = _split_to_multimap
+ANONYMOUS_FIXES["hamming_distance"] = _hamming_distance
+
+
+# --- HMAC, base32, base64url --------------------------------------------------------------------------
+
+
+def _hmac(algorithm: str) -> Callable[[bytes, bytes], bytes]:
+    def digest(data: bytes, key: bytes) -> bytes:
+        return hmac.new(key, data, algorithm).digest()
+
+    return digest
+
+
+def _from_base32(data: str) -> bytes:
+    # Guava's BaseEncoding.base32() (Trino's from_base32) refuses what is not base32.
+    try:
+        return base64.b32decode(data)
+    except (binascii.Error, ValueError):
+        raise ValueError("Invalid input length") from None
+
+
+def _from_base64url(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError(f"Illegal base64url input: {text[:100]!r}") from None
+
+
+_BINARY_FUNCTIONS: dict[str, tuple[Callable[..., object], list[str], str]] = {
+    # hmac_xxx(varbinary, key varbinary) -> varbinary (Trino docs, Binary functions).
+    "hmac_md5": (_hmac("md5"), ["BLOB", "BLOB"], "BLOB"),
+    "hmac_sha1": (_hmac("sha1"), ["BLOB", "BLOB"], "BLOB"),
+    "hmac_sha256": (_hmac("sha256"), ["BLOB", "BLOB"], "BLOB"),
+    "hmac_sha512": (_hmac("sha512"), ["BLOB", "BLOB"], "BLOB"),
+    # RFC 4648 base32 with padding, as Guava's BaseEncoding.base32() that Trino uses.
+    "to_base32": (base64.b32encode, ["BLOB"], "VARCHAR"),
+    "from_base32": (_from_base32, ["VARCHAR"], "BLOB"),
+    # Java's Base64.getUrlEncoder() (padded) and getUrlDecoder().
+    "to_base64url": (base64.urlsafe_b64encode, ["BLOB"], "VARCHAR"),
+    "from_base64url": (_from_base64url, ["VARCHAR"], "BLOB"),
+}
+
+
+def _text_result(function: Callable[..., object]) -> Callable[..., object]:
+    @functools.wraps(function)
+    def call(*arguments: object) -> object:
+        result = function(*arguments)
+        return result.decode("ascii") if isinstance(result, bytes) else result
+
+    return call
+
+
+for _name, (_function, _parameters, _returns) in _BINARY_FUNCTIONS.items():
+    _implementation = _text_result(_function) if _returns == "VARCHAR" else _function
+    PYTHON_FUNCTIONS.append(
+        PythonFunction(f"tdlocal_{_name}", _null_in_null_out(_implementation), _parameters, _returns, True)
+    )
+
+
+def _binary_function(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
+    name = node.this.lower()
+    _, parameters, _ = _BINARY_FUNCTIONS[name]
+    if len(node.expressions) != len(parameters):
+        raise TrinoError(
+            f"Unexpected parameters ({len(node.expressions)} arguments) for function {name}",
+            "FUNCTION_NOT_FOUND",
+        )
+    if name in ("from_base32", "from_base64url"):
+        # Trino takes varchar or varbinary; either is ASCII text here, read as VARCHAR.
+        return _call(f"tdlocal_{name}", exp.Cast(this=node.expressions[0], to=exp.DataType.build("VARCHAR")))
+    return _call(f"tdlocal_{name}", *node.expressions)
+
+
+ANONYMOUS_FIXES.update(dict.fromkeys(_BINARY_FUNCTIONS, _binary_function))
+
+
+def base32_call(node: exp.FromBase32 | exp.ToBase32, context: TranslationContext) -> exp.Expression:
+    """from_base32 / to_base32 (sqlglot's FromBase32 / ToBase32 nodes)."""
+    name = "from_base32" if isinstance(node, exp.FromBase32) else "to_base32"
+    return _binary_function(exp.Anonymous(this=name, expressions=[node.this]), context)
+
+
+# split(string, delimiter[, limit]): Trino keeps the rest of the string in the last of `limit`
+# parts and refuses an empty delimiter (StringFunctions.split); DuckDB's string_split dropped the
+# limit and split an empty delimiter into characters.
+MACROS["trino_split"] = (
+    "(s, d, n) AS CASE WHEN n <= 0 THEN error('Limit must be positive') "
+    "WHEN d = '' THEN error('The delimiter may not be the empty string') "
+    "WHEN n IS NULL OR len(string_split(s, d)) <= n THEN string_split(s, d) "
+    "ELSE list_concat(string_split(s, d)[1:n - 1], [array_to_string(string_split(s, d)[n:], d)]) END"
+)
+
+
+def split(node: exp.Split, context: TranslationContext) -> exp.Expression:
+    """split(string, delimiter[, limit]) -> array(varchar) with Trino's limit and errors."""
+    limit = node.args.get("limit")
+    if limit is None:
+        limit = exp.Cast(this=exp.Null(), to=exp.DataType.build("BIGINT"))
+    return _call(macro("trino_split"), node.this, node.expression, limit)

@@ -16,7 +16,17 @@ from sqlglot import exp
 
 import tdtime
 from tdlocal.errors import TrinoError
-from tdlocal.sql import arrays, colors, datetime_text, intervals, json_url, numeric, strings, zoned_timestamps
+from tdlocal.sql import (
+    arrays,
+    colors,
+    datetime_text,
+    intervals,
+    json_url,
+    math_functions,
+    numeric,
+    strings,
+    zoned_timestamps,
+)
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
@@ -88,11 +98,15 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _decimal_literal_precision(cast)
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
-    datetime_text.refuse_explicitly_zoned(tree)
 
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
 
     def replace(node: exp.Expression) -> exp.Expression:
+        if zoned_statement:
+            # A value in a zone of its own: arithmetic in that zone (zoned_timestamps.arithmetic).
+            zoned = zoned_timestamps.arithmetic(node, context)
+            if zoned is not None:
+                return zoned
         fix = _fix_for(type(node))
         if fix is not None:
             fixed = fix(node, context)
@@ -491,6 +505,20 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.RegexpExtractAll, strings.regexp_extract_all),
     (exp.Substring, strings.substr),
     (exp.SplitPart, strings.split_part),
+    (exp.StrPosition, strings.strpos),
+    (exp.StrToMap, strings.split_to_map_call),
+    (exp.Normalize, strings.normalize),
+    (exp.FromBase32, strings.base32_call),
+    (exp.ToBase32, strings.base32_call),
+    (exp.FromBase, math_functions.from_base_call),
+    (exp.WidthBucket, math_functions.width_bucket_call),
+    (exp.JSONArrayContains, json_url.json_array_contains_call),
+    (exp.ArrayPosition, arrays.array_position),
+    (exp.ArrayMax, arrays.array_max),
+    (exp.ArrayMin, arrays.array_min),
+    (exp.ArrayContains, arrays.contains),
+    (exp.ArraySlice, arrays.array_slice),
+    (exp.Split, strings.split),
     (exp.SHA, strings.sha1),
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
@@ -552,5 +580,8 @@ _ANONYMOUS_FIXES: dict[str, Callable[[exp.Anonymous, TranslationContext], exp.Ex
     "crc32": strings.crc32,
     "codepoint": strings.codepoint,
     "to_iso8601": datetime_text.to_iso8601,
+    **strings.ANONYMOUS_FIXES,
+    **arrays.ANONYMOUS_FIXES,
+    **math_functions.ANONYMOUS_FIXES,
     **colors.ANONYMOUS_FIXES,
 }

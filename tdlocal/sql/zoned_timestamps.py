@@ -11,10 +11,11 @@ the session zone). So:
 
 Functions that read a zone's wall clock (hour(), date(), format_datetime, CAST, ...) go through
 macros that look at typeof() of their argument, which DuckDB resolves when it binds the query, so
-both shapes work from a column as well as from a literal call. Anything else handed the struct
-(interval arithmetic, date_trunc, date_add, ...) fails in DuckDB's binder: an error naming the
-function, never the wrong wall clock. Comparing a zoned constructor with another timestamp
-compares instants, as Trino does.
+both shapes work from a column as well as from a literal call. date_trunc, date_add, date_diff,
+`+`/`-` interval and to_iso8601 of a zoned constructor compute in its zone (see `arithmetic`
+below); anything else handed the struct (those functions on a CTE's zoned column included)
+fails in DuckDB's binder: an error naming the function, never the wrong wall clock. Comparing a
+zoned constructor with another timestamp compares instants, as Trino does.
 
 Sources: Trino docs, Date and time functions (from_unixtime, at_timezone, with_timezone,
 to_unixtime, timezone_hour, AT TIME ZONE) and Date and time types (timestamp with time zone
@@ -383,3 +384,192 @@ def compare_instants(node: exp.Binary, context: TranslationContext) -> exp.Binar
         if side is not None and is_zoned_constructor(side):
             node.set(key, side.expressions[0])
     return node
+
+
+# --- arithmetic on a value in a zone of its own ---------------------------------------------------
+#
+# Trino computes these with Joda's ISOChronology of the value's zone (timestamptz/DateTrunc,
+# DateAdd, DateDiff and TimestampWithTimeZoneOperators in trinodb/trino):
+# - units up to the hour move the instant (date_add('hour', 1, x) is 3600 s later, across DST);
+# - day, week, month, quarter and year move the wall clock in the value's zone, which is read
+#   back in that zone keeping the value's offset where it is still valid (Joda's
+#   convertLocalToUTC(local, false, original)): date_add('day', 1, ...12:00 America/New_York)
+#   is 12:00 the next day whether or not DST began in between;
+# - `x + interval` adds to the instant in UTC's calendar (day-to-second as milliseconds,
+#   year-to-month with ISOChronology UTC's monthOfYear), whatever x's zone;
+# - date_diff(unit, a, b) counts whole units in a's zone (time units: elapsed; calendar units:
+#   between the two wall clocks read in a's zone);
+# - to_iso8601 prints the wall clock and the zone's offset at that instant.
+# The value's zone is known when the statement is translated (a zoned constructor), so the
+# result is built as a zoned struct again; a zoned value read from a CTE's or subquery's column
+# still reaches DuckDB's date_trunc/date_add, which refuse the struct (an error, not an answer).
+
+MACROS.update(
+    {
+        # Seconds east of UTC of a Trino zone id at an instant.
+        "zone_offset_at": (
+            "(instant, zone) AS CAST(epoch(tdlocal.main.instant_local(instant, zone)) "
+            "- epoch(timezone('UTC', instant)) AS BIGINT)"
+        ),
+        # The instant of wall clock `local` in `zone`, keeping `original`'s offset when it is valid
+        # there (Joda's convertLocalToUTC(local, false, original)); else the zone's reading.
+        "local_to_zoned_instant": (
+            "(local, zone, original) AS CASE WHEN tdlocal.main.zone_offset_at(timezone('UTC', local "
+            "- to_seconds(tdlocal.main.zone_offset_at(original, zone))), zone) "
+            "= tdlocal.main.zone_offset_at(original, zone) "
+            "THEN timezone('UTC', local - to_seconds(tdlocal.main.zone_offset_at(original, zone))) "
+            "ELSE tdlocal.main.local_instant(local, zone) END"
+        ),
+        # An instant moved by an interval in UTC's calendar.
+        "utc_shift": "(instant, step) AS timezone('UTC', timezone('UTC', instant) + step)",
+        # java.time.ZoneOffset's text of an offset in seconds: Z, +09:00, -03:30, +09:18:59.
+        "iso8601_offset_text": (
+            "(s) AS CASE WHEN s = 0 THEN 'Z' ELSE (CASE WHEN s < 0 THEN '-' ELSE '+' END) "
+            "|| lpad(CAST(abs(s) // 3600 AS VARCHAR), 2, '0') || ':' "
+            "|| lpad(CAST(abs(s) % 3600 // 60 AS VARCHAR), 2, '0') "
+            "|| CASE WHEN abs(s) % 60 = 0 THEN '' ELSE ':' || lpad(CAST(abs(s) % 60 AS VARCHAR), 2, '0') END END"
+        ),
+        # to_iso8601 of a zoned struct: timestamp(3) with time zone, so milliseconds.
+        "zoned_iso8601": (
+            f"(z) AS strftime(CAST(tdlocal.main.instant_local(struct_extract(z, '{INSTANT_FIELD}'), "
+            f"struct_extract(z, '{ZONE_FIELD}')) AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g') "
+            f"|| tdlocal.main.iso8601_offset_text(tdlocal.main.zone_offset_at(struct_extract(z, '{INSTANT_FIELD}'), "
+            f"struct_extract(z, '{ZONE_FIELD}')))"
+        ),
+    }
+)
+
+# Trino's date_trunc / date_add / date_diff units for timestamps (DateTimeFunctions.getTimestampField).
+_TIME_UNITS = {
+    "millisecond": "to_milliseconds",
+    "second": "to_seconds",
+    "minute": "to_minutes",
+    "hour": "to_hours",
+}
+_CALENDAR_UNITS = {
+    "day": "to_days",
+    "week": "to_weeks",
+    "month": "to_months",
+    "quarter": "to_months",
+    "year": "to_years",
+}
+
+
+def _unit_name(unit: exp.Expression | None) -> str:
+    name = unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
+    if not name:
+        raise TrinoError(
+            "tdlocal needs the unit of date_trunc/date_add/date_diff to be a string literal", "NOT_SUPPORTED"
+        )
+    if name not in _TIME_UNITS and name not in _CALENDAR_UNITS:
+        # sqlglot reads a column given as the unit as a bare word too: name what was written.
+        raise TrinoError(
+            f"'{name}' is not a valid Timestamp field (tdlocal reads the unit as written, e.g. 'day')",
+            "INVALID_FUNCTION_ARGUMENT",
+        )
+    return name
+
+
+def _parts(node: exp.Expression | None) -> tuple[exp.Expression, exp.Expression] | None:
+    """(instant, zone id) of a zoned constructor, else None."""
+    if node is None or not is_zoned_constructor(node):
+        return None
+    instant, zone = node.expressions
+    return instant, zone
+
+
+def _zoned(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=macro("zoned"), expressions=[instant, zone.copy()])
+
+
+def _truncate(unit: str, instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    local = fill(
+        f"date_trunc('{unit}', CAST(tdlocal.main.instant_local({{i}}, {{z}}) AS TIMESTAMP))",
+        i=instant,
+        z=zone,
+    )
+    return _zoned(
+        fill("tdlocal.main.local_to_zoned_instant({l}, {z}, {i})", l=local, z=zone, i=instant), zone
+    )
+
+
+def _add(unit: str, amount: exp.Expression, instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    count = (
+        fill("CAST({n} AS INTEGER)", n=amount)
+        if unit != "quarter"
+        else fill("CAST(3 * {n} AS INTEGER)", n=amount)
+    )
+    if unit in _TIME_UNITS:
+        step = exp.Anonymous(this=_TIME_UNITS[unit], expressions=[fill("CAST({n} AS BIGINT)", n=amount)])
+        return _zoned(fill("tdlocal.main.utc_shift({i}, {s})", i=instant, s=step), zone)
+    step = exp.Anonymous(this=_CALENDAR_UNITS[unit], expressions=[count])
+    local = fill("CAST(tdlocal.main.instant_local({i}, {z}) AS TIMESTAMP) + {s}", i=instant, z=zone, s=step)
+    return _zoned(
+        fill("tdlocal.main.local_to_zoned_instant({l}, {z}, {i})", l=local, z=zone, i=instant), zone
+    )
+
+
+def _difference(
+    unit: str, start: exp.Expression, end: exp.Expression, context: TranslationContext
+) -> exp.Expression:
+    start_parts = _parts(start)
+    zone = start_parts[1] if start_parts else exp.Literal.string(session_zone_id(context))
+    start_instant = (
+        start_parts[0] if start_parts else exp.Anonymous(this=macro("zoned_instant"), expressions=[start])
+    )
+    end_parts = _parts(end)
+    end_instant = end_parts[0] if end_parts else exp.Anonymous(this=macro("zoned_instant"), expressions=[end])
+    if unit in _TIME_UNITS:
+        template = "datesub({u}, timezone('UTC', {a}), timezone('UTC', {b}))"
+    else:
+        template = (
+            "datesub({u}, CAST(tdlocal.main.instant_local({a}, {z}) AS TIMESTAMP), "
+            "CAST(tdlocal.main.instant_local({b}, {z}) AS TIMESTAMP))"
+        )
+    return fill(template, u=exp.Literal.string(unit), a=start_instant, b=end_instant, z=zone)
+
+
+def arithmetic(node: exp.Expression, context: TranslationContext) -> exp.Expression | None:
+    """date_trunc, date_add, `+`/`-` interval, date_diff and to_iso8601 of a value in a zone of its
+    own, computed in that zone as Trino does (see above); None when `node` is none of these."""
+    if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
+        parts = _parts(node.this)
+        return _truncate(_unit_name(node.args.get("unit")), *parts) if parts else None
+    if isinstance(node, exp.DateAdd):
+        parts = _parts(node.this)
+        return _add(_unit_name(node.args.get("unit")), node.expression, *parts) if parts else None
+    if isinstance(node, exp.DateDiff):
+        if _parts(node.this) is None and _parts(node.expression) is None:
+            return None
+        # sqlglot keeps Trino's date_diff(unit, a, b) as this=b, expression=a.
+        return _difference(_unit_name(node.args.get("unit")), node.expression, node.this, context)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return _interval_arithmetic(node)
+    if (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "to_iso8601"
+        and len(node.expressions) == 1
+    ):
+        parts = _parts(node.expressions[0])
+        if parts is None:
+            return None
+        return exp.Anonymous(this=macro("zoned_iso8601"), expressions=[node.expressions[0]])
+    return None
+
+
+def _interval_arithmetic(node: exp.Add | exp.Sub) -> exp.Expression | None:
+    left, right = node.this, node.expression
+    left_parts, right_parts = _parts(left), _parts(right)
+    if isinstance(node, exp.Sub) and (left_parts or right_parts) and not isinstance(right, exp.Interval):
+        # zoned - timestamp: the interval day to second between the instants.
+        return fill(
+            "tdlocal.main.zoned_instant({a}) - tdlocal.main.zoned_instant({b})",
+            a=left_parts[0] if left_parts else left,
+            b=right_parts[0] if right_parts else right,
+        )
+    if left_parts and isinstance(right, exp.Interval):
+        step: exp.Expression = right if isinstance(node, exp.Add) else exp.Neg(this=right)
+        return _zoned(fill("tdlocal.main.utc_shift({i}, {s})", i=left_parts[0], s=step), left_parts[1])
+    if right_parts and isinstance(left, exp.Interval) and isinstance(node, exp.Add):
+        return _zoned(fill("tdlocal.main.utc_shift({i}, {s})", i=right_parts[0], s=left), right_parts[1])
+    return None

@@ -42,17 +42,6 @@ def test_to_iso8601_prints_the_session_zones_offset(td_connect) -> None:
     assert cursor.fetchall() == [["2001-08-22T08:34:05.000+05:30"]]
 
 
-def test_to_iso8601_of_an_explicitly_zoned_value_is_refused_not_wrong(td_connect) -> None:
-    # Trino gives 1970-01-01T09:00:00.000+09:00; tdlocal does not keep a per-value zone, so it
-    # refuses rather than print the wall clock without its offset.
-    cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as error:
-        cursor.execute("SELECT to_iso8601(from_unixtime(0, 'Asia/Tokyo'))")
-        cursor.fetchall()
-    assert error.value.error_name == "NOT_SUPPORTED"
-    assert "to_iso8601" in error.value.message
-
-
 def test_to_iso8601_of_a_number_is_a_function_not_found(td_connect) -> None:
     cursor = td_connect().cursor()
     with pytest.raises(TrinoUserError) as error:
