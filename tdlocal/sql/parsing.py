@@ -59,7 +59,34 @@ def parse_statement(sql: str) -> exp.Expression:
             "Trino runs one statement per request: send the statements separately (split on ';')",
             "SYNTAX_ERROR",
         )
+    if isinstance(statements[0], exp.Command):
+        _check_embedded_query(sql)
     return statements[0]
+
+
+_QUERY_START = re.compile(r"\b(?:AS|INTO\s+\S+(?:\s*\([^)]*\))?)\s+(?=\(*\s*(?:SELECT|WITH|VALUES)\b)", re.I)
+
+
+def _check_embedded_query(sql: str) -> None:
+    """A statement sqlglot only read as a Command (`CREATE TABLE t AS <query>`, `INSERT INTO t
+    <query>`) whose query does not parse is Trino's SYNTAX_ERROR at the query's bad token, not an
+    unsupported statement."""
+    if not re.match(r"\s*(?:CREATE\s+TABLE|INSERT\s+INTO)\b", sql, re.I):
+        return
+    match = _QUERY_START.search(sql)
+    if match is None:
+        return
+    start = match.end()
+    try:
+        parse_statement(sql[start:])
+    except TrinoError as error:
+        if error.name != "SYNTAX_ERROR" or error.line is None or error.column is None:
+            raise
+        before = sql[:start]
+        line = before.count("\n") + error.line
+        column = error.column + (len(before) - before.rfind("\n") - 1 if error.line == 1 else 0)
+        message = re.sub(r"^line \d+:\d+: ", f"line {line}:{column}: ", error.message)
+        raise TrinoError(message, "SYNTAX_ERROR", line=line, column=column) from None
 
 
 def parse_expression(sql: str) -> exp.Expression:

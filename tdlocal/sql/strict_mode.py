@@ -14,11 +14,15 @@ Decisions where TD's behaviour is unconfirmed:
 
 from __future__ import annotations
 
+from functools import cache
+
+import duckdb
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.tokens import Token, TokenType
 
 from tdlocal.errors import TrinoError
+from tdlocal.sql import trino_grammar
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.trino_functions import is_known_function
 
@@ -128,6 +132,7 @@ def check_syntax(sql: str, tree: exp.Expression, context: TranslationContext) ->
     if not context.strict:
         return
     tokens = _TRINO.tokenize(sql)
+    trino_grammar.check(tokens, tree, STRICT_HINT)
     relation_names = _relation_names(tree)
     previous: Token | None = None
     for index, token in enumerate(tokens):
@@ -158,6 +163,8 @@ def _check_token(
         return  # a qualified name: a column or table, not a function Trino would resolve
     if previous is not None and previous.text.upper() == "WITHIN" and token.text.upper() == "GROUP":
         return  # listagg(...) WITHIN GROUP (ORDER BY ...): Trino syntax, not a call of `group`
+    if previous is not None and previous.token_type == TokenType.TABLE_SAMPLE:
+        return  # TABLESAMPLE BERNOULLI (p): a sample type, checked by trino_grammar
     if kind in _KEYWORD_CALLS:
         _refuse_syntax(token, "use substr(...)")
     if (
@@ -166,13 +173,25 @@ def _check_token(
         and not is_known_function(token.text)
     ):
         line, column = _position(token)
+        name = token.text.lower()
+        # Only a name DuckDB really has is called DuckDB's; any other is Trino's plain message.
+        origin = (
+            ": it is DuckDB's, not Trino 423's or TD's" + STRICT_HINT if name in _duckdb_functions() else ""
+        )
         raise TrinoError(
-            f"line {line}:{column}: Function '{token.text.lower()}' not registered: it is DuckDB's, "
-            "not Trino 423's or TD's" + STRICT_HINT,
+            f"line {line}:{column}: Function '{name}' not registered{origin}",
             "FUNCTION_NOT_FOUND",
             line=line,
             column=column,
         )
+
+
+@cache
+def _duckdb_functions() -> frozenset[str]:
+    """Names of DuckDB's built-in functions and macros (lowercase), read once from DuckDB itself."""
+    with duckdb.connect() as connection:
+        rows = connection.execute("SELECT DISTINCT lower(function_name) FROM duckdb_functions()").fetchall()
+    return frozenset(row[0] for row in rows)
 
 
 def _relation_names(tree: exp.Expression) -> set[str]:
@@ -185,9 +204,7 @@ def _relation_names(tree: exp.Expression) -> set[str]:
     return names
 
 
-def _position(token: Token) -> tuple[int, int]:
-    # sqlglot's column is where the token ends; Trino reports where it starts.
-    return token.line, max(1, token.col - len(token.text) + 1)
+_position = trino_grammar.token_position
 
 
 def _refuse_syntax(token: Token, advice: str) -> None:
