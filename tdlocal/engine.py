@@ -288,6 +288,7 @@ class Engine:
         _prepare_cursor(cursor, session)
         running.check()
         _check_requirements(plan, cursor)
+        _run_column_checks(plan, cursor)
         if plan.writes:
             self._acquire_write_lock(running)
         try:
@@ -399,6 +400,23 @@ def _prepare_cursor(cursor: duckdb.DuckDBPyConnection, session: Session) -> None
     zone = duckdb_session_time_zone(session.properties.get(TIME_ZONE_PROPERTY) or session.time_zone)
     if zone != "UTC":
         cursor.execute(f"SET TimeZone = {quote_string(zone)}")
+
+
+def _run_column_checks(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
+    """Strict mode: refuse a statement that reads a select-list alias where Trino cannot.
+
+    Each probe selects the name from the statement's FROM clause; a binder error naming a
+    missing column means only the alias could have been meant (tdlocal.sql.select_aliases).
+    Other failures are left for the statement itself to report.
+    """
+    for probe, error in plan.column_checks:
+        try:
+            cursor.execute(probe)
+        except duckdb.Error as failure:
+            if isinstance(failure, duckdb.BinderException) and (
+                "not found" in str(failure) or "does not have a column" in str(failure)
+            ):
+                raise error from None
 
 
 def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tdlocal.errors import TrinoError
 from tdlocal.session import SessionChanges
 
 
@@ -43,6 +44,9 @@ class Plan:
     creation_time: int | None = None  # ... holding this value (the query's "now")
     parameters: list | None = None  # values bound to the last statement's `?` placeholders
     explain: bool = False  # the last statement is a DuckDB EXPLAIN: answer its text as `Query Plan`
+    # Strict mode (tdlocal.sql.select_aliases): (probe, error) pairs run first; a probe that cannot
+    # bind its column means the statement read a select-list alias Trino cannot see.
+    column_checks: list[tuple[str, TrinoError]] = field(default_factory=list)
 
 
 def quote_identifier(name: str) -> str:

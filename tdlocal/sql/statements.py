@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.session import Session, SessionChanges
-from tdlocal.sql import metadata, names, parameters, strict_mode
+from tdlocal.sql import metadata, names, parameters, select_aliases, strict_mode
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.output_names import UNNAMED_MARKER, unnamed_positions
 from tdlocal.sql.parsing import blank_comments, parse_statement
@@ -287,6 +287,24 @@ def _name_text(text: str) -> str:
 def plan_parsed_statement(tree: exp.Expression, context: TranslationContext) -> Plan:
     """The Plan for a parsed statement (a query, DDL or DML)."""
     strict_mode.check(tree, context)
+    # Before translation, which rewrites the tree: select-list aliases Trino cannot see (issue 8).
+    checks = _alias_checks(tree, context) if context.strict else []
+    plan = _plan_statement_kind(tree, context)
+    plan.column_checks = checks
+    return plan
+
+
+def _alias_checks(tree: exp.Expression, context: TranslationContext) -> list[tuple[str, TrinoError]]:
+    checks = []
+    for probe in select_aliases.alias_probes(tree):
+        try:
+            checks.append((to_duckdb_sql(translate_query(probe.query, context)), probe.error))
+        except TrinoError:
+            continue  # a FROM the probe cannot stand alone with: the statement itself will tell
+    return checks
+
+
+def _plan_statement_kind(tree: exp.Expression, context: TranslationContext) -> Plan:
     if isinstance(tree, (exp.Query, exp.Values)):
         return _plan_query(tree, context)
     for kind, planner in _PLANNERS:

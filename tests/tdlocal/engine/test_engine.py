@@ -29,7 +29,7 @@ def test_the_database_file_is_catalog_td_with_schemas_for_td_databases(tmp_path)
 
 
 def test_results_have_trino_columns_and_are_fetched_in_pages(engine):
-    result = engine.execute("SELECT range AS n, 'x' FROM range(2500)", SESSION, "q1")
+    result = engine.execute("SELECT n, 'x' FROM UNNEST(sequence(0, 2499)) AS u (n)", SESSION, "q1")
     assert result.columns == [Column("n", "bigint"), Column("_col1", "varchar")]
     assert result.update_type is None and result.update_count is None
     pages = [result.fetch(1000), result.fetch(1000), result.fetch(1000), result.fetch(1000)]
@@ -86,7 +86,12 @@ def test_cancel_interrupts_a_running_query(engine):
 
     def run() -> None:
         try:
-            engine.execute("SELECT count(*) FROM range(100000000000) a", SESSION, "long")
+            engine.execute(
+                "SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a (x), UNNEST(sequence(1, 10000)) AS b (y), "
+                "UNNEST(sequence(1, 10000)) AS c (z)",
+                SESSION,
+                "long",
+            )
         except TrinoError as error:
             outcome["error"] = error
 
@@ -100,7 +105,7 @@ def test_cancel_interrupts_a_running_query(engine):
 
 
 def test_cancel_stops_fetching(engine):
-    result = engine.execute("SELECT * FROM range(10000)", SESSION, "q1")
+    result = engine.execute("SELECT * FROM UNNEST(sequence(0, 9999))", SESSION, "q1")
     result.fetch(10)
     engine.cancel("q1")
     with pytest.raises(TrinoError) as error:
@@ -171,8 +176,8 @@ def test_many_threads_at_once(engine):
 
 
 def test_two_results_can_be_fetched_interleaved(engine):
-    first = engine.execute("SELECT * FROM range(3)", SESSION, "a")
-    second = engine.execute("SELECT * FROM range(10, 13)", SESSION, "b")
+    first = engine.execute("SELECT * FROM UNNEST(sequence(0, 2))", SESSION, "a")
+    second = engine.execute("SELECT * FROM UNNEST(sequence(10, 12))", SESSION, "b")
     assert [first.fetch(1), second.fetch(1), first.fetch(5), second.fetch(5)] == [
         [(0,)],
         [(10,)],
