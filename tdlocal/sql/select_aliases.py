@@ -5,7 +5,8 @@ FROM clause's scope (`analyzeWhere(node, sourceScope, ...)`, `analyzeGroupBy(nod
 outputExpressions)` where the output expressions serve only GROUP BY ordinals, `analyzeHaving(node,
 sourceScope)`); only ORDER BY's scope holds the select list's names. So
 `SELECT x + 1 AS y FROM t WHERE y > 0` fails on TD with COLUMN_NOT_FOUND `line 1:32: Column 'y'
-cannot be resolved`, while DuckDB, which falls back to aliases, answers it.
+cannot be resolved`, while DuckDB, which falls back to aliases, answers it; so does
+`SELECT 1 AS a, a + 1 AS b` (analyzeSelect reads the select list in the FROM scope as well).
 
 A name is refused only when it is a select alias and no relation of its FROM clause has such a
 column (a real column of the same name is what Trino reads, and so does DuckDB, which prefers
@@ -35,7 +36,7 @@ class ColumnProbe:
 
 
 def alias_probes(tree: exp.Expression) -> list[ColumnProbe]:
-    """Probes for names in WHERE / GROUP BY / HAVING that may only be select-list aliases.
+    """Probes for names in WHERE / GROUP BY / HAVING / the select list that may only be aliases.
 
     Raises COLUMN_NOT_FOUND at once for a SELECT with no FROM clause (nothing but the alias could
     be meant). Returns [] for the usual statement, which references no alias outside ORDER BY.
@@ -67,23 +68,29 @@ def alias_probes(tree: exp.Expression) -> list[ColumnProbe]:
 
 
 def _alias_references(select: exp.Select) -> list[exp.Column]:
+    """Unqualified names in WHERE / GROUP BY / HAVING, or in another select item, that are aliases.
+
+    DuckDB also resolves an alias in a later select item (`SELECT 1 AS a, a + 1 AS b`); Trino's
+    analyzeSelect reads the select list in the FROM scope too.
+    """
     aliases = {
-        item.alias.lower()
-        for item in select.expressions
+        item.alias.lower(): position
+        for position, item in enumerate(select.expressions)
         if isinstance(item, exp.Alias) and item.alias and not _aliases_itself(item)
     }
     if not aliases:
         return []
+    scopes: list[tuple[exp.Expression, int | None]] = [
+        (node, None) for node in (select.args.get(clause) for clause in _CLAUSES) if node is not None
+    ]
+    scopes += [(item, position) for position, item in enumerate(select.expressions)]
     found: dict[str, exp.Column] = {}
-    for clause in _CLAUSES:
-        node = select.args.get(clause)
-        if node is None:
-            continue
+    for node, position in scopes:
         for column in node.find_all(exp.Column):
             name = column.name.lower()
             if (
                 column.table
-                or name not in aliases
+                or aliases.get(name, position) == position  # not an alias, or the item's own name
                 or name in found
                 or _nearest_select(column) is not select
                 or _is_lambda_parameter(column)

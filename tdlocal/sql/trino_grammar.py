@@ -99,15 +99,49 @@ def check(tokens: Sequence[Token], tree: exp.Expression, hint: str) -> None:
     typed literal or column definition, as Trino's analyzer words them; NUMERIC_VALUE_OUT_OF_RANGE
     for a TABLESAMPLE percentage outside 0..100.
     """
-    _check_tokens(tokens, hint)
-    _check_arrows(tokens, tree, hint)
+    kinds = [token.token_type for token in tokens]
+    _check_tokens(tokens, kinds, hint)
+    _check_arrows(tokens, kinds, tree, hint)
     _check_relations(tokens, tree, hint)
-    _check_type_names(tokens, tree, hint)
+    _check_type_names(tokens, kinds, tree, hint)
 
 
-def _check_tokens(tokens: Sequence[Token], hint: str) -> None:
-    for index, token in enumerate(tokens):
-        kind = token.token_type
+# The tokens _check_tokens looks behind; every other token is skipped without a look.
+_TRIGGERS = frozenset(
+    {
+        TokenType.COMMA,
+        TokenType.INTERVAL,
+        TokenType.DISTINCT,
+        TokenType.GROUP_BY,
+        TokenType.USING,
+        TokenType.TABLE_SAMPLE,
+        TokenType.SEMI,
+        TokenType.ANTI,
+        TokenType.ASOF,
+        TokenType.CARET,
+        TokenType.GLOB,
+        TokenType.SIMILAR_TO,
+        TokenType.LIMIT,
+        TokenType.LIKE,
+        TokenType.UNION,
+        TokenType.EXCEPT,
+        TokenType.INTERSECT,
+    }
+)
+# DuckDB's operators Trino's grammar has no rule for, with Trino's spelling.
+_FOREIGN_OPERATORS = {
+    TokenType.CARET: "use power(x, y)",
+    TokenType.GLOB: "use LIKE or regexp_like",
+    TokenType.SIMILAR_TO: "use regexp_like",
+}
+_SET_OPERATIONS = {TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT}
+
+
+def _check_tokens(tokens: Sequence[Token], kinds: list[TokenType], hint: str) -> None:
+    for index, kind in enumerate(kinds):
+        if kind not in _TRIGGERS:
+            continue
+        token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         after = tokens[index + 2] if index + 2 < len(tokens) else None
         if kind == TokenType.COMMA and (following is None or following.token_type in _AFTER_COMMA_NEVER):
@@ -132,6 +166,45 @@ def _check_tokens(tokens: Sequence[Token], hint: str) -> None:
             refuse_token(token, "<end of relation>", "use TABLESAMPLE BERNOULLI (percentage)", hint)
         if kind == TokenType.TABLE_SAMPLE:
             _check_sample_clause(tokens, index, hint)
+        if (
+            kind in (TokenType.SEMI, TokenType.ANTI, TokenType.ASOF)
+            and TokenType.JOIN in kinds[index + 1 : index + 3]
+        ):
+            # joinType: INNER | LEFT/RIGHT/FULL [OUTER]; CROSS and NATURAL JOIN (SqlBase.g4)
+            refuse_token(
+                token,
+                "'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL'",
+                "use EXISTS, NOT EXISTS or a join with a window",
+                hint,
+            )
+        if kind in _FOREIGN_OPERATORS:
+            refuse_token(token, "<operator>", _FOREIGN_OPERATORS[kind], hint)
+        if (
+            kind == TokenType.LIMIT
+            and following is not None
+            and after is not None
+            and after.token_type == TokenType.MOD
+        ):
+            refuse_token(after, "<end of query>", "LIMIT takes a row count", hint)
+        if (
+            kind == TokenType.LIKE
+            and following is not None
+            and following.token_type in (TokenType.ANY, TokenType.ALL, TokenType.SOME)
+        ):
+            refuse_token(following, "<expression>", "combine LIKE predicates with OR / AND", hint)
+        if kind in _SET_OPERATIONS:
+            word = (
+                after
+                if following is not None and following.token_type in (TokenType.ALL, TokenType.DISTINCT)
+                else following
+            )
+            if word is not None and word.text.upper() == "BY":
+                refuse_token(
+                    word,
+                    "'SELECT', 'TABLE', 'VALUES', '('",
+                    "list the same columns in the same order on both sides",
+                    hint,
+                )
 
 
 def _check_sample_clause(tokens: Sequence[Token], index: int, hint: str) -> None:
@@ -154,8 +227,10 @@ def _check_sample_clause(tokens: Sequence[Token], index: int, hint: str) -> None
             refuse_token(token, "')'", "the percentage is a plain number", hint)
 
 
-def _check_arrows(tokens: Sequence[Token], tree: exp.Expression, hint: str) -> None:
+def _check_arrows(tokens: Sequence[Token], kinds: list[TokenType], tree: exp.Expression, hint: str) -> None:
     """`->` is Trino's lambda arrow only; `->>` and JSON `->` are DuckDB's operators."""
+    if TokenType.ARROW not in kinds and TokenType.DARROW not in kinds:
+        return
     arrows = [token for token in tokens if token.token_type in (TokenType.ARROW, TokenType.DARROW)]
     if not arrows:
         return
@@ -172,8 +247,11 @@ def _check_arrows(tokens: Sequence[Token], tree: exp.Expression, hint: str) -> N
 
 def _check_relations(tokens: Sequence[Token], tree: exp.Expression, hint: str) -> None:
     """Relations are tables, subqueries, UNNEST, LATERAL or TABLE(fn(...)): not `FROM range(3)`."""
-    for table in tree.find_all(exp.Table):
-        function = table.this
+    for node in tree.find_all(exp.Table, exp.TableSample):
+        if isinstance(node, exp.TableSample):
+            _check_sample_percentage(node, hint)
+            continue
+        function = node.this
         if isinstance(function, exp.Func) and not (
             isinstance(function, exp.Anonymous) and function.name.lower() == "table"
         ):
@@ -191,8 +269,6 @@ def _check_relations(tokens: Sequence[Token], tree: exp.Expression, hint: str) -
                 + hint,
                 "SYNTAX_ERROR",
             )
-    for sample in tree.find_all(exp.TableSample):
-        _check_sample_percentage(sample, hint)
 
 
 def _call_opening(tokens: Sequence[Token], name: str) -> Token | None:
@@ -220,23 +296,22 @@ def _check_sample_percentage(sample: exp.TableSample, hint: str) -> None:
         raise TrinoError("Sample percentage must be less than or equal to 100", "NUMERIC_VALUE_OUT_OF_RANGE")
 
 
-def _check_type_names(tokens: Sequence[Token], tree: exp.Expression, hint: str) -> None:
+def _check_type_names(
+    tokens: Sequence[Token], kinds: list[TokenType], tree: exp.Expression, hint: str
+) -> None:
     """Type names in CAST / TRY_CAST targets, typed literals and column definitions."""
-    for index, token in enumerate(tokens):
-        text = token.text.lower()
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if (
-            token.token_type in _TYPE_TOKENS
-            and following is not None
-            and following.token_type in _STRING_TOKENS
-            and not all(word in TRINO_TYPE_WORDS for word in text.split())
-        ):
-            # `int64 '1'`: Trino's `identifier string` type constructor, then an unknown type.
-            _unknown_type(token, "TYPE_NOT_FOUND", hint)
-        if (
-            text in ("cast", "try_cast")
-            and following is not None
-            and following.token_type == TokenType.L_PAREN
+    for index, kind in enumerate(kinds):
+        if kind in _TYPE_TOKENS:
+            following = kinds[index + 1] if index + 1 < len(kinds) else None
+            text = tokens[index].text.lower()
+            if following in _STRING_TOKENS and not all(word in TRINO_TYPE_WORDS for word in text.split()):
+                # `int64 '1'`: Trino's `identifier string` type constructor, then an unknown type.
+                _unknown_type(tokens[index], "TYPE_NOT_FOUND", hint)
+        elif (
+            kind == TokenType.VAR
+            and index + 1 < len(kinds)
+            and kinds[index + 1] == TokenType.L_PAREN
+            and tokens[index].text.lower() in ("cast", "try_cast")
         ):
             _check_cast_target(tokens, index + 1, hint)
     if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):

@@ -39,6 +39,9 @@ def items(td_connect) -> str:
         ("SELECT a.x AS k FROM {t} AS a JOIN {t} AS b ON a.x = b.x WHERE k > 1", "k", "1:90"),
         ("CREATE TABLE td.aliases.copy AS SELECT x + 1 AS y FROM {t} WHERE y > 0", "y", "1:79"),
         ("SELECT u.n AS m FROM UNNEST(ARRAY[1, 2]) AS u (n) WHERE m > 1", "m", "1:57"),
+        # DuckDB's lateral aliases: a later select item reading an earlier one's alias.
+        ("SELECT 1 AS a, a + 1 AS b", "a", "1:16"),
+        ("SELECT x AS k, sum(x) OVER (ORDER BY k) FROM {t}", "k", "1:38"),
     ],
 )
 def test_an_alias_outside_order_by_cannot_be_resolved(td_connect, items, sql, name, where) -> None:
@@ -58,6 +61,7 @@ def test_an_alias_outside_order_by_cannot_be_resolved(td_connect, items, sql, na
         # A real column named like the alias is the column: Trino reads `time` from the table.
         ("SELECT x + 10 AS time FROM {t} WHERE time = 0 ORDER BY 1", [[11], [12]]),
         ("SELECT x AS x FROM {t} WHERE x > 1", [[2]]),
+        ("SELECT x + 1 AS x, x * 10 AS w FROM {t} ORDER BY 1", [[2, 10], [3, 20]]),
         # GROUP BY ordinals refer to the select list.
         ("SELECT x AS y, count(*) FROM {t} GROUP BY 1 ORDER BY 1", [[1, 1], [2, 1]]),
         # Lambda parameters are not aliases.

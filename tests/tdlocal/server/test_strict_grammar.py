@@ -60,6 +60,14 @@ SYNTAX_TRINO_REJECTS = [
     ("SELECT * FROM (VALUES 1) AS t (x) USING SAMPLE 50%", "USING", "1:35"),
     ("SELECT * FROM (VALUES 1) AS t (x) TABLESAMPLE RESERVOIR (5)", "RESERVOIR", "1:47"),
     ("SELECT * FROM (VALUES 1) AS t (x) TABLESAMPLE BERNOULLI (5 PERCENT)", "PERCENT", "1:60"),
+    ("SELECT * FROM (VALUES 1) AS a (x) SEMI JOIN (VALUES 1) AS b (x) ON a.x = b.x", "SEMI", "1:35"),
+    ("SELECT * FROM (VALUES 1) AS a (x) ANTI JOIN (VALUES 1) AS b (x) ON a.x = b.x", "ANTI", "1:35"),
+    ("SELECT * FROM (VALUES 1) AS a (x) ASOF JOIN (VALUES 1) AS b (x) ON a.x >= b.x", "ASOF", "1:35"),
+    ("SELECT 2 ^ 3", "^", "1:10"),
+    ("SELECT 'a' GLOB 'a*'", "GLOB", "1:12"),
+    ("SELECT 'a' LIKE ANY ('a', 'b')", "ANY", "1:17"),
+    ("SELECT x FROM (VALUES 1) AS t (x) LIMIT 10%", "%", "1:43"),
+    ("SELECT 1 AS x UNION BY NAME SELECT 2 AS x", "BY", "1:21"),
 ]
 
 
