@@ -340,7 +340,7 @@ def _check_column_types(tokens: Sequence[Token], hint: str) -> None:
     start = next((i for i, token in enumerate(tokens) if token.token_type == TokenType.L_PAREN), None)
     if start is None:
         return
-    depth, position = 0, 0  # position: 0 at a column's name, 1 in its type, 2 after the type
+    depth, position, column = 0, 0, ""  # position: 0 at a column's name, 1 in its type, 2 after it
     for index in range(start, len(tokens)):
         token = tokens[index]
         kind = token.token_type
@@ -356,13 +356,16 @@ def _check_column_types(tokens: Sequence[Token], hint: str) -> None:
             position = 0
         elif depth == 1 and position == 0:
             position = 2 if token.text.upper() == "LIKE" else 1
+            column = token.text if token.token_type == TokenType.IDENTIFIER else token.text.lower()
         elif position == 1 and token.text.upper() in ("NOT", "COMMENT", "WITH") and depth == 1:
             position = 2
         elif position == 1:
-            _check_type_word(tokens, index, "TYPE_NOT_FOUND", hint)
+            _check_type_word(tokens, index, "TYPE_NOT_FOUND", hint, column)
 
 
-def _check_type_word(tokens: Sequence[Token], index: int, error_name: str, hint: str) -> None:
+def _check_type_word(
+    tokens: Sequence[Token], index: int, error_name: str, hint: str, column: str = ""
+) -> None:
     token = tokens[index]
     if token.token_type in _PUNCTUATION or token.token_type in _STRING_TOKENS:
         return
@@ -376,13 +379,17 @@ def _check_type_word(tokens: Sequence[Token], index: int, error_name: str, hint:
         and following.token_type not in _PUNCTUATION
     ):
         return  # a row field's name: `row(a bigint)`
-    _unknown_type(token, error_name, hint)
+    _unknown_type(token, error_name, hint, column)
 
 
-def _unknown_type(token: Token, error_name: str, hint: str) -> None:
+def _unknown_type(token: Token, error_name: str, hint: str, column_name: str = "") -> None:
+    """Trino's words: `Unknown type: x` (CAST, typed literal), `Unknown type 'x' for column 'c'`
+    (CreateTableTask)."""
     line, column = token_position(token)
+    name = token.text.lower()
+    unknown = f"Unknown type '{name}' for column '{column_name}'" if column_name else f"Unknown type: {name}"
     raise TrinoError(
-        f"line {line}:{column}: Unknown type: {token.text.lower()}: Trino's types are boolean, tinyint, "
+        f"line {line}:{column}: {unknown}: Trino's types are boolean, tinyint, "
         "smallint, integer, bigint, real, double, decimal(p,s), varchar, char, varbinary, json, date, "
         "time, timestamp, interval, array(...), map(...), row(...), ipaddress, uuid" + hint,
         error_name,

@@ -8,7 +8,8 @@ groupingElement (',' groupingElement)*`, `relationPrimary` with table functions 
 `TABLE(f(...))`, `sampleType: BERNOULLI | SYSTEM`, `->` only in lambdas); Trino's parser reports
 `line L:C: mismatched input 'X'. Expecting: ...` (SYNTAX_ERROR). TypeRegistry registers the
 type names (with `int` the only alias): ExpressionAnalyzer.visitCast raises TYPE_MISMATCH
-`Unknown type: int64`, visitGenericLiteral TYPE_NOT_FOUND. StatementAnalyzer.visitSampledRelation
+`Unknown type: int64`, visitGenericLiteral TYPE_NOT_FOUND, CreateTableTask TYPE_NOT_FOUND
+`Unknown type 'int64' for column 'x'`. StatementAnalyzer.visitSampledRelation
 bounds the percentage to 0..100 (NUMERIC_VALUE_OUT_OF_RANGE). FunctionResolver's message for an
 unknown name is `Function 'foo_bar' not registered` (FUNCTION_NOT_FOUND).
 """
@@ -89,7 +90,6 @@ def test_strict_mode_rejects_what_trinos_grammar_does_not_read(td_connect, sql, 
         ("SELECT CAST('1' AS float8)", "float8", "TYPE_MISMATCH"),
         ("SELECT CAST(ROW(1) AS row(a int32))", "int32", "TYPE_MISMATCH"),
         ("SELECT int64 '1'", "int64", "TYPE_NOT_FOUND"),
-        ("CREATE TABLE td.grammar.typed (x int64, time bigint)", "int64", "TYPE_NOT_FOUND"),
     ],
 )
 def test_strict_mode_rejects_type_names_trino_does_not_register(
@@ -98,6 +98,12 @@ def test_strict_mode_rejects_type_names_trino_does_not_register(
     error = failure(td_connect, sql)
     assert error.error_name == error_name
     assert f"Unknown type: {type_name}" in error.message
+
+
+def test_a_column_of_an_unknown_type_is_createtabletasks_error(td_connect) -> None:
+    error = failure(td_connect, "CREATE TABLE td.grammar.typed (id bigint, x int64, time bigint)")
+    assert error.error_name == "TYPE_NOT_FOUND"
+    assert "Unknown type 'int64' for column 'x'" in error.message
 
 
 def test_trinos_own_type_names_and_lambdas_still_run(td_connect) -> None:
