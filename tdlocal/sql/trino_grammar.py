@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlglot import exp
+from sqlglot.dialects.trino import Trino
 from sqlglot.parser import Parser
 from sqlglot.tokens import Token, TokenType
 
@@ -118,7 +119,6 @@ _TRIGGERS = frozenset(
         TokenType.SEMI,
         TokenType.ANTI,
         TokenType.ASOF,
-        TokenType.CARET,
         TokenType.GLOB,
         TokenType.SIMILAR_TO,
         TokenType.LIMIT,
@@ -130,15 +130,68 @@ _TRIGGERS = frozenset(
 )
 # DuckDB's operators Trino's grammar has no rule for, with Trino's spelling.
 _FOREIGN_OPERATORS = {
-    TokenType.CARET: "use power(x, y)",
     TokenType.GLOB: "use LIKE or regexp_like",
     TokenType.SIMILAR_TO: "use regexp_like",
+}
+# Every operator and punctuation token sqlglot's Trino tokenizer knows, and the spellings of them
+# Trino's lexer has (SqlBase.g4's literal tokens and EQ/NEQ/LT/LTE/GT/GTE/PLUS/MINUS/ASTERISK/
+# SLASH/PERCENT/CONCAT/QUESTION_MARK): an allowlist, so `==`, `!`, `~~`, `&`, `|`, `~`, `@`, `^`,
+# `<=>`, `??`, `|>` ... are refused without being listed.
+_TOKENIZER = Trino.tokenizer_class
+_OPERATOR_TOKENS = frozenset(
+    {kind for text, kind in _TOKENIZER.SINGLE_TOKENS.items() if not text.isalnum()}
+    | {kind for text, kind in _TOKENIZER.KEYWORDS.items() if not any(char.isalnum() for char in text)}
+) - {TokenType.UNKNOWN, TokenType.STRING, TokenType.IDENTIFIER}
+TRINO_OPERATORS = frozenset(
+    {
+        "(",
+        ")",
+        "*",
+        "+",
+        ",",
+        "-",
+        ".",
+        "/",
+        "%",
+        ":",
+        ";",
+        "<",
+        "=",
+        ">",
+        "?",
+        "[",
+        "]",
+        "!=",
+        "<>",
+        "<=",
+        ">=",
+    }
+    | {"->", "=>", "||"}
+)
+_OPERATOR_ADVICE = {
+    "^": "use power(x, y)",
+    "==": "use =",
+    "&": "use bitwise_and(x, y)",
+    "|": "use bitwise_or(x, y)",
+    "::": "use CAST(x AS type)",
+    "{": "use ROW(...) or MAP(...)",
+    "->>": "use json_extract_scalar(x, '$.key')",
+    "~~": "use LIKE",
 }
 _SET_OPERATIONS = {TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT}
 
 
 def _check_tokens(tokens: Sequence[Token], kinds: list[TokenType], hint: str) -> None:
     for index, kind in enumerate(kinds):
+        text = tokens[index].text
+        # (an alphanumeric text is a keyword sqlglot files under an operator's type: NOT, LIKE)
+        if (
+            kind in _OPERATOR_TOKENS
+            and text not in TRINO_OPERATORS
+            and not any(char.isalnum() for char in text)
+        ):
+            advice = _OPERATOR_ADVICE.get(text, "Trino 423 has no such operator: use its function")
+            refuse_token(tokens[index], "<expression>", advice, hint)
         if kind not in _TRIGGERS:
             continue
         token = tokens[index]

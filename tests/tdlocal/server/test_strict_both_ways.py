@@ -30,7 +30,8 @@ DUCKDB_ONLY_FUNCTIONS = [
     ("SELECT string_agg(x, ',') FROM (VALUES 'a') AS t (x)", "string_agg", 8),
     ("SELECT 1, regexp_matches('a', 'a')", "regexp_matches", 11),
     ("SELECT epoch_ms(0)", "epoch_ms", 8),
-    ("SELECT struct_pack(a := 1)", "struct_pack", 8),
+    # (`struct_pack(a := 1)` is a SYNTAX_ERROR first: Trino's lexer has no `:=`.)
+    ("SELECT struct_pack(1)", "struct_pack", 8),
     ("SELECT\n  list_contains(ARRAY[1], 1)", "list_contains", 3),
 ]
 

@@ -64,7 +64,12 @@ SYNTAX_TRINO_REJECTS = [
     ("SELECT * FROM (VALUES 1) AS a (x) SEMI JOIN (VALUES 1) AS b (x) ON a.x = b.x", "SEMI", "1:35"),
     ("SELECT * FROM (VALUES 1) AS a (x) ANTI JOIN (VALUES 1) AS b (x) ON a.x = b.x", "ANTI", "1:35"),
     ("SELECT * FROM (VALUES 1) AS a (x) ASOF JOIN (VALUES 1) AS b (x) ON a.x >= b.x", "ASOF", "1:35"),
+    # Operators: an allowlist of Trino's lexer tokens, so DuckDB's are refused unlisted.
     ("SELECT 2 ^ 3", "^", "1:10"),
+    ("SELECT 1 == 1", "==", "1:10"),
+    ("SELECT 5 & 3", "&", "1:10"),
+    ("SELECT 'a' ~~ 'a'", "~~", "1:12"),
+    ("SELECT 1 <=> 1", "<=>", "1:10"),
     ("SELECT 'a' GLOB 'a*'", "GLOB", "1:12"),
     ("SELECT 'a' LIKE ANY ('a', 'b')", "ANY", "1:17"),
     ("SELECT x FROM (VALUES 1) AS t (x) LIMIT 10%", "%", "1:43"),
