@@ -156,6 +156,36 @@ def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys)
     assert local_td.statements_logged() == before
 
 
+def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
+    # dbt's in-process selector warns once per dbt definition, in colour, through the stdout logger
+    # a fresh process has; the CLI's own line says what matters. A subprocess: that logger exists
+    # only in a process where dbt has not been set up yet.
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--partition",
+            "2026-11-20",
+            "--select",
+            "tag:mart",
+        ],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "does not match any enabled nodes" not in completed.stdout + completed.stderr
+    assert "\x1b[" not in completed.stdout + completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == (
+        "td-dagster: --select 'tag:mart' selects no model, seed or snapshot of the project: check the "
+        "selector with `dbt ls --select ...` in the dbt project"
+    )
+
+
 def test_run_select_loads_only_the_selected_models(local_td, capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     # 2026-11-20 is also the end-to-end tests' first load: td_window leaves the same rows either way.
