@@ -528,6 +528,18 @@ def test_doctor_never_prints_the_key(local_td, capsys, monkeypatch):
     assert "TD_API_KEY is not set" in capsys.readouterr().err
 
 
+def test_status_json_stays_json_when_the_project_is_parsed_first(local_td, capfd, monkeypatch, tmp_path):
+    # A project never parsed: `status` runs dbt deps and dbt parse first. dbt's output (and the
+    # trino client's "keyring module not found" lines its process logs) must not reach stdout,
+    # where a script reads the JSON.
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(copy_dbt_project(tmp_path / "dbt_project")))
+    assert main(["status", "--days", "2", "--format", "json"]) == 0
+    out, err = capfd.readouterr()
+    assert set(json.loads(out)["models"]) == {"incremental_events", "user_daily_activity"}
+    assert "keyring" not in out + err
+
+
 def test_status_prints_a_calendar_per_partitioned_model(local_td, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an instance with no runs yet
     assert main(["status", "--days", "7"]) == 0
