@@ -18,6 +18,7 @@ from sqlglot import exp
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import PythonFunction, macro
+from tdlocal.sql.templates import fill
 
 _INTEGER_TYPES = {
     exp.DataType.Type.TINYINT: "TINYINT",
@@ -113,8 +114,19 @@ DECIMAL_MACROS: dict[str, str] = {
     # A template (never evaluated: cast_to_type reads only its type) whose type is a + b's for
     # integers and doubles, and for decimals has scale max(s1, s2) with room for every quotient
     # Trino's decimal(p1 + s2 + max(s2 - s1, 0), max(s1, s2)) holds: round() keeps a decimal's
-    # digits with scale 0, and the product of two of those has p1 + p2 of them.
+    # digits with scale 0, and the product of two of those has p1 + p2 of them. `exact_type`
+    # then narrows the quotient to Trino's own precision.
     "decimal_quotient_type": "(a, b) AS round(a) * round(b) + (a + b)",
+    # One template per precision: field 'P' is a decimal(P, P). round(x, S) keeps x's precision
+    # and sets its scale to S (S <= P), so any decimal(P, S) is round(field 'P', S). Literals
+    # such as .000 are typed decimal(3,3) with no cast to bind; DuckDB reads literals of more
+    # than 18 digits as doubles, so those are casts.
+    "decimal_widths": "() AS {"
+    + ", ".join(
+        f"'{width}': " + ("." + "0" * width if width <= 18 else f"CAST(NULL AS DECIMAL({width},{width}))")
+        for width in range(1, MAX_DECIMAL_PRECISION + 1)
+    )
+    + "}",
     "decimal_quotient_text": (
         f"(a, b) AS {DECIMAL_DIVIDE}(CAST(a AS VARCHAR), CAST(b AS VARCHAR), typeof(a), typeof(b))"
     ),
@@ -134,6 +146,90 @@ DECIMAL_MACROS: dict[str, str] = {
         "ELSE cast_to_type(avg(DISTINCT x), median(x) FILTER (WHERE false)) END"
     ),
 }
+
+
+# Trino's result types of decimal arithmetic (DecimalOperators' signatures; docs: Decimal
+# functions and operators). An integer beside a decimal is the decimal its type holds
+# (TypeCoercion: tinyint decimal(3,0), smallint (5,0), integer (10,0), bigint (19,0)). DuckDB
+# already types +, -, * and sum() as Trino does; its quotient template is wider and its
+# remainder keeps the wider operand's digits, so those two are narrowed to these types.
+DECIMAL_RESULT_TYPE = "tdlocal_decimal_result_type"
+_INTEGER_AS_DECIMAL = {"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 19}
+
+
+def _decimal_parts(type_text: str) -> tuple[int, int] | None:
+    decimal_type = _DECIMAL_TYPE.match(type_text)
+    if decimal_type:
+        return int(decimal_type.group(1)), int(decimal_type.group(2))
+    precision = _INTEGER_AS_DECIMAL.get(type_text)
+    return None if precision is None else (precision, 0)
+
+
+def decimal_result_type(operator: str, left_type: str, right_type: str) -> tuple[int, int] | None:
+    """Trino's (precision, scale) of `left operator right`, from DuckDB's typeof() texts.
+
+    `operator` is '/' or '%'. None unless one side is a decimal and the other a decimal or an
+    integer type (then the operator is not a decimal one). Source: Trino's DecimalOperators:
+    divide is decimal(min(38, p1 + s2 + max(s2 - s1, 0)), max(s1, s2)), modulus is
+    decimal(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2)).
+    """
+    left, right = _decimal_parts(left_type), _decimal_parts(right_type)
+    if (
+        left is None
+        or right is None
+        or not (left_type.startswith("DECIMAL") or right_type.startswith("DECIMAL"))
+    ):
+        return None
+    (p1, s1), (p2, s2) = left, right
+    scale = max(s1, s2)
+    if operator == "/":
+        return min(MAX_DECIMAL_PRECISION, p1 + s2 + max(s2 - s1, 0)), scale
+    if operator == "%":
+        return min(p1 - s1, p2 - s2) + scale, scale
+    raise ValueError(f"no decimal result type rule for operator {operator!r}")
+
+
+def _decimal_result_key(operator: str, left_type: str, right_type: str) -> str:
+    # 'decimal,P,S' or 'other,1,0': three parts the SQL template splits, always valid ones.
+    result = decimal_result_type(operator, left_type, right_type)
+    return "other,1,0" if result is None else f"decimal,{result[0]},{result[1]}"
+
+
+PYTHON_FUNCTIONS_FOR_TYPES = [
+    PythonFunction(DECIMAL_RESULT_TYPE, _decimal_result_key, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
+]
+
+# Trino's type of a decimal quotient or remainder, as a template for cast_to_type: DuckDB folds
+# typeof() and the pure UDF while binding, so struct_extract's key is a constant and the whole
+# template has one type per query. The key is built inline (not in a macro): DuckDB checks at
+# CREATE MACRO that struct_extract's key is a constant, which a macro parameter is not.
+_EXACT_TYPE = (
+    "struct_extract(struct_pack("
+    f"decimal := round(struct_extract({macro('decimal_widths')}(), split_part({{key}}, ',', 2)), "
+    "CAST(split_part({key}, ',', 3) AS INTEGER)), other := {other}), split_part({key}, ',', 1))"
+)
+
+
+def _exact_type(
+    operator: str, left: exp.Expression, right: exp.Expression, other: exp.Expression
+) -> exp.Expression:
+    key = fill(
+        f"{DECIMAL_RESULT_TYPE}('{operator}', typeof({{a}}), typeof({{b}}))",
+        a=left,
+        b=right,
+    )
+    return fill(_EXACT_TYPE, key=key, other=other)
+
+
+def modulus(node: exp.Mod, context: TranslationContext) -> exp.Expression:
+    """a % b typed as Trino types a decimal remainder; DuckDB's values are already Trino's."""
+    left, right = node.this, node.expression
+    if _is_integer_literal(left) and _is_integer_literal(right):
+        return node
+    if isinstance(left, exp.Null) or isinstance(right, exp.Null):
+        return node
+    template = _exact_type("%", left, right, node.copy())
+    return exp.Anonymous(this="cast_to_type", expressions=[node, template])
 
 
 # IEEE comparisons for doubles, as Trino's (TestDoubleOperators: nan() = nan() is false, NaN is
@@ -212,7 +308,11 @@ def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
         return node  # 7 / 2: integer division is already Trino's
     if isinstance(left, exp.Null) or isinstance(right, exp.Null):
         return node  # NULL whatever the other side: no type to keep
-    return exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
+    quotient = exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
+    # The macro's decimals are wider than Trino's; narrowed once here (in the macro the
+    # template would be bound once per branch).
+    wide = exp.Anonymous(this=macro("decimal_quotient_type"), expressions=[left.copy(), right.copy()])
+    return exp.Anonymous(this="cast_to_type", expressions=[quotient, _exact_type("/", left, right, wide)])
 
 
 def _is_integer_literal(node: exp.Expression) -> bool:
@@ -280,6 +380,7 @@ def _inverse_normal_cdf(mean: float, sd: float, p: float) -> float:
 
 
 PYTHON_FUNCTIONS = [
+    *PYTHON_FUNCTIONS_FOR_TYPES,
     PythonFunction(DECIMAL_DIVIDE, _decimal_divide, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     PythonFunction(NORMAL_CDF, _normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
     PythonFunction(INVERSE_NORMAL_CDF, _inverse_normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),

@@ -504,6 +504,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
+    (exp.Mod, numeric.modulus),
     (exp.ParseDatetime, datetime_text.parse_datetime),
     (exp.DPipe, strings.concat_operand_types),
     (exp.Concat, strings.concat_operand_types),

@@ -27,36 +27,119 @@ def _select(connect, expressions: str) -> tuple[list, list[str]]:
     return rows[0], [column[1] for column in cursor.description]
 
 
+# (expression, Trino's value, Trino's type). Values: TestDecimalOperators.testDivide. Types: Trino's
+# DecimalOperators signature for DIVIDE, decimal(min(38, p1 + s2 + max(s2 - s1, 0)), max(s1, s2)),
+# with DECIMAL '0.30' a decimal(2,2) (its digits) and an integer a decimal(10,0) (TypeCoercion).
 @pytest.mark.parametrize(
-    ("expression", "text"),
+    ("expression", "text", "trino_type"),
     [
-        ("DECIMAL '1.0' / DECIMAL '3'", "0.3"),
-        ("DECIMAL '9' / DECIMAL '5'", "2"),
-        ("DECIMAL '7' / DECIMAL '5'", "1"),
-        ("DECIMAL '-9' / DECIMAL '5'", "-2"),
-        ("DECIMAL '9' / DECIMAL '-5'", "-2"),
-        ("DECIMAL '1.0' / DECIMAL '0.1'", "10.0"),
-        ("DECIMAL '100.00' / DECIMAL '0.3'", "333.33"),
-        ("DECIMAL '200.00000' / DECIMAL '-0.3'", "-666.66667"),
-        ("DECIMAL '10' / DECIMAL '.000000001'", "10000000000.000000000"),
-        ("DECIMAL '-.20' / DECIMAL '0.30'", "-0.67"),
+        ("DECIMAL '1.0' / DECIMAL '3'", "0.3", "decimal(2,1)"),
+        ("DECIMAL '9' / DECIMAL '5'", "2", "decimal(1,0)"),
+        ("DECIMAL '7' / DECIMAL '5'", "1", "decimal(1,0)"),
+        ("DECIMAL '-9' / DECIMAL '5'", "-2", "decimal(1,0)"),
+        ("DECIMAL '9' / DECIMAL '-5'", "-2", "decimal(1,0)"),
+        ("DECIMAL '1.0' / DECIMAL '0.1'", "10.0", "decimal(3,1)"),
+        ("DECIMAL '100.00' / DECIMAL '0.3'", "333.33", "decimal(6,2)"),
+        ("DECIMAL '200.00000' / DECIMAL '-0.3'", "-666.66667", "decimal(9,5)"),
+        ("DECIMAL '10' / DECIMAL '.000000001'", "10000000000.000000000", "decimal(20,9)"),
+        ("DECIMAL '-.20' / DECIMAL '0.30'", "-0.67", "decimal(4,2)"),
         (
             "DECIMAL '200000000000000000000000000000000000' / DECIMAL '0.30'",
             "666666666666666666666666666666666666.67",
+            "decimal(38,2)",
         ),
         # The issue's reading of Trino: an integer is a decimal(10,0) beside a decimal.
-        ("1 / 3.0", "0.3"),
-        ("1 * 1.0 / 3", "0.3"),
+        ("1 / 3.0", "0.3", "decimal(12,1)"),
+        ("1 * 1.0 / 3", "0.3", "decimal(12,1)"),
     ],
 )
-def test_decimal_division_keeps_the_scale_and_rounds_half_up(td_connect, expression, text) -> None:
-    (value,), (kind,) = _select(td_connect, expression)
+def test_decimal_division_has_trinos_scale_precision_and_rounding(
+    td_connect, expression, text, trino_type
+) -> None:
+    (value, type_name), (kind, _) = _select(td_connect, f"{expression}, typeof({expression})")
     assert isinstance(value, Decimal)
     assert str(value) == text
-    # The scale is Trino's max(s1, s2). tdlocal's precision can be wider than Trino's
-    # p1 + s2 + max(s2 - s1, 0) (DuckDB cannot name a type computed per query), never narrower.
-    scale = len(text.partition(".")[2])
-    assert kind.startswith("decimal(") and kind.endswith(f",{scale})")
+    assert (kind, type_name) == (trino_type, trino_type)
+
+
+# Trino's DecimalOperators signature for MODULUS: decimal(min(p1 - s1, p2 - s2) + max(s1, s2),
+# max(s1, s2)); the remainder has the dividend's sign (TestDecimalOperators.testModulus). ADD,
+# SUBTRACT: decimal(min(38, max(p1 - s1, p2 - s2) + max(s1, s2) + 1), max(s1, s2)); MULTIPLY:
+# decimal(min(38, p1 + p2), s1 + s2); sum(decimal(p, s)) is decimal(38, s) (docs: Aggregate
+# functions). DuckDB already types +, -, * and sum this way; these pin it.
+@pytest.mark.parametrize(
+    ("expression", "text", "trino_type"),
+    [
+        ("DECIMAL '-10.5' % DECIMAL '3'", "-1.5", "decimal(2,1)"),
+        ("DECIMAL '10.00' % DECIMAL '3.5'", "3.00", "decimal(3,2)"),
+        ("DECIMAL '1.5' % 2", "1.5", "decimal(2,1)"),
+        ("DECIMAL '100.00' % DECIMAL '0.3'", "0.10", "decimal(2,2)"),
+        ("DECIMAL '1.00' + DECIMAL '3'", "4.00", "decimal(4,2)"),
+        ("DECIMAL '1.00' - DECIMAL '99.5'", "-98.50", "decimal(5,2)"),
+        ("DECIMAL '1.00' * DECIMAL '3.5'", "3.500", "decimal(5,3)"),
+        ("1 + DECIMAL '1.5'", "2.5", "decimal(12,1)"),
+        ("BIGINT '2' * DECIMAL '1.5'", "3.0", "decimal(21,1)"),
+    ],
+)
+def test_decimal_arithmetic_has_trinos_result_types(td_connect, expression, text, trino_type) -> None:
+    (value, type_name), (kind, _) = _select(td_connect, f"{expression}, typeof({expression})")
+    assert (str(value), kind, type_name) == (text, trino_type, trino_type)
+
+
+def test_decimal_quotients_and_remainders_of_columns_keep_trinos_types_in_ctas(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute("CREATE SCHEMA IF NOT EXISTS decimal_types")
+    cursor.fetchall()
+    cursor.execute(
+        "CREATE TABLE decimal_types.quotients AS SELECT x / y AS q, x % y AS r, sum(x) / count(*) AS a "
+        "FROM (VALUES (DECIMAL '100.00', DECIMAL '0.3')) t(x, y) GROUP BY x, y"
+    )
+    cursor.fetchall()
+    cursor.execute("SELECT q, r, a, typeof(q), typeof(r), typeof(a) FROM decimal_types.quotients")
+    row = cursor.fetchall()[0]
+    # (5,2) / (1,1) is decimal(6,2); (5,2) % (1,1) is decimal(2,2); sum's decimal(38,2) over
+    # count(*)'s bigint (a decimal(19,0)) is decimal(38,2).
+    assert [str(value) for value in row[:3]] == ["333.33", "0.10", "100.00"]
+    assert row[3:] == ["decimal(6,2)", "decimal(2,2)", "decimal(38,2)"]
+    assert [column[1] for column in cursor.description[:3]] == [
+        "decimal(6,2)",
+        "decimal(2,2)",
+        "decimal(38,2)",
+    ]
+
+
+# Trino's DecimalToDecimalCasts / DecimalCasts: a value that does not fit the target decimal is
+# INVALID_CAST_ARGUMENT "Cannot cast DECIMAL(5, 2) '123.45' to DECIMAL(3, 1)" (tdlocal cannot name
+# the source precision), "Cannot cast INTEGER '12345' to DECIMAL(3, 1)", "Cannot cast VARCHAR
+# '12345' to DECIMAL(3, 1). Value too large."; a value that fits is rounded HALF_UP.
+@pytest.mark.parametrize(
+    ("expression", "start", "end"),
+    [
+        (
+            "CAST(x AS DECIMAL(3,1)) FROM (VALUES DECIMAL '123.45') t(x)",
+            "Cannot cast DECIMAL",
+            "'123.45' to DECIMAL(3, 1)",
+        ),
+        ("CAST(x AS DECIMAL(3,1)) FROM (VALUES 12345) t(x)", "Cannot cast", "'12345' to DECIMAL(3, 1)"),
+        (
+            "CAST(x AS DECIMAL(3,1)) FROM (VALUES '12345') t(x)",
+            "Cannot cast VARCHAR '12345' to DECIMAL(3, 1)",
+            "",
+        ),
+    ],
+)
+def test_decimal_cast_out_of_range_is_trinos_error(td_connect, expression, start, end) -> None:
+    with pytest.raises(TrinoUserError) as raised:
+        _select(td_connect, expression)
+    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
+    assert raised.value.message.startswith(start) and raised.value.message.endswith(end), raised.value.message
+
+
+def test_decimal_cast_rounds_half_up(td_connect) -> None:
+    row, types = _select(
+        td_connect, "CAST(DECIMAL '12.35' AS DECIMAL(3,1)), CAST(DECIMAL '-12.35' AS DECIMAL(4,1))"
+    )
+    assert ([str(value) for value in row], types) == (["12.4", "-12.4"], ["decimal(3,1)", "decimal(4,1)"])
 
 
 def test_decimal_division_of_a_column(td_connect) -> None:
