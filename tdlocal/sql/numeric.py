@@ -232,44 +232,134 @@ def modulus(node: exp.Mod, context: TranslationContext) -> exp.Expression:
     return exp.Anonymous(this="cast_to_type", expressions=[node, template])
 
 
-# IEEE comparisons for doubles, as Trino's (TestDoubleOperators: nan() = nan() is false, NaN is
-# neither less nor greater than anything); DuckDB orders NaN above every double and equal to
-# itself. One macro per operator; for other types (and after DuckDB folds typeof()) each is the
-# plain comparison, so filters still reach the table scan.
+# IEEE comparisons for doubles and reals, as Trino's (TestDoubleOperators: nan() = nan() is false,
+# nan() <> nan() is true, NaN is neither less nor greater than anything). DuckDB holds NaN equal
+# to itself and above every number, so only these differ: a = b and a <> b when both are NaN,
+# a < b and a <= b when b is NaN, a > b and a >= b when a is NaN. Each macro keeps DuckDB's
+# comparison as its first conjunct and adds the NaN test as a second one written to keep NULL
+# where Trino has NULL (NaN = NULL is NULL): a join's equality stays a hash join's condition and
+# a filter on a column still reaches the table scan. The typeof() test is folded while binding,
+# so for every other type the macro is the plain comparison (TRY_CAST would read the text 'NaN'
+# as a NaN).
+_IS_FLOATING = "typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT')"
+_NAN = "isnan(TRY_CAST({side} AS DOUBLE))"
 _NAN_SAFE = {
-    "eq": "a = b AND NOT isnan(TRY_CAST(a AS DOUBLE))",
-    "neq": "a <> b OR isnan(TRY_CAST(a AS DOUBLE)) OR isnan(TRY_CAST(b AS DOUBLE))",
-    "lt": "a < b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "lte": "a <= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "gt": "a > b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "gte": "a >= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+    "eq": f"a = b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
+    "neq": f"a <> b OR ({_NAN.format(side='a')} AND {_NAN.format(side='b')})",
+    "lt": f"a < b AND (NOT {_NAN.format(side='b')} OR a IS NULL)",
+    "lte": f"a <= b AND (NOT {_NAN.format(side='b')} OR a IS NULL)",
+    "gt": f"a > b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
+    "gte": f"a >= b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
 }
 _PLAIN = {"eq": "a = b", "neq": "a <> b", "lt": "a < b", "lte": "a <= b", "gt": "a > b", "gte": "a >= b"}
 _COMPARISON_NAMES = {exp.EQ: "eq", exp.NEQ: "neq", exp.LT: "lt", exp.LTE: "lte", exp.GT: "gt", exp.GTE: "gte"}
+# Which side must be a NaN for DuckDB's answer to differ from Trino's ("both" for = and <>).
+_NAN_SIDE = {
+    "eq": "both",
+    "neq": "both",
+    "lt": "expression",
+    "lte": "expression",
+    "gt": "this",
+    "gte": "this",
+}
 
 MACROS_FOR_COMPARISONS: dict[str, str] = {
-    f"trino_{name}": (
-        "(a, b) AS CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
-        f"THEN CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE ({safe}) END ELSE {_PLAIN[name]} END"
-    )
-    for name, safe in _NAN_SAFE.items()
+    **{
+        f"trino_{name}": f"(a, b) AS CASE WHEN {_IS_FLOATING} THEN {safe} ELSE {_PLAIN[name]} END"
+        for name, safe in _NAN_SAFE.items()
+    },
+    # x IN (...): false for a NaN x unless the list holds a NULL (then NULL), as Trino's
+    # equalities give; `has_null` is NULL or false, computed by `in_list`.
+    "trino_in_guard": (
+        "(x, has_null) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+        "THEN NOT isnan(TRY_CAST(x AS DOUBLE)) OR has_null ELSE true END"
+    ),
 }
 
 
-def compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
-    """=, <>, <, <=, >, >= with IEEE NaN semantics when a side is visibly a double.
+def compare(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """=, <>, <, <=, >, >= with Trino's NaN semantics for doubles and reals (any other node as is).
 
-    Only then: the macro is evaluated per row in projections and would keep DuckDB from turning
-    a join's equality into a hash join, so plain comparisons of columns stay plain (a NaN held in
-    a column compares as DuckDB has it, a difference the README lists).
+    Plain where the side whose NaN DuckDB answers differently cannot be a NaN (a literal, a
+    cast to a type other than double or real): `x = 'a'`, `time >= 1700000000`.
     """
     name = _COMPARISON_NAMES.get(type(node))
-    left, right = node.this, node.expression
-    if name is None or not (_is_visibly_double(left) or _is_visibly_double(right)):
+    if name is None or _is_assignment(node):
+        return node
+    side = _NAN_SIDE[name]
+    sides = [node.this, node.expression] if side == "both" else [node.args[side]]
+    if any(_cannot_be_nan(expression) for expression in sides):
         return node
     if node.find_ancestor(exp.Merge) is not None:
         return node  # DuckDB's MERGE grammar takes no function call in its conditions
-    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[left, right])
+    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[node.this, node.expression])
+
+
+def in_list(node: exp.In, context: TranslationContext) -> exp.Expression:
+    """x IN (...) false (or NULL) for a NaN x, as Trino's; DuckDB finds NaN in a list holding NaN.
+
+    For a subquery the guard cannot know whether the rows hold a NULL: a NaN x is then false
+    where Trino could say NULL (the same row is filtered out either way, unless under NOT).
+    """
+    value = node.this
+    if _cannot_be_nan(value) or node.find_ancestor(exp.Merge) is not None:
+        return node
+    elements = node.expressions
+    if not elements:
+        has_null: exp.Expression = exp.false()
+    elif all(isinstance(element, (exp.Literal, exp.Null, exp.Boolean)) for element in elements):
+        has_null = exp.Null() if any(isinstance(element, exp.Null) for element in elements) else exp.false()
+    else:
+        any_null = exp.or_(*(exp.Is(this=element.copy(), expression=exp.Null()) for element in elements))
+        has_null = exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=exp.false())
+    guard = exp.Anonymous(this=macro("trino_in_guard"), expressions=[value.copy(), has_null])
+    return exp.Paren(this=exp.and_(node, guard))
+
+
+def between(node: exp.Between, context: TranslationContext) -> exp.Expression:
+    """x BETWEEN low AND high is low <= x AND x <= high (Trino's definition), each NaN-safe."""
+    value, low, high = node.this, node.args["low"], node.args["high"]
+    if _cannot_be_nan(value) and _cannot_be_nan(high):
+        return node
+    lower = compare(exp.LTE(this=low, expression=value), context)
+    upper = compare(exp.LTE(this=value.copy(), expression=high), context)
+    return exp.Paren(this=exp.and_(lower, upper))
+
+
+def _is_assignment(node: exp.Expression) -> bool:
+    # UPDATE ... SET a = 1, SET SESSION x = 1 and table properties are written as EQ nodes too.
+    return isinstance(node.parent, (exp.Update, exp.SetItem, exp.Property, exp.Properties))
+
+
+_NOT_NAN_TYPES = {
+    exp.DataType.Type.TINYINT,
+    exp.DataType.Type.SMALLINT,
+    exp.DataType.Type.INT,
+    exp.DataType.Type.BIGINT,
+    exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.VARCHAR,
+    exp.DataType.Type.TEXT,
+    exp.DataType.Type.DATE,
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.BOOLEAN,
+}
+
+
+def _cannot_be_nan(node: exp.Expression) -> bool:
+    """Whether `node` is visibly never a NaN: a literal (1e0 included), NULL, a non-double cast."""
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+        return True
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        return node.to.this in _NOT_NAN_TYPES
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _cannot_be_nan(node.this)
+    return False
+
+
+def has_double_side(node: exp.Binary) -> bool:
+    """Whether a comparison has a side that is visibly a double (1e0, nan(), CAST(x AS double))."""
+    return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
 
 
 _DOUBLE_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
@@ -283,10 +373,13 @@ def _is_visibly_double(node: exp.Expression) -> bool:
         return node.to.this in _DOUBLE_TYPES
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_visibly_double(node.this)
-    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
         return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
-    if isinstance(node, exp.Anonymous) and node.name == macro("trino_divide"):
-        return any(_is_visibly_double(argument) for argument in node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name == "cast_to_type":
+        # a rewritten quotient or remainder: cast_to_type(trino_divide(a, b) | a % b, template)
+        inner = node.expressions[0]
+        operands = inner.expressions if isinstance(inner, exp.Anonymous) else [inner.this, inner.expression]
+        return any(_is_visibly_double(operand) for operand in operands if isinstance(operand, exp.Expression))
     return False
 
 

@@ -89,6 +89,7 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
     datetime_text.refuse_explicitly_zoned(tree)
+    intervals.mark_year_month_columns(tree)
 
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
 
@@ -96,8 +97,12 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         fix = _fix_for(type(node))
         if fix is not None:
             fixed = fix(node, context)
-            if zoned_statement and isinstance(fixed, exp.Binary):
-                return zoned_timestamps.compare_in_zoned_statement(fixed)
+            if isinstance(fixed, exp.Binary):
+                # In a statement building zoned values a comparison compares instants (zoned
+                # values are structs there); elsewhere, and of visible doubles, it is NaN-safe.
+                if zoned_statement and not numeric.has_double_side(fixed):
+                    return zoned_timestamps.compare_in_zoned_statement(fixed)
+                return numeric.compare(fixed, context)
             return fixed
         if isinstance(node, exp.Anonymous) and isinstance(node.this, str):
             fix = _ANONYMOUS_FIXES.get(node.this.lower())
@@ -192,7 +197,9 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         difference = intervals.date_difference(node, context)
         if difference is not None:
             return difference
-    if isinstance(right, exp.Interval) and not isinstance(left, exp.Interval):
+    if (isinstance(right, exp.Interval) or intervals.is_year_month(right)) and not isinstance(
+        left, exp.Interval
+    ):
         return _same_type_as(node, left)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
         return _same_type_as(node, right)
@@ -400,8 +407,8 @@ def _cast_in_own_zone(node: exp.Cast, macro_name: str) -> exp.Expression:
 
 
 def _compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
-    # Zoned values compare as instants; doubles compare as IEEE doubles (NaN equals nothing).
-    return numeric.compare(zoned_timestamps.compare_instants(node, context), context)
+    # Zoned values compare as instants; `replace` then makes doubles compare as IEEE doubles.
+    return zoned_timestamps.compare_instants(node, context)
 
 
 def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
@@ -505,6 +512,8 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
     (exp.Mod, numeric.modulus),
+    (exp.In, numeric.in_list),
+    (exp.Between, numeric.between),
     (exp.ParseDatetime, datetime_text.parse_datetime),
     (exp.DPipe, strings.concat_operand_types),
     (exp.Concat, strings.concat_operand_types),

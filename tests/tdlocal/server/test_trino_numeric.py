@@ -198,6 +198,55 @@ def test_nan_equals_nothing_and_orders_against_nothing(td_connect) -> None:
     assert cursor.fetchall() == [[1]]
 
 
+# NaN held in columns. Trino's DoubleOperators (TestDoubleOperators): equal, notEqual, lessThan,
+# ... follow IEEE 754 (NaN equals nothing, itself included; it is neither less nor greater than
+# anything; NaN <> x is true); NULL on either side gives NULL. A join's equality, IN (a chain of
+# equalities), BETWEEN (low <= x AND x <= high) and CASE conditions use those same operators.
+# DuckDB holds NaN equal to itself and above every number.
+NAN_PAIRS = (
+    "(VALUES (1, nan(), nan()), (2, nan(), 1e0), (3, 1e0, nan()), (4, 1e0, 1e0), (5, nan(), NULL)) t(k, a, b)"
+)
+
+
+def test_nan_in_columns_compares_as_trino(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(f"SELECT a = b, a <> b, a < b, a <= b, a > b, a >= b FROM {NAN_PAIRS} ORDER BY k")
+    assert cursor.fetchall() == [
+        [False, True, False, False, False, False],  # NaN, NaN
+        [False, True, False, False, False, False],  # NaN, 1
+        [False, True, False, False, False, False],  # 1, NaN
+        [True, False, False, True, False, True],  # 1, 1
+        [None, None, None, None, None, None],  # NaN, NULL
+    ]
+
+
+def test_nan_in_columns_in_where_join_in_between_and_case(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(f"SELECT k FROM {NAN_PAIRS} WHERE a = b OR a < b OR a > b ORDER BY k")
+    assert cursor.fetchall() == [[4]]
+    cursor.execute(
+        "SELECT count(*) FROM (VALUES nan(), 1e0, 2e0) l(x) JOIN (VALUES nan(), 1e0, 3e0) r(y) ON l.x = r.y"
+    )
+    assert cursor.fetchall() == [[1]]  # only 1 = 1: NaN joins nothing
+    cursor.execute(
+        f"SELECT a IN (b, 5e0), a IN (5e0, NULL), a NOT IN (b), a BETWEEN 0e0 AND b, "
+        f"CASE WHEN a < b THEN 'less' WHEN a >= b THEN 'not less' ELSE 'neither' END FROM {NAN_PAIRS} ORDER BY k"
+    )
+    assert cursor.fetchall() == [
+        [False, None, True, False, "neither"],  # NaN, NaN
+        [False, None, True, False, "neither"],  # NaN, 1
+        [False, None, True, False, "neither"],  # 1, NaN: 1 <= NaN is false
+        [True, None, False, True, "not less"],  # 1, 1
+        [None, None, None, False, "neither"],  # NaN, NULL: 0 <= NaN is false, so BETWEEN is false
+    ]
+
+
+def test_text_nan_is_still_text(td_connect) -> None:
+    # The NaN tests apply to doubles only: the varchar 'NaN' equals itself.
+    row, _ = _select(td_connect, "s = t, s < 'z' FROM (VALUES ('NaN', 'NaN')) v(s, t)")
+    assert row == [True, True]
+
+
 @pytest.mark.parametrize("expression", ["2147483647 + 1", "9223372036854775807 + 1", "-2147483648 - 1"])
 def test_integer_overflow_is_an_error(td_connect, expression) -> None:
     with pytest.raises(TrinoUserError) as raised:
@@ -236,3 +285,80 @@ def test_date_minus_date_is_an_interval_day_to_second(td_connect) -> None:
     assert types == ["bigint", "interval day to second", "bigint"]
     assert row[0] == 777600000 and row[2] == 86402000
     assert row[1].days == 9 and row[1].seconds == 0
+
+
+# Trino keeps interval year to month through a CTE, a derived table and a UNION (it is a type of
+# its own: docs, Date and time functions and operators); the Trino reading: interval '3'
+# year + interval '5' month is `3-5`, typeof `interval year to month`. The trino client reads
+# `3-5` as relativedelta(years=3, months=5).
+@pytest.mark.parametrize(
+    "query",
+    [
+        "WITH c AS (SELECT interval '3' year + interval '5' month AS i) SELECT i, typeof(i), CAST(i AS varchar) FROM c",
+        "SELECT t.i, typeof(t.i), CAST(t.i AS varchar) FROM (SELECT interval '3' year + interval '5' month AS i) t",
+        "WITH c AS (SELECT interval '41' month AS m), d AS (SELECT m AS i FROM c) "
+        "SELECT i, typeof(i), CAST(i AS varchar) FROM d",
+    ],
+)
+def test_year_to_month_intervals_stay_year_to_month_through_ctes_and_subqueries(td_connect, query) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    cursor = td_connect().cursor()
+    cursor.execute(query)
+    assert cursor.fetchall() == [[relativedelta(years=3, months=5), "interval year to month", "3-5"]]
+    assert cursor.description[0][1] == "interval year to month"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT interval '3' year AS i UNION ALL SELECT interval '5' month ORDER BY 1",
+        "WITH u AS (SELECT interval '3' year AS i UNION ALL SELECT interval '5' month) SELECT i FROM u ORDER BY 1",
+        "SELECT i FROM (SELECT interval '5' month AS i UNION ALL SELECT interval '3' year) t ORDER BY 1",
+    ],
+)
+def test_year_to_month_intervals_stay_year_to_month_through_unions(td_connect, query) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    cursor = td_connect().cursor()
+    cursor.execute(query)
+    assert cursor.fetchall() == [[relativedelta(months=5)], [relativedelta(years=3)]]
+    assert cursor.description[0][1] == "interval year to month"
+
+
+def test_date_plus_a_year_to_month_column_is_a_date(td_connect) -> None:
+    # Trino docs: date '2012-08-08' + interval '2' month is a date; so through a CTE column.
+    row, types = _select(td_connect, "d + i FROM (SELECT date '2020-01-31' AS d, interval '1' month AS i) t")
+    assert (str(row[0]), types) == ("2020-02-29", ["date"])
+
+
+# TD's tables are Hive-like: Trino's Hive connector refuses an interval column type with
+# NOT_SUPPORTED "Unsupported Hive type: interval year to month" (HiveTypeTranslator). tdlocal
+# refuses it too, rather than store a year-month interval as a day-second one.
+@pytest.mark.parametrize(
+    ("statement", "type_name"),
+    [
+        (
+            "CREATE TABLE {t} AS SELECT 1 AS k, interval '3' year + interval '5' month AS i",
+            "interval year to month",
+        ),
+        (
+            "CREATE TABLE {t} AS WITH c AS (SELECT interval '3' year AS i) SELECT i FROM c",
+            "interval year to month",
+        ),
+        ("CREATE TABLE {t} AS SELECT date '2020-01-02' - date '2020-01-01' AS i", "interval day to second"),
+        ("CREATE TABLE {t} (k bigint, i interval year to month)", "interval year to month"),
+        ("CREATE TABLE {t} (i interval day to second)", "interval day to second"),
+    ],
+)
+def test_a_table_cannot_hold_an_interval_column(td_connect, statement, type_name) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute("CREATE SCHEMA IF NOT EXISTS interval_tables")
+    cursor.fetchall()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(statement.format(t="interval_tables.refused"))
+        cursor.fetchall()
+    assert raised.value.error_name == "NOT_SUPPORTED"
+    assert raised.value.message.startswith(f"Unsupported Hive type: {type_name} (column i)")
+    cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'interval_tables'")
+    assert cursor.fetchall() == [[0]]  # nothing left behind
