@@ -326,6 +326,44 @@ def between(node: exp.Between, context: TranslationContext) -> exp.Expression:
     return exp.Paren(this=exp.and_(lower, upper))
 
 
+# greatest() and max() skip NaN unless every value is NaN (Trino's MinMaxCompare: max compares
+# with NaN first, min with NaN last; TestMathFunctions: greatest(nan(), 5, 4, 3) is 5.0,
+# greatest(nan()) is NaN). DuckDB's NaN is above every number, so its least() and min() already
+# agree, while its greatest() and max() return NaN.
+_NAN_TO_NULL = (
+    "CASE WHEN typeof({x}) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST({x} AS DOUBLE)) THEN NULL ELSE {x} END"
+)
+
+
+def greatest_without_nan(node: exp.Greatest) -> exp.Expression:
+    """greatest(a, b, ...) skipping NaN arguments: the greatest of the others, else the NaN.
+
+    NULL arguments are left to the caller (Trino: any NULL makes the result NULL).
+    """
+    arguments = [node.this, *node.expressions]
+    if all(_cannot_be_nan(argument) for argument in arguments):
+        return node
+    without_nan = [fill(_NAN_TO_NULL, x=argument) for argument in arguments]
+    # DuckDB's own greatest(), which skips NULLs (sqlglot would write Greatest NULL-propagating).
+    greatest = exp.Anonymous(this="greatest", expressions=without_nan)
+    # All NaN: DuckDB's greatest of NULLs is NULL; Trino's is NaN, the first argument.
+    return exp.Coalesce(this=greatest, expressions=[arguments[0].copy()])
+
+
+def maximum(node: exp.Max, context: TranslationContext) -> exp.Expression:
+    """max(x) skipping NaN unless every value is NaN, as Trino's max; inside OVER or FILTER the
+    aggregate cannot be split in two and stays DuckDB's (NaN when one is present)."""
+    value = node.this
+    if isinstance(node.parent, (exp.Window, exp.Filter)) or node.expressions or _cannot_be_nan(value):
+        return node
+    if isinstance(value, exp.Distinct):
+        if len(value.expressions) != 1:
+            return node
+        value = value.expressions[0]  # the largest of the distinct values is the largest value
+    without_nan = exp.Max(this=fill(_NAN_TO_NULL, x=value))
+    return exp.Coalesce(this=without_nan, expressions=[node])
+
+
 def _is_assignment(node: exp.Expression) -> bool:
     # UPDATE ... SET a = 1, SET SESSION x = 1 and table properties are written as EQ nodes too.
     return isinstance(node.parent, (exp.Update, exp.SetItem, exp.Property, exp.Properties))

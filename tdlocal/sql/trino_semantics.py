@@ -316,10 +316,11 @@ def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expres
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
-    # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1.
+    # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1. greatest skips NaN.
     arguments = [node.this, *node.expressions]
     any_null = exp.or_(*(exp.Is(this=argument.copy(), expression=exp.Null()) for argument in arguments))
-    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node)
+    answer = numeric.greatest_without_nan(node) if isinstance(node, exp.Greatest) else node
+    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=answer)
 
 
 def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression:
@@ -519,6 +520,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Concat, strings.concat_operand_types),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
+    (exp.Max, numeric.maximum),
 ]
 
 

@@ -13,6 +13,7 @@ test_trino_arrays_numbers.py.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pytest
@@ -239,6 +240,26 @@ def test_nan_in_columns_in_where_join_in_between_and_case(td_connect) -> None:
         [True, None, False, True, "not less"],  # 1, 1
         [None, None, None, False, "neither"],  # NaN, NULL: 0 <= NaN is false, so BETWEEN is false
     ]
+
+
+# Trino's MinMaxCompare (max compares with NaN first, min with NaN last), TestMathFunctions:
+# greatest(nan(), 5, 4, 3) is 5.0 and greatest(nan()) is NaN; max and min skip NaN unless every
+# value is NaN. DuckDB's greatest and max return NaN when one is present.
+def test_greatest_and_max_skip_nan_unless_all_are_nan(td_connect) -> None:
+    row, _ = _select(
+        td_connect,
+        "greatest(nan(), 5e0, 4e0, 3e0), greatest(a, b), least(a, b), greatest(a) "
+        "FROM (VALUES (nan(), 1e0)) t(a, b)",
+    )
+    assert row[:3] == [5.0, 1.0, 1.0] and math.isnan(row[3])
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT k, max(x), min(x), max(DISTINCT x) FROM (VALUES (1, nan()), (1, 2e0), (2, nan())) t(k, x) "
+        "GROUP BY k ORDER BY k"
+    )
+    first, second = cursor.fetchall()
+    assert first == [1, 2.0, 2.0, 2.0]
+    assert second[0] == 2 and all(math.isnan(value) for value in second[1:])
 
 
 def test_text_nan_is_still_text(td_connect) -> None:
