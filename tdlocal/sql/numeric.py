@@ -12,6 +12,7 @@ import decimal
 import random
 import re
 import statistics
+from collections.abc import Callable
 
 from sqlglot import exp
 
@@ -228,8 +229,42 @@ def modulus(node: exp.Mod, context: TranslationContext) -> exp.Expression:
         return node
     if isinstance(left, exp.Null) or isinstance(right, exp.Null):
         return node
-    template = _exact_type("%", left, right, node.copy())
-    return exp.Anonymous(this="cast_to_type", expressions=[node, template])
+
+    def remainder(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        plain = exp.Mod(this=a, expression=b)
+        return exp.Anonymous(this="cast_to_type", expressions=[plain, _exact_type("%", a, b, plain.copy())])
+
+    return _with_operands_bound_once(left, right, remainder)
+
+
+# A rewritten quotient names its operands several times (the macro's branches, the type
+# templates), and DuckDB binds every copy: nested quotients, ((a / b) / c) / d, cost time
+# exponential in their depth. When an operand holds a rewritten quotient or remainder, both are
+# bound once, as the fields of a one-row list a lambda reads (about 50 ns a row, so only then).
+_OPERANDS = "tdlocal_operands"
+
+
+def _with_operands_bound_once(
+    left: exp.Expression,
+    right: exp.Expression,
+    build: Callable[[exp.Expression, exp.Expression], exp.Expression],
+) -> exp.Expression:
+    if not (_holds_rewritten_arithmetic(left) or _holds_rewritten_arithmetic(right)):
+        return build(left, right)
+    body = build(exp.column("a", table=_OPERANDS), exp.column("b", table=_OPERANDS))
+    return fill(
+        f"list_transform([struct_pack(a := {{a}}, b := {{b}})], lambda {_OPERANDS}: {{body}})[1]",
+        a=left,
+        b=right,
+        body=body,
+    )
+
+
+def _holds_rewritten_arithmetic(node: exp.Expression) -> bool:
+    return any(
+        call.name in ("cast_to_type", macro("trino_divide")) or call.name == "list_transform"
+        for call in node.find_all(exp.Anonymous)
+    )
 
 
 # IEEE comparisons for doubles and reals, as Trino's (TestDoubleOperators: nan() = nan() is false,
@@ -439,11 +474,15 @@ def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
         return node  # 7 / 2: integer division is already Trino's
     if isinstance(left, exp.Null) or isinstance(right, exp.Null):
         return node  # NULL whatever the other side: no type to keep
-    quotient = exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
-    # The macro's decimals are wider than Trino's; narrowed once here (in the macro the
-    # template would be bound once per branch).
-    wide = exp.Anonymous(this=macro("decimal_quotient_type"), expressions=[left.copy(), right.copy()])
-    return exp.Anonymous(this="cast_to_type", expressions=[quotient, _exact_type("/", left, right, wide)])
+
+    def quotient(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        value = exp.Anonymous(this=macro("trino_divide"), expressions=[a, b])
+        # The macro's decimals are wider than Trino's; narrowed once here (in the macro the
+        # template would be bound once per branch).
+        wide = exp.Anonymous(this=macro("decimal_quotient_type"), expressions=[a.copy(), b.copy()])
+        return exp.Anonymous(this="cast_to_type", expressions=[value, _exact_type("/", a, b, wide)])
+
+    return _with_operands_bound_once(left, right, quotient)
 
 
 def _is_integer_literal(node: exp.Expression) -> bool:

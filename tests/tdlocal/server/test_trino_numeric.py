@@ -52,6 +52,8 @@ def _select(connect, expressions: str) -> tuple[list, list[str]]:
         # The reading of Trino: an integer is a decimal(10,0) beside a decimal.
         ("1 / 3.0", "0.3", "decimal(12,1)"),
         ("1 * 1.0 / 3", "0.3", "decimal(12,1)"),
+        # Each step HALF_UP at its own type: 66.67 decimal(6,2), 44.45 decimal(7,2), then:
+        ("DECIMAL '100.00' / DECIMAL '1.5' / DECIMAL '1.5' / DECIMAL '1.5'", "29.63", "decimal(8,2)"),
     ],
 )
 def test_decimal_division_has_trinos_scale_precision_and_rounding(
