@@ -1,9 +1,12 @@
 """Trino's numeric semantics where DuckDB would answer differently: casts to integers, division
-of doubles by zero, and the result types of counting functions.
+of doubles by zero, decimal quotients and remainders (values and result types), NaN in
+comparisons, greatest() and max(), and the result types of counting functions.
 
-Sources: Trino docs, Mathematical functions and operators and Conversion functions; Trino's
-TestDoubleOperators (CAST(double AS integer) rounds half away from zero; 1.0E0 / 0.0E0 is
-Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bigint).
+Sources: Trino docs, Mathematical functions and operators, Decimal functions and operators and
+Conversion functions; Trino's DecimalOperators (decimal result types), TestDoubleOperators
+(CAST(double AS integer) rounds half away from zero; 1.0E0 / 0.0E0 is Infinity, 0.0E0 / 0.0E0 is
+NaN; NaN equals and orders against nothing), MinMaxCompare (max skips NaN) and TestJsonFunctions
+(json_array_length is a bigint).
 """
 
 from __future__ import annotations
@@ -115,7 +118,7 @@ DECIMAL_MACROS: dict[str, str] = {
     # A template (never evaluated: cast_to_type reads only its type) whose type is a + b's for
     # integers and doubles, and for decimals has scale max(s1, s2) with room for every quotient
     # Trino's decimal(p1 + s2 + max(s2 - s1, 0), max(s1, s2)) holds: round() keeps a decimal's
-    # digits with scale 0, and the product of two of those has p1 + p2 of them. `exact_type`
+    # digits with scale 0, and the product of two of those has p1 + p2 of them. `_exact_type`
     # then narrows the quotient to Trino's own precision.
     "decimal_quotient_type": "(a, b) AS round(a) * round(b) + (a + b)",
     # One template per precision: field 'P' is a decimal(P, P). round(x, S) keeps x's precision
