@@ -389,17 +389,38 @@ def greatest_without_nan(node: exp.Greatest) -> exp.Expression:
 
 
 def maximum(node: exp.Max, context: TranslationContext) -> exp.Expression:
-    """max(x) skipping NaN unless every value is NaN, as Trino's max; inside OVER or FILTER the
-    aggregate cannot be split in two and stays DuckDB's (NaN when one is present)."""
-    value = node.this
-    if isinstance(node.parent, (exp.Window, exp.Filter)) or node.expressions or _cannot_be_nan(value):
+    """max(x) skipping NaN unless every value is NaN, as Trino's max.
+
+    Under OVER or FILTER the split happens around the window or filter (`maximum_over`).
+    """
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
         return node
+    without_nan = _max_without_nan(node)
+    return node if without_nan is None else exp.Coalesce(this=without_nan, expressions=[node])
+
+
+def _max_without_nan(node: exp.Max) -> exp.Max | None:
+    value = node.this
+    if node.expressions or _cannot_be_nan(value):
+        return None
     if isinstance(value, exp.Distinct):
         if len(value.expressions) != 1:
-            return node
+            return None
         value = value.expressions[0]  # the largest of the distinct values is the largest value
-    without_nan = exp.Max(this=fill(_NAN_TO_NULL, x=value))
-    return exp.Coalesce(this=without_nan, expressions=[node])
+    return exp.Max(this=fill(_NAN_TO_NULL, x=value))
+
+
+def maximum_over(node: exp.Window | exp.Filter) -> exp.Expression:
+    """max(x) OVER (...) / FILTER (...): the same window or filter over max() without NaN first."""
+    twin = node.copy()
+    # max(x) FILTER (WHERE ...) OVER (...) is a window over a filter over max.
+    holder = twin.this if isinstance(twin, exp.Window) and isinstance(twin.this, exp.Filter) else twin
+    aggregate = holder.this
+    without_nan = _max_without_nan(aggregate) if isinstance(aggregate, exp.Max) else None
+    if without_nan is None:
+        return node
+    holder.set("this", without_nan)
+    return exp.Coalesce(this=twin, expressions=[node])
 
 
 def _is_assignment(node: exp.Expression) -> bool:
@@ -590,8 +611,16 @@ PYTHON_FUNCTIONS.append(
 
 
 def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
-    """The fixes for windows: random orderings and averages of decimals."""
-    return refuse_decimal_average(random_window_order(node, context), context)
+    """The fixes for windows: random orderings, averages of decimals, max() over NaN."""
+    return maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+
+
+def aggregate_filter(node: exp.Filter, context: TranslationContext) -> exp.Expression:
+    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN."""
+    fixed = refuse_decimal_average(node, context)
+    if isinstance(node.parent, exp.Window) or not isinstance(fixed, exp.Filter):
+        return fixed  # under OVER, `window` splits max() around the whole window
+    return maximum_over(fixed)
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

@@ -508,7 +508,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArraySize, arrays.cardinality),
     (exp.Unnest, arrays.unnest),
     (exp.Window, numeric.window),
-    (exp.Filter, numeric.refuse_decimal_average),
+    (exp.Filter, numeric.aggregate_filter),
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),

@@ -262,6 +262,14 @@ def test_greatest_and_max_skip_nan_unless_all_are_nan(td_connect) -> None:
     first, second = cursor.fetchall()
     assert first == [1, 2.0, 2.0, 2.0]
     assert second[0] == 2 and all(math.isnan(value) for value in second[1:])
+    cursor.execute(
+        "SELECT k, max(x) OVER (PARTITION BY k), max(x) FILTER (WHERE k = 1) OVER (), "
+        "max(x) FILTER (WHERE k = 1) FROM (VALUES (1, nan()), (1, 2e0), (2, nan())) t(k, x) GROUP BY k, x "
+        "ORDER BY k, x"
+    )
+    rows = cursor.fetchall()
+    assert [row[:3] for row in rows[:2]] == [[1, 2.0, 2.0], [1, 2.0, 2.0]]
+    assert rows[2][0] == 2 and math.isnan(rows[2][1]) and rows[2][2] == 2.0
 
 
 def test_text_nan_is_still_text(td_connect) -> None:
