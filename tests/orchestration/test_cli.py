@@ -85,6 +85,10 @@ def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message
         ({"TD_TIMEZONE": "localtime"}, ["run", "--partition", "2026-11-20"], "TD_TIMEZONE='localtime'"),
         ({"TDLOCAL_NOW": "yesterday"}, ["ranges", "-2d"], "TDLOCAL_NOW='yesterday' is not a time"),
         ({"TDLOCAL_NOW": "99999999999999"}, ["ranges", "-2d"], "TDLOCAL_NOW='99999999999999'"),
+        ({"TDLOCAL_NOW": "99999999999999999"}, ["ranges", "-2d"], "'99999999999999999' is out of the range"),
+        # Zone names are file names, case-sensitive: the error offers the name that exists.
+        ({"TD_TIMEZONE": "asia/tokyo"}, ["ranges", "-2d"], "did you mean 'Asia/Tokyo'?"),
+        ({}, ["run", "--partition", "2026-11-31"], "'2026-11-31' is not a day of the calendar"),
         ({"TD_DBT_TARGETS_KEPT": "\u00b2"}, ["ranges", "-1d"], "TD_DBT_TARGETS_KEPT='\u00b2' is not a whole"),
         ({"TD_DBT_TARGETS_KEPT": "0"}, ["ranges", "-1d"], "is not a whole number from 1 up"),
         ({"TDLOCAL_PORT": "\u00b2"}, ["ranges", "-1d"], "is not a TCP port"),
