@@ -550,7 +550,7 @@ def test_status_prints_a_calendar_per_partitioned_model(local_td, capsys, monkey
     out = capsys.readouterr().out
     assert "incremental_events (2026-11-16..2026-11-22, Asia/Tokyo)" in out
     assert "user_daily_activity (2026-11-16..2026-11-22, Asia/Tokyo)" in out
-    assert "  2026-11-16  . . . . . . ." in out and "7 missing" in out
+    assert "  week of     M T W T F S S\n  2026-11-16  . . . . . . ." in out and "7 missing" in out
     assert main(["status", "--days", "3", "--format", "json"]) == 0
     days = json.loads(capsys.readouterr().out)["models"]["incremental_events"]["days"]
     assert days == {"2026-11-20": "missing", "2026-11-21": "missing", "2026-11-22": "missing"}
