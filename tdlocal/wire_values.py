@@ -230,7 +230,7 @@ def column_encoder(parsed: TrinoType) -> Callable[[Sequence[Any]], Sequence[Any]
     finite_only = parsed.raw in {"double", "real"}
 
     def encode_column(values: Sequence[Any]) -> Sequence[Any]:
-        if native.issuperset(map(type, values)) and (not finite_only or _all_finite(values)):
+        if native.issuperset(map(type, values)) and (not finite_only or all_finite(values)):
             return values
         return list(map(encode, values))
 
@@ -253,11 +253,8 @@ def needs_finite_check(parsed: TrinoType) -> bool:
 
 
 def all_finite(values: Iterable[float | None]) -> bool:
-    """Whether no value is NaN or infinite (None counts as finite). Floats or None only."""
-    return _all_finite(values)
-
-
-def _all_finite(values: Iterable[float | None]) -> bool:
+    """Whether no value is NaN or infinite (None counts as finite): floats or None only. False also
+    when their sum overflows, which only costs the caller the value-by-value path."""
     # A sum is NaN or infinite whenever one of its terms is, so a finite sum proves every value is
     # finite (an overflowing sum only sends the column down the value-by-value path). filter(None)
     # drops NULLs (and zeros, which cannot make a sum non-finite).
