@@ -12,6 +12,7 @@ CONTRACT (the server codes against this; the engine implementation fills it in):
     engine = Engine(data_dir, strict=True)       # opens <data_dir>/td.duckdb (catalog "td")
     result = engine.execute(sql, session, query_id)   # raises TrinoError for any failure
     result.columns        -> list[Column]           # Trino names (`_col0` for unaliased) and types
+                                                    # (and the values' Python type when guaranteed)
     result.update_type    -> str | None              # "CREATE TABLE", "INSERT", "DELETE", "SET SESSION", ...
     result.update_count   -> int | None              # rows written, for CTAS/INSERT/DELETE/MERGE
     result.changes        -> SessionChanges          # headers the client must apply
@@ -38,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,7 @@ from tdlocal.session import Session, SessionChanges
 from tdlocal.sql import function_library
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.duckdb_errors import trino_error_from_duckdb
+from tdlocal.sql.intervals import YEAR_TO_MONTH_TYPE_TEXT, unsupported_interval_column
 from tdlocal.sql.output_names import output_name
 from tdlocal.sql.plan import Plan, TableRef, quote_string
 from tdlocal.sql.statements import TIME_COLUMN, TIME_ZONE_PROPERTY, plan_statement
@@ -72,10 +74,27 @@ class DataDirInUseError(RuntimeError):
 
 @dataclass(frozen=True)
 class Column:
-    """A result column: its Trino name and Trino type text (e.g. 'bigint', 'array(varchar)')."""
+    """A result column: its Trino name and Trino type text (e.g. 'bigint', 'array(varchar)'), and
+    the Python type of every non-NULL value fetch() gives for it when that is guaranteed (else None)."""
 
     name: str
     type: str
+    # A guarantee about the values, not part of what the column is: columns compare without it.
+    value_type: type | None = field(default=None, compare=False)
+
+
+# DuckDB types whose values DuckDB's Python fetch always gives as exactly this Python type (None for
+# NULL), with no conversion by tdlocal: the server sends such columns without checking each value.
+# Only types whose every value converts one way: not UNION (its members' types), not JSON's
+# parsing, not nested types.
+_FETCHED_PYTHON_TYPES: dict[str, type] = {
+    "boolean": bool,
+    **dict.fromkeys(
+        ("tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger"), int
+    ),
+    **dict.fromkeys(("float", "double"), float),
+    **dict.fromkeys(("varchar", "enum"), str),
+}
 
 
 class QueryResult:
@@ -309,6 +328,8 @@ class Engine:
                 return self._rows_result(plan, cursor, running)
             count = int(rows[0][0]) if plan.counts_rows and rows and rows[0] else None
             executed = list(plan.sql)
+            if plan.refuse_interval_columns_in is not None:
+                _refuse_interval_columns(cursor, plan.refuse_interval_columns_in, plan.year_month_columns)
             if plan.add_time_column_to is not None:
                 added = _add_time_column(cursor, plan.add_time_column_to, plan.creation_time)
                 if added:
@@ -326,7 +347,7 @@ class Engine:
         description = cursor.description or []
         types = [column[1] for column in description]
         columns = [
-            Column(output_name(column[0], position), trino_type(kind))
+            Column(output_name(column[0], position), trino_type(kind), _FETCHED_PYTHON_TYPES.get(kind.id))
             for position, (column, kind) in enumerate(zip(description, types, strict=True))
         ]
         return QueryResult(
@@ -435,6 +456,29 @@ def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
         ).fetchone()
         if not found or not found[0]:
             raise TrinoError(f"Table '{table}' does not exist", "TABLE_NOT_FOUND")
+
+
+def _refuse_interval_columns(
+    cursor: duckdb.DuckDBPyConnection, table: TableRef, year_month: frozenset[str]
+) -> None:
+    """A CTAS that created an interval column: drop the table and fail as TD would (NOT_SUPPORTED).
+
+    Checked after the fact because a column's type is known only once DuckDB has bound the query;
+    reading the new table's column types binds one table (about 0.2 ms), nothing per row.
+    """
+    cursor.execute(f"SELECT * FROM {table.sql} LIMIT 0")
+    found = [
+        column[0]
+        for column in cursor.description or []
+        if str(column[1]) in ("INTERVAL", YEAR_TO_MONTH_TYPE_TEXT)
+    ]
+    cursor.fetchall()
+    if not found:
+        return
+    cursor.execute(f"DROP TABLE {table.sql}")
+    column = found[0]
+    kind = "interval year to month" if column.lower() in year_month else "interval day to second"
+    raise unsupported_interval_column(kind, column)
 
 
 def _add_time_column(cursor: duckdb.DuckDBPyConnection, table: TableRef, now: int | None) -> str | None:
