@@ -66,12 +66,14 @@ def sqlite_write_ahead_log() -> Iterator[None]:
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
         try:
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
-            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+            mode = dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except sqlite3.OperationalError:
-            # Another process holds the database (the mode cannot change now): SQLite's defaults
-            # are correct, only slower.
+            mode = None
+        if mode != "wal":
+            # Another process holds the database, so its mode cannot change now: SQLite's
+            # defaults are correct, only slower (NORMAL is safe with the log only).
             return
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         # Dagster closes its connection after each write, and the last connection to close
         # checkpoints the log into the database (two syncs): one connection kept open per file
         # until the instance closes leaves the checkpoints to SQLite's size-based autocheckpoint.
