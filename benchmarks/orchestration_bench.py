@@ -8,6 +8,8 @@ the test suite asserts on time.
   P2  wall and CPU of `td-dagster run --partition D` / the bare `dbt build`s of the same
       selections with the same vars (partitioned models with the partition's vars, then the rest),
       both warm (manifest parsed, tables present).                          goal <= 1.3
+      Then the CPU of the imports alone (Dagster, dagster-dbt with dbt-core, tdlocal): the
+      lowest CPU ratio one more Python process allows.
   P1  wall of a 30-day range run / a 1-day run, default sample (2,000 rows a day); and
       with --p1-rows-per-day (100x by default), reported without a goal.    goal <= 1.5
   P3  CPU of loading the code location over a generated project of 2,000 models (200 partitioned,
@@ -190,11 +192,35 @@ class Warehouse:
         return run
 
 
+# What any process running a Dagster job over dbt assets imports: dagster-dbt imports dbt-core (its
+# in-process selection of dbt_assets(select=...) needs dbt's graph), and the instance's SQLite
+# storage imports alembic. The bare side's dbt processes import dbt-core too, but not Dagster.
+RUN_IMPORTS = "import dagster_dbt, dagster._core.storage.sqlite_storage"
+
+
 def bench_p2(work_dir: Path, repeats: int) -> None:
     warehouse = Warehouse(work_dir, days=30, rows_per_day=2000)
     try:
         pairs = interleaved(warehouse.td_dagster("--partition", DAY), warehouse.bare_dbt_builds(DAY), repeats)
         report_pairs("P2", "td-dagster run --partition / bare dbt builds", pairs, 1.3, cpu=True)
+        # The part of A's extra CPU no change to this project removes: one more Python process that
+        # imports Dagster and dbt-core (and tdlocal, which the CLI imports to find or start it).
+        imports = [measure([sys.executable, "-c", RUN_IMPORTS], warehouse.env).cpu for _ in range(repeats)]
+        with_tdlocal = [
+            measure([sys.executable, "-c", f"{RUN_IMPORTS}, tdlocal"], warehouse.env).cpu
+            for _ in range(repeats)
+        ]
+        floor, tdlocal_cpu = (
+            statistics.median(imports),
+            statistics.median(with_tdlocal) - statistics.median(imports),
+        )
+        bare_cpu = statistics.median(b.cpu for _, b in pairs)
+        print(
+            f"      A's imports alone: Dagster + dagster-dbt (which imports dbt-core) + SQLite storage "
+            f"{floor:.1f} s CPU, tdlocal {tdlocal_cpu:.1f} s: the CPU ratio cannot go below "
+            f"{(bare_cpu + floor) / bare_cpu:.2f} with this architecture ({(bare_cpu + floor + tdlocal_cpu) / bare_cpu:.2f} "
+            "with tdlocal's imports)"
+        )
     finally:
         warehouse.close()
 
@@ -277,21 +303,41 @@ def generated_project(work_dir: Path, partitioned: int = 200, tables: int = 1800
     return project
 
 
+# Both loads print the CPU seconds of their phases (imports; definitions; jobs) on their last line.
 BARE_LOAD = """
+import time
 from pathlib import Path
 from dagster import Definitions
 from dagster_dbt import DbtCliResource, dbt_assets
+imported = time.process_time()
 project = Path({project!r})
 @dbt_assets(manifest=project / "target" / "manifest.json")
 def all_models(context, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 defs = Definitions(assets=[all_models], resources={{"dbt": DbtCliResource(project_dir=str(project))}})
-defs.get_repository_def().get_all_jobs()
+repository = defs.get_repository_def()
+built = time.process_time()
+repository.get_all_jobs()
+print("phases", imported, built - imported, time.process_time() - built)
 """
 TD_LOAD = """
+import time
+import orchestration.code_location
+imported = time.process_time()
 from orchestration.definitions import defs
-defs.get_repository_def().get_all_jobs()
+repository = defs.get_repository_def()
+built = time.process_time()
+repository.get_all_jobs()
+print("phases", imported, built - imported, time.process_time() - built)
 """
+
+
+def load_phases(script: str, env: dict[str, str]) -> list[float]:
+    """CPU seconds of a load script's phases: imports, definitions, jobs (its `phases` line)."""
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    return [float(value) for value in output.strip().splitlines()[-1].split()[1:]]
 
 
 def bench_p3(work_dir: Path, repeats: int) -> None:
@@ -302,6 +348,21 @@ def bench_p3(work_dir: Path, repeats: int) -> None:
     bare = lambda: measure([sys.executable, "-c", BARE_LOAD.format(project=str(project))], env)  # noqa: E731
     pairs = interleaved(ours, bare, repeats)
     report_pairs("P3", "code-location load, 2,000 models / bare @dbt_assets", pairs, 1.2, cpu=True)
+    # Where the difference lies: this code location defines four asset jobs over the dbt assets
+    # (daily load, tests, range load, late-data observation), each resolved over the 2,000 assets;
+    # the bare load has Dagster's one implicit job. Definitions include two dbt selections and
+    # the checks, observations, schedules and sensors.
+    ours_runs = [load_phases(TD_LOAD, env) for _ in range(repeats)]
+    bare_runs = [load_phases(BARE_LOAD.format(project=str(project)), env) for _ in range(repeats)]
+    ours_phases = [statistics.median(phase) for phase in zip(*ours_runs, strict=True)]
+    bare_phases = [statistics.median(phase) for phase in zip(*bare_runs, strict=True)]
+    print(
+        "      in-process CPU (medians), this code location vs bare: "
+        + ", ".join(
+            f"{phase} {a:.1f} vs {b:.1f} s"
+            for phase, a, b in zip(("imports", "definitions", "jobs"), ours_phases, bare_phases, strict=True)
+        )
+    )
     validate = subprocess.run(
         [str(BIN / "dagster"), "definitions", "validate", "-m", "orchestration.definitions"],
         env=env, cwd=ROOT, capture_output=True, text=True,
@@ -312,6 +373,14 @@ def bench_p3(work_dir: Path, repeats: int) -> None:
         f"      dagster definitions validate (exit {validate.returncode}):",
         textwrap.shorten(" | ".join(said), 300),
     )
+
+
+def bytecode_compiled() -> bool:
+    """Whether the installed packages have bytecode, or Python may write it as it imports them."""
+    import dagster
+
+    cached = Path(dagster.__file__).parent / "__pycache__"
+    return not os.environ.get("PYTHONDONTWRITEBYTECODE") or any(cached.glob("__init__.*.pyc"))
 
 
 def main() -> None:
@@ -326,6 +395,12 @@ def main() -> None:
     args.work_dir.mkdir(exist_ok=True)
     only = {goal.strip().upper() for goal in args.only.split(",")}
     print(f"orchestration benchmark: {args.repeats} pairs per goal after a warm-up, TDLOCAL_NOW={NOW}")
+    if not bytecode_compiled():
+        # Both sides then compile every module they import, in every process: the ratios are off.
+        print(
+            "    WARNING: the environment has no compiled bytecode and PYTHONDONTWRITEBYTECODE is set: "
+            "run `uv sync --compile-bytecode` first (as the README's quick start does)"
+        )
     if "P2" in only:
         bench_p2(args.work_dir, args.repeats)
     if "P1" in only:

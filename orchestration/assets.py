@@ -149,7 +149,9 @@ def build_dbt_assets(
                         raise Failure(description=problem)
                 # What this load reads, fingerprinted before dbt reads it: rows arriving in between
                 # make the next observation differ, so they are re-loaded, never missed.
-                prepare_warehouse(settings, context.log)
+                # Not logged here: _run_dbt logs the same readiness a moment later, and each log
+                # line is one more event the instance stores.
+                prepare_warehouse(settings)
                 models = [watched.model_id(key) for key in context.selected_asset_keys]
                 load.source_versions.update(
                     source_versions_for_load(
