@@ -51,6 +51,7 @@ from tdlocal.session import Session, SessionChanges
 from tdlocal.sql import function_library
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.duckdb_errors import trino_error_from_duckdb
+from tdlocal.sql.intervals import YEAR_TO_MONTH_TYPE_TEXT, unsupported_interval_column
 from tdlocal.sql.output_names import output_name
 from tdlocal.sql.plan import Plan, TableRef, quote_string
 from tdlocal.sql.statements import TIME_COLUMN, TIME_ZONE_PROPERTY, plan_statement
@@ -308,6 +309,8 @@ class Engine:
                 return self._rows_result(plan, cursor, running)
             count = int(rows[0][0]) if plan.counts_rows and rows and rows[0] else None
             executed = list(plan.sql)
+            if plan.refuse_interval_columns_in is not None:
+                _refuse_interval_columns(cursor, plan.refuse_interval_columns_in, plan.year_month_columns)
             if plan.add_time_column_to is not None:
                 added = _add_time_column(cursor, plan.add_time_column_to, plan.creation_time)
                 if added:
@@ -417,6 +420,29 @@ def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
         ).fetchone()
         if not found or not found[0]:
             raise TrinoError(f"Table '{table}' does not exist", "TABLE_NOT_FOUND")
+
+
+def _refuse_interval_columns(
+    cursor: duckdb.DuckDBPyConnection, table: TableRef, year_month: frozenset[str]
+) -> None:
+    """A CTAS that created an interval column: drop the table and fail as TD would (NOT_SUPPORTED).
+
+    Checked after the fact because a column's type is known only once DuckDB has bound the query;
+    reading the new table's column types binds one table (about 0.2 ms), nothing per row.
+    """
+    cursor.execute(f"SELECT * FROM {table.sql} LIMIT 0")
+    found = [
+        column[0]
+        for column in cursor.description or []
+        if str(column[1]) in ("INTERVAL", YEAR_TO_MONTH_TYPE_TEXT)
+    ]
+    cursor.fetchall()
+    if not found:
+        return
+    cursor.execute(f"DROP TABLE {table.sql}")
+    column = found[0]
+    kind = "interval year to month" if column.lower() in year_month else "interval day to second"
+    raise unsupported_interval_column(kind, column)
 
 
 def _add_time_column(cursor: duckdb.DuckDBPyConnection, table: TableRef, now: int | None) -> str | None:

@@ -193,6 +193,23 @@ _REWORDINGS = [
         re.compile(r"^NOT NULL constraint failed: (?:[^.\s]+\.)*([^.\s]+)$", re.S),
         r"NULL value not allowed for NOT NULL column: \1",
     ),
+    # A value out of a decimal's range: Trino's DecimalCasts / DecimalConversions say "Cannot cast
+    # <TYPE> '<value>' to DECIMAL(p, s)" (INVALID_CAST_ARGUMENT); DuckDB's message does not give
+    # the source type's precision, so a decimal source is named without it.
+    (
+        re.compile(
+            r'^Casting value "([^"]*)" to type DECIMAL\((\d+),(\d+)\) failed: value is out of range!.*', re.S
+        ),
+        r"Cannot cast DECIMAL '\1' to DECIMAL(\2, \3)",
+    ),
+    (
+        re.compile(r"^Could not cast value (\S+) to DECIMAL\((\d+),(\d+)\).*", re.S),
+        r"Cannot cast '\1' to DECIMAL(\2, \3)",
+    ),
+    (
+        re.compile(r'^Could not convert string "([^"]*)" to DECIMAL\((\d+),(\d+)\).*', re.S),
+        r"Cannot cast VARCHAR '\1' to DECIMAL(\2, \3)",
+    ),
     # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
     (
         re.compile(r'^Cannot drop entry "([^"]+)" because there are entries that depend on it\..*', re.S),

@@ -1,9 +1,12 @@
 """Trino's numeric semantics where DuckDB would answer differently: casts to integers, division
-of doubles by zero, and the result types of counting functions.
+of doubles by zero, decimal quotients and remainders (values and result types), NaN in
+comparisons, greatest() and max(), and the result types of counting functions.
 
-Sources: Trino docs, Mathematical functions and operators and Conversion functions; Trino's
-TestDoubleOperators (CAST(double AS integer) rounds half away from zero; 1.0E0 / 0.0E0 is
-Infinity, 0.0E0 / 0.0E0 is NaN) and TestJsonFunctions (json_array_length is a bigint).
+Sources: Trino docs, Mathematical functions and operators, Decimal functions and operators and
+Conversion functions; Trino's DecimalOperators (decimal result types), TestDoubleOperators
+(CAST(double AS integer) rounds half away from zero; 1.0E0 / 0.0E0 is Infinity, 0.0E0 / 0.0E0 is
+NaN; NaN equals and orders against nothing), MinMaxCompare (max skips NaN) and TestJsonFunctions
+(json_array_length is a bigint).
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import decimal
 import random
 import re
 import statistics
+from collections.abc import Callable
 
 from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import PythonFunction, macro
+from tdlocal.sql.templates import fill
 
 _INTEGER_TYPES = {
     exp.DataType.Type.TINYINT: "TINYINT",
@@ -113,8 +118,19 @@ DECIMAL_MACROS: dict[str, str] = {
     # A template (never evaluated: cast_to_type reads only its type) whose type is a + b's for
     # integers and doubles, and for decimals has scale max(s1, s2) with room for every quotient
     # Trino's decimal(p1 + s2 + max(s2 - s1, 0), max(s1, s2)) holds: round() keeps a decimal's
-    # digits with scale 0, and the product of two of those has p1 + p2 of them.
+    # digits with scale 0, and the product of two of those has p1 + p2 of them. `_exact_type`
+    # then narrows the quotient to Trino's own precision.
     "decimal_quotient_type": "(a, b) AS round(a) * round(b) + (a + b)",
+    # One template per precision: field 'P' is a decimal(P, P). round(x, S) keeps x's precision
+    # and sets its scale to S (S <= P), so any decimal(P, S) is round(field 'P', S). Literals
+    # such as .000 are typed decimal(3,3) with no cast to bind; DuckDB reads literals of more
+    # than 18 digits as doubles, so those are casts.
+    "decimal_widths": "() AS {"
+    + ", ".join(
+        f"'{width}': " + ("." + "0" * width if width <= 18 else f"CAST(NULL AS DECIMAL({width},{width}))")
+        for width in range(1, MAX_DECIMAL_PRECISION + 1)
+    )
+    + "}",
     "decimal_quotient_text": (
         f"(a, b) AS {DECIMAL_DIVIDE}(CAST(a AS VARCHAR), CAST(b AS VARCHAR), typeof(a), typeof(b))"
     ),
@@ -136,44 +152,311 @@ DECIMAL_MACROS: dict[str, str] = {
 }
 
 
-# IEEE comparisons for doubles, as Trino's (TestDoubleOperators: nan() = nan() is false, NaN is
-# neither less nor greater than anything); DuckDB orders NaN above every double and equal to
-# itself. One macro per operator; for other types (and after DuckDB folds typeof()) each is the
-# plain comparison, so filters still reach the table scan.
+# Trino's result types of decimal arithmetic (DecimalOperators' signatures; docs: Decimal
+# functions and operators). An integer beside a decimal is the decimal its type holds
+# (TypeCoercion: tinyint decimal(3,0), smallint (5,0), integer (10,0), bigint (19,0)). DuckDB
+# already types +, -, * and sum() as Trino does; its quotient template is wider and its
+# remainder keeps the wider operand's digits, so those two are narrowed to these types.
+DECIMAL_RESULT_TYPE = "tdlocal_decimal_result_type"
+_INTEGER_AS_DECIMAL = {"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 19}
+
+
+def _decimal_parts(type_text: str) -> tuple[int, int] | None:
+    decimal_type = _DECIMAL_TYPE.match(type_text)
+    if decimal_type:
+        return int(decimal_type.group(1)), int(decimal_type.group(2))
+    precision = _INTEGER_AS_DECIMAL.get(type_text)
+    return None if precision is None else (precision, 0)
+
+
+def decimal_result_type(operator: str, left_type: str, right_type: str) -> tuple[int, int] | None:
+    """Trino's (precision, scale) of `left operator right`, from DuckDB's typeof() texts.
+
+    `operator` is '/' or '%'. None unless one side is a decimal and the other a decimal or an
+    integer type (then the operator is not a decimal one). Source: Trino's DecimalOperators:
+    divide is decimal(min(38, p1 + s2 + max(s2 - s1, 0)), max(s1, s2)), modulus is
+    decimal(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2)).
+    """
+    left, right = _decimal_parts(left_type), _decimal_parts(right_type)
+    if (
+        left is None
+        or right is None
+        or not (left_type.startswith("DECIMAL") or right_type.startswith("DECIMAL"))
+    ):
+        return None
+    (p1, s1), (p2, s2) = left, right
+    scale = max(s1, s2)
+    if operator == "/":
+        return min(MAX_DECIMAL_PRECISION, p1 + s2 + max(s2 - s1, 0)), scale
+    if operator == "%":
+        return min(p1 - s1, p2 - s2) + scale, scale
+    raise ValueError(f"no decimal result type rule for operator {operator!r}")
+
+
+def _decimal_result_key(operator: str, left_type: str, right_type: str) -> str:
+    # 'decimal,P,S' or 'other,1,0': three parts the SQL template splits, always valid ones.
+    result = decimal_result_type(operator, left_type, right_type)
+    return "other,1,0" if result is None else f"decimal,{result[0]},{result[1]}"
+
+
+PYTHON_FUNCTIONS_FOR_TYPES = [
+    PythonFunction(DECIMAL_RESULT_TYPE, _decimal_result_key, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
+]
+
+# Trino's type of a decimal quotient or remainder, as a template for cast_to_type: DuckDB folds
+# typeof() and the pure UDF while binding, so struct_extract's key is a constant and the whole
+# template has one type per query. The key is built inline (not in a macro): DuckDB checks at
+# CREATE MACRO that struct_extract's key is a constant, which a macro parameter is not.
+_EXACT_TYPE = (
+    "struct_extract(struct_pack("
+    f"decimal := round(struct_extract({macro('decimal_widths')}(), split_part({{key}}, ',', 2)), "
+    "CAST(split_part({key}, ',', 3) AS INTEGER)), other := {other}), split_part({key}, ',', 1))"
+)
+
+
+def _exact_type(
+    operator: str, left: exp.Expression, right: exp.Expression, other: exp.Expression
+) -> exp.Expression:
+    key = fill(
+        f"{DECIMAL_RESULT_TYPE}('{operator}', typeof({{a}}), typeof({{b}}))",
+        a=left,
+        b=right,
+    )
+    return fill(_EXACT_TYPE, key=key, other=other)
+
+
+def modulus(node: exp.Mod, context: TranslationContext) -> exp.Expression:
+    """a % b typed as Trino types a decimal remainder; DuckDB's values are already Trino's."""
+    left, right = node.this, node.expression
+    if _is_integer_literal(left) and _is_integer_literal(right):
+        return node
+    if isinstance(left, exp.Null) or isinstance(right, exp.Null):
+        return node
+
+    def remainder(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        plain = exp.Mod(this=a, expression=b)
+        return exp.Anonymous(this="cast_to_type", expressions=[plain, _exact_type("%", a, b, plain.copy())])
+
+    return _with_operands_bound_once(left, right, remainder)
+
+
+# A rewritten quotient names its operands several times (the macro's branches, the type
+# templates), and DuckDB binds every copy: nested quotients, ((a / b) / c) / d, cost time
+# exponential in their depth. When an operand holds a rewritten quotient or remainder, both are
+# bound once, as the fields of a one-row list a lambda reads (about 50 ns a row, so only then).
+_OPERANDS = "tdlocal_operands"
+
+
+def _with_operands_bound_once(
+    left: exp.Expression,
+    right: exp.Expression,
+    build: Callable[[exp.Expression, exp.Expression], exp.Expression],
+) -> exp.Expression:
+    if not (_holds_rewritten_arithmetic(left) or _holds_rewritten_arithmetic(right)):
+        return build(left, right)
+    body = build(exp.column("a", table=_OPERANDS), exp.column("b", table=_OPERANDS))
+    return fill(
+        f"list_transform([struct_pack(a := {{a}}, b := {{b}})], lambda {_OPERANDS}: {{body}})[1]",
+        a=left,
+        b=right,
+        body=body,
+    )
+
+
+def _holds_rewritten_arithmetic(node: exp.Expression) -> bool:
+    return any(
+        call.name in ("cast_to_type", macro("trino_divide")) or call.name == "list_transform"
+        for call in node.find_all(exp.Anonymous)
+    )
+
+
+# IEEE comparisons for doubles and reals, as Trino's (TestDoubleOperators: nan() = nan() is false,
+# nan() <> nan() is true, NaN is neither less nor greater than anything). DuckDB holds NaN equal
+# to itself and above every number, so only these differ: a = b and a <> b when both are NaN,
+# a < b and a <= b when b is NaN, a > b and a >= b when a is NaN. Each macro keeps DuckDB's
+# comparison as its first conjunct and adds the NaN test as a second one written to keep NULL
+# where Trino has NULL (NaN = NULL is NULL): a join's equality stays a hash join's condition and
+# a filter on a column still reaches the table scan. The typeof() test is folded while binding,
+# so for every other type the macro is the plain comparison (TRY_CAST would read the text 'NaN'
+# as a NaN).
+_IS_FLOATING = "typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT')"
+_NAN = "isnan(TRY_CAST({side} AS DOUBLE))"
 _NAN_SAFE = {
-    "eq": "a = b AND NOT isnan(TRY_CAST(a AS DOUBLE))",
-    "neq": "a <> b OR isnan(TRY_CAST(a AS DOUBLE)) OR isnan(TRY_CAST(b AS DOUBLE))",
-    "lt": "a < b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "lte": "a <= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "gt": "a > b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
-    "gte": "a >= b AND NOT isnan(TRY_CAST(a AS DOUBLE)) AND NOT isnan(TRY_CAST(b AS DOUBLE))",
+    "eq": f"a = b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
+    "neq": f"a <> b OR ({_NAN.format(side='a')} AND {_NAN.format(side='b')})",
+    "lt": f"a < b AND (NOT {_NAN.format(side='b')} OR a IS NULL)",
+    "lte": f"a <= b AND (NOT {_NAN.format(side='b')} OR a IS NULL)",
+    "gt": f"a > b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
+    "gte": f"a >= b AND (NOT {_NAN.format(side='a')} OR b IS NULL)",
 }
 _PLAIN = {"eq": "a = b", "neq": "a <> b", "lt": "a < b", "lte": "a <= b", "gt": "a > b", "gte": "a >= b"}
 _COMPARISON_NAMES = {exp.EQ: "eq", exp.NEQ: "neq", exp.LT: "lt", exp.LTE: "lte", exp.GT: "gt", exp.GTE: "gte"}
+# Which side must be a NaN for DuckDB's answer to differ from Trino's ("both" for = and <>).
+_NAN_SIDE = {
+    "eq": "both",
+    "neq": "both",
+    "lt": "expression",
+    "lte": "expression",
+    "gt": "this",
+    "gte": "this",
+}
 
 MACROS_FOR_COMPARISONS: dict[str, str] = {
-    f"trino_{name}": (
-        "(a, b) AS CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') OR typeof(b) IN ('DOUBLE', 'FLOAT') "
-        f"THEN CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE ({safe}) END ELSE {_PLAIN[name]} END"
-    )
-    for name, safe in _NAN_SAFE.items()
+    **{
+        f"trino_{name}": f"(a, b) AS CASE WHEN {_IS_FLOATING} THEN {safe} ELSE {_PLAIN[name]} END"
+        for name, safe in _NAN_SAFE.items()
+    },
+    # x IN (...): false for a NaN x unless the list holds a NULL (then NULL), as Trino's
+    # equalities give; `has_null` is NULL or false, computed by `in_list`.
+    "trino_in_guard": (
+        "(x, has_null) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+        "THEN NOT isnan(TRY_CAST(x AS DOUBLE)) OR has_null ELSE true END"
+    ),
 }
 
 
-def compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
-    """=, <>, <, <=, >, >= with IEEE NaN semantics when a side is visibly a double.
+def compare(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """=, <>, <, <=, >, >= with Trino's NaN semantics for doubles and reals (any other node as is).
 
-    Only then: the macro is evaluated per row in projections and would keep DuckDB from turning
-    a join's equality into a hash join, so plain comparisons of columns stay plain (a NaN held in
-    a column compares as DuckDB has it, a difference the README lists).
+    Plain where the side whose NaN DuckDB answers differently cannot be a NaN (a literal, a
+    cast to a type other than double or real): `x = 'a'`, `time >= 1700000000`.
     """
     name = _COMPARISON_NAMES.get(type(node))
-    left, right = node.this, node.expression
-    if name is None or not (_is_visibly_double(left) or _is_visibly_double(right)):
+    if name is None or _is_assignment(node):
+        return node
+    side = _NAN_SIDE[name]
+    sides = [node.this, node.expression] if side == "both" else [node.args[side]]
+    if any(_cannot_be_nan(expression) for expression in sides):
         return node
     if node.find_ancestor(exp.Merge) is not None:
         return node  # DuckDB's MERGE grammar takes no function call in its conditions
-    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[left, right])
+    return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[node.this, node.expression])
+
+
+def in_list(node: exp.In, context: TranslationContext) -> exp.Expression:
+    """x IN (...) false (or NULL) for a NaN x, as Trino's; DuckDB finds NaN in a list holding NaN.
+
+    For a subquery the guard cannot know whether the rows hold a NULL: a NaN x is then false
+    where Trino could say NULL (the same row is filtered out either way, unless under NOT).
+    """
+    value = node.this
+    if _cannot_be_nan(value) or node.find_ancestor(exp.Merge) is not None:
+        return node
+    elements = node.expressions
+    if not elements:
+        has_null: exp.Expression = exp.false()
+    elif all(isinstance(element, (exp.Literal, exp.Null, exp.Boolean)) for element in elements):
+        has_null = exp.Null() if any(isinstance(element, exp.Null) for element in elements) else exp.false()
+    else:
+        any_null = exp.or_(*(exp.Is(this=element.copy(), expression=exp.Null()) for element in elements))
+        has_null = exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=exp.false())
+    guard = exp.Anonymous(this=macro("trino_in_guard"), expressions=[value.copy(), has_null])
+    return exp.Paren(this=exp.and_(node, guard))
+
+
+def between(node: exp.Between, context: TranslationContext) -> exp.Expression:
+    """x BETWEEN low AND high is low <= x AND x <= high (Trino's definition), each NaN-safe."""
+    value, low, high = node.this, node.args["low"], node.args["high"]
+    if _cannot_be_nan(value) and _cannot_be_nan(high):
+        return node
+    lower = compare(exp.LTE(this=low, expression=value), context)
+    upper = compare(exp.LTE(this=value.copy(), expression=high), context)
+    return exp.Paren(this=exp.and_(lower, upper))
+
+
+# greatest() and max() skip NaN unless every value is NaN (Trino's MinMaxCompare: max compares
+# with NaN first, min with NaN last; TestMathFunctions: greatest(nan(), 5, 4, 3) is 5.0,
+# greatest(nan()) is NaN). DuckDB's NaN is above every number, so its least() and min() already
+# agree, while its greatest() and max() return NaN.
+_NAN_TO_NULL = (
+    "CASE WHEN typeof({x}) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST({x} AS DOUBLE)) THEN NULL ELSE {x} END"
+)
+
+
+def greatest_without_nan(node: exp.Greatest) -> exp.Expression:
+    """greatest(a, b, ...) skipping NaN arguments: the greatest of the others, else the NaN.
+
+    NULL arguments are left to the caller (Trino: any NULL makes the result NULL).
+    """
+    arguments = [node.this, *node.expressions]
+    if all(_cannot_be_nan(argument) for argument in arguments):
+        return node
+    without_nan = [fill(_NAN_TO_NULL, x=argument) for argument in arguments]
+    # DuckDB's own greatest(), which skips NULLs (sqlglot would write Greatest NULL-propagating).
+    greatest = exp.Anonymous(this="greatest", expressions=without_nan)
+    # All NaN: DuckDB's greatest of NULLs is NULL; Trino's is NaN, the first argument.
+    return exp.Coalesce(this=greatest, expressions=[arguments[0].copy()])
+
+
+def maximum(node: exp.Max, context: TranslationContext) -> exp.Expression:
+    """max(x) skipping NaN unless every value is NaN, as Trino's max.
+
+    Under OVER or FILTER the split happens around the window or filter (`maximum_over`).
+    """
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    without_nan = _max_without_nan(node)
+    return node if without_nan is None else exp.Coalesce(this=without_nan, expressions=[node])
+
+
+def _max_without_nan(node: exp.Max) -> exp.Max | None:
+    value = node.this
+    if node.expressions or _cannot_be_nan(value):
+        return None
+    if isinstance(value, exp.Distinct):
+        if len(value.expressions) != 1:
+            return None
+        value = value.expressions[0]  # the largest of the distinct values is the largest value
+    return exp.Max(this=fill(_NAN_TO_NULL, x=value))
+
+
+def maximum_over(node: exp.Window | exp.Filter) -> exp.Expression:
+    """max(x) OVER (...) / FILTER (...): the same window or filter over max() without NaN first."""
+    twin = node.copy()
+    # max(x) FILTER (WHERE ...) OVER (...) is a window over a filter over max.
+    holder = twin.this if isinstance(twin, exp.Window) and isinstance(twin.this, exp.Filter) else twin
+    aggregate = holder.this
+    without_nan = _max_without_nan(aggregate) if isinstance(aggregate, exp.Max) else None
+    if without_nan is None:
+        return node
+    holder.set("this", without_nan)
+    return exp.Coalesce(this=twin, expressions=[node])
+
+
+def _is_assignment(node: exp.Expression) -> bool:
+    # UPDATE ... SET a = 1, SET SESSION x = 1 and table properties are written as EQ nodes too.
+    return isinstance(node.parent, (exp.Update, exp.SetItem, exp.Property, exp.Properties))
+
+
+_NOT_NAN_TYPES = {
+    exp.DataType.Type.TINYINT,
+    exp.DataType.Type.SMALLINT,
+    exp.DataType.Type.INT,
+    exp.DataType.Type.BIGINT,
+    exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.VARCHAR,
+    exp.DataType.Type.TEXT,
+    exp.DataType.Type.DATE,
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.BOOLEAN,
+}
+
+
+def _cannot_be_nan(node: exp.Expression) -> bool:
+    """Whether `node` is visibly never a NaN: a literal (1e0 included), NULL, a non-double cast."""
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+        return True
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        return node.to.this in _NOT_NAN_TYPES
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _cannot_be_nan(node.this)
+    return False
+
+
+def has_double_side(node: exp.Binary) -> bool:
+    """Whether a comparison has a side that is visibly a double (1e0, nan(), CAST(x AS double))."""
+    return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
 
 
 _DOUBLE_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
@@ -187,10 +470,13 @@ def _is_visibly_double(node: exp.Expression) -> bool:
         return node.to.this in _DOUBLE_TYPES
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_visibly_double(node.this)
-    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
         return _is_visibly_double(node.this) or _is_visibly_double(node.expression)
-    if isinstance(node, exp.Anonymous) and node.name == macro("trino_divide"):
-        return any(_is_visibly_double(argument) for argument in node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name == "cast_to_type":
+        # a rewritten quotient or remainder: cast_to_type(trino_divide(a, b) | a % b, template)
+        inner = node.expressions[0]
+        operands = inner.expressions if isinstance(inner, exp.Anonymous) else [inner.this, inner.expression]
+        return any(_is_visibly_double(operand) for operand in operands if isinstance(operand, exp.Expression))
     return False
 
 
@@ -212,7 +498,15 @@ def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
         return node  # 7 / 2: integer division is already Trino's
     if isinstance(left, exp.Null) or isinstance(right, exp.Null):
         return node  # NULL whatever the other side: no type to keep
-    return exp.Anonymous(this=macro("trino_divide"), expressions=[left, right])
+
+    def quotient(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        value = exp.Anonymous(this=macro("trino_divide"), expressions=[a, b])
+        # The macro's decimals are wider than Trino's; narrowed once here (in the macro the
+        # template would be bound once per branch).
+        wide = exp.Anonymous(this=macro("decimal_quotient_type"), expressions=[a.copy(), b.copy()])
+        return exp.Anonymous(this="cast_to_type", expressions=[value, _exact_type("/", a, b, wide)])
+
+    return _with_operands_bound_once(left, right, quotient)
 
 
 def _is_integer_literal(node: exp.Expression) -> bool:
@@ -280,6 +574,7 @@ def _inverse_normal_cdf(mean: float, sd: float, p: float) -> float:
 
 
 PYTHON_FUNCTIONS = [
+    *PYTHON_FUNCTIONS_FOR_TYPES,
     PythonFunction(DECIMAL_DIVIDE, _decimal_divide, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     PythonFunction(NORMAL_CDF, _normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
     PythonFunction(INVERSE_NORMAL_CDF, _inverse_normal_cdf, ["DOUBLE", "DOUBLE", "DOUBLE"], "DOUBLE"),
@@ -316,8 +611,16 @@ PYTHON_FUNCTIONS.append(
 
 
 def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
-    """The fixes for windows: random orderings and averages of decimals."""
-    return refuse_decimal_average(random_window_order(node, context), context)
+    """The fixes for windows: random orderings, averages of decimals, max() over NaN."""
+    return maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+
+
+def aggregate_filter(node: exp.Filter, context: TranslationContext) -> exp.Expression:
+    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN."""
+    fixed = refuse_decimal_average(node, context)
+    if isinstance(node.parent, exp.Window) or not isinstance(fixed, exp.Filter):
+        return fixed  # under OVER, `window` splits max() around the whole window
+    return maximum_over(fixed)
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

@@ -43,6 +43,10 @@ class Plan:
     creation_time: int | None = None  # ... holding this value (the query's "now")
     parameters: list | None = None  # values bound to the last statement's `?` placeholders
     explain: bool = False  # the last statement is a DuckDB EXPLAIN: answer its text as `Query Plan`
+    # CTAS: a created column of an interval type is refused (and the table dropped), as TD's
+    # Hive-like tables cannot store one; the names of the year-month ones, for the message.
+    refuse_interval_columns_in: TableRef | None = None
+    year_month_columns: frozenset[str] = frozenset()
 
 
 def quote_identifier(name: str) -> str:

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.session import Session, SessionChanges
-from tdlocal.sql import metadata, names, parameters, strict_mode
+from tdlocal.sql import intervals, metadata, names, parameters, strict_mode
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.output_names import UNNAMED_MARKER, unnamed_positions
 from tdlocal.sql.parsing import blank_comments, parse_statement
@@ -353,12 +353,15 @@ def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
     if query is not None:
         _require_column_names(query)
     names.lowercase_identifiers(tree)
+    intervals.refuse_interval_column_definitions(tree)
     tree = translate_query(tree, context)
     table = _created_table(tree)
     if query is None and context.strict:
         _add_time_column_definition(tree, context.now)
     plan = Plan(sql=[to_duckdb_sql(tree)], update_type="CREATE TABLE", writes=True)
     if query is not None:
+        plan.refuse_interval_columns_in = table
+        plan.year_month_columns = frozenset(intervals.year_month_output_names(tree.expression))
         plan.counts_rows = not like  # CREATE TABLE (LIKE ...) is DDL: no row count
         if context.strict:
             plan.add_time_column_to, plan.creation_time = table, context.now

@@ -98,6 +98,7 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _decimal_literal_precision(cast)
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
+    intervals.mark_year_month_columns(tree)
 
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
 
@@ -110,8 +111,12 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         fix = _fix_for(type(node))
         if fix is not None:
             fixed = fix(node, context)
-            if zoned_statement and isinstance(fixed, exp.Binary):
-                return zoned_timestamps.compare_in_zoned_statement(fixed)
+            if isinstance(fixed, exp.Binary):
+                # In a statement building zoned values a comparison compares instants (zoned
+                # values are structs there); elsewhere, and of visible doubles, it is NaN-safe.
+                if zoned_statement and not numeric.has_double_side(fixed):
+                    return zoned_timestamps.compare_in_zoned_statement(fixed)
+                return numeric.compare(fixed, context)
             return fixed
         if isinstance(node, exp.Anonymous) and isinstance(node.this, str):
             fix = _ANONYMOUS_FIXES.get(node.this.lower())
@@ -206,7 +211,9 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         difference = intervals.date_difference(node, context)
         if difference is not None:
             return difference
-    if isinstance(right, exp.Interval) and not isinstance(left, exp.Interval):
+    if (isinstance(right, exp.Interval) or intervals.is_year_month(right)) and not isinstance(
+        left, exp.Interval
+    ):
         return _same_type_as(node, left)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
         return _same_type_as(node, right)
@@ -323,10 +330,11 @@ def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expres
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
-    # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1.
+    # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1. greatest skips NaN.
     arguments = [node.this, *node.expressions]
     any_null = exp.or_(*(exp.Is(this=argument.copy(), expression=exp.Null()) for argument in arguments))
-    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node)
+    answer = numeric.greatest_without_nan(node) if isinstance(node, exp.Greatest) else node
+    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=answer)
 
 
 def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.Expression:
@@ -414,8 +422,8 @@ def _cast_in_own_zone(node: exp.Cast, macro_name: str) -> exp.Expression:
 
 
 def _compare(node: exp.Binary, context: TranslationContext) -> exp.Expression:
-    # Zoned values compare as instants; doubles compare as IEEE doubles (NaN equals nothing).
-    return numeric.compare(zoned_timestamps.compare_instants(node, context), context)
+    # Zoned values compare as instants; `replace` then makes doubles compare as IEEE doubles.
+    return zoned_timestamps.compare_instants(node, context)
 
 
 def _typeof(node: exp.Typeof, context: TranslationContext) -> exp.Expression:
@@ -528,15 +536,19 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArraySize, arrays.cardinality),
     (exp.Unnest, arrays.unnest),
     (exp.Window, numeric.window),
-    (exp.Filter, numeric.refuse_decimal_average),
+    (exp.Filter, numeric.aggregate_filter),
     (exp.DateDiff, _date_diff),
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
+    (exp.Mod, numeric.modulus),
+    (exp.In, numeric.in_list),
+    (exp.Between, numeric.between),
     (exp.ParseDatetime, datetime_text.parse_datetime),
     (exp.DPipe, strings.concat_operand_types),
     (exp.Concat, strings.concat_operand_types),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
+    (exp.Max, numeric.maximum),
 ]
 
 

@@ -260,3 +260,30 @@ class TestFunctions:
         with pytest.raises(TrinoError) as error:
             expr("SELECT 1 / 0")
         assert error.value.name == "DIVISION_BY_ZERO"
+
+
+# Trino's DecimalOperators signatures (DIVIDE: decimal(min(38, p1 + s2 + max(s2 - s1, 0)),
+# max(s1, s2)); MODULUS: decimal(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2))) and
+# TypeCoercion (an integer beside a decimal is decimal(10,0), a bigint decimal(19,0)), read from
+# DuckDB's typeof() texts.
+@pytest.mark.parametrize(
+    ("operator", "left", "right", "expected"),
+    [
+        ("/", "DECIMAL(2,1)", "DECIMAL(1,0)", (2, 1)),
+        ("/", "DECIMAL(5,2)", "DECIMAL(1,1)", (6, 2)),
+        ("/", "DECIMAL(2,0)", "DECIMAL(9,9)", (20, 9)),
+        ("/", "DECIMAL(36,0)", "DECIMAL(2,2)", (38, 2)),
+        ("/", "INTEGER", "DECIMAL(2,1)", (12, 1)),
+        ("/", "DECIMAL(38,1)", "BIGINT", (38, 1)),
+        ("%", "DECIMAL(3,1)", "DECIMAL(1,0)", (2, 1)),
+        ("%", "DECIMAL(4,2)", "DECIMAL(2,1)", (3, 2)),
+        ("%", "DECIMAL(2,1)", "INTEGER", (2, 1)),
+        ("/", "INTEGER", "INTEGER", None),
+        ("/", "DOUBLE", "DECIMAL(2,1)", None),
+        ("%", "VARCHAR", "DECIMAL(2,1)", None),
+    ],
+)
+def test_decimal_result_type_follows_trinos_decimal_operators(operator, left, right, expected) -> None:
+    from tdlocal.sql.numeric import decimal_result_type
+
+    assert decimal_result_type(operator, left, right) == expected
