@@ -113,6 +113,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "FUNCTION_NOT_FOUND",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL.
+    (duckdb.InvalidInputException, re.compile(r"^Cannot cast ", re.S), "INVALID_CAST_ARGUMENT"),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
@@ -208,7 +210,15 @@ _REWORDINGS = [
     ),
     (
         re.compile(r'^Could not convert string "([^"]*)" to DECIMAL\((\d+),(\d+)\).*', re.S),
-        r"Cannot cast VARCHAR '\1' to DECIMAL(\2, \3)",
+        r"Cannot cast VARCHAR '\1' to DECIMAL(\2, \3). Value too large.",
+    ),
+    # Any other text DuckDB cannot read as a number or boolean: Trino's VarcharOperators words it
+    # "Cannot cast '<text>' to INT" with Trino's type names (DuckDB names its physical types).
+    (
+        re.compile(
+            r"^Could not convert string '([^']*)' to (INT8|INT16|INT32|INT64|BOOL|DOUBLE|FLOAT)\b.*", re.S
+        ),
+        lambda match: f"Cannot cast '{match.group(1)}' to {_TRINO_CAST_NAMES[match.group(2)]}",
     ),
     # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
     (
@@ -217,6 +227,16 @@ _REWORDINGS = [
     ),
 ]
 
+
+_TRINO_CAST_NAMES = {
+    "INT8": "TINYINT",
+    "INT16": "SMALLINT",
+    "INT32": "INT",
+    "INT64": "BIGINT",
+    "BOOL": "BOOLEAN",
+    "DOUBLE": "DOUBLE",
+    "FLOAT": "REAL",
+}
 
 _ZONED_STRUCT_COMPARISON = re.compile(r"^Cannot compare values of type .*STRUCT\(tdlocal_instant ", re.S)
 _ZONED_STRUCT_MISUSE = re.compile(

@@ -18,6 +18,7 @@ import tdtime
 from tdlocal.errors import TrinoError
 from tdlocal.sql import (
     arrays,
+    casts,
     colors,
     datetime_text,
     intervals,
@@ -394,7 +395,7 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
         wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
         return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return numeric.cast_to_integer(node, context)
+        return casts.from_text(node, numeric.cast_to_integer(node, context))
     if intervals.is_year_month(value):
         text = intervals.year_to_month_text(value)
         return exp.Cast(this=text, to=target) if target.expressions else text
