@@ -7,6 +7,7 @@ at translation time, DuckDB's cast_to_type()/typeof() resolve it when the query 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -314,7 +315,30 @@ def _with_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expr
 
 
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp, context: TranslationContext) -> exp.Expression:
-    return zoned_timestamps.iso8601_timestamp(node.this, context)
+    """from_iso8601_timestamp(s) is a timestamp(3) with time zone (Trino docs): Trino 423 parses
+    with Joda's ISO parser, which keeps milliseconds and drops further digits (truncates)."""
+    return zoned_timestamps.iso8601_timestamp(_milliseconds_of_text(node.this), context)
+
+
+# A fraction of a second in ISO 8601 text ('.123456' or ',123456'), beyond its milliseconds.
+_SUB_MILLISECOND_DIGITS = r"([.,][0-9]{3})[0-9]+"
+
+
+def _milliseconds_of_text(value: exp.Expression) -> exp.Expression:
+    if isinstance(value, exp.Literal) and value.is_string:
+        return exp.Literal.string(re.sub(_SUB_MILLISECOND_DIGITS, r"\1", value.this))
+    return exp.Anonymous(
+        this="regexp_replace",
+        expressions=[value, exp.Literal.string(_SUB_MILLISECOND_DIGITS), exp.Literal.string("\\1")],
+    )
+
+
+def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Expression:
+    """date_parse(s, format) is a timestamp(3) (Trino docs, DateTimeFunctions.dateParse): Joda's
+    parser keeps milliseconds of `%f` and drops further digits. DuckDB's strptime keeps
+    microseconds; its cast to TIMESTAMP_MS would round, so the value is truncated first."""
+    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), node])
+    return exp.Cast(this=truncated, to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
 
 def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
@@ -490,6 +514,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.UnixToTime, _from_unixtime),
     (exp.AtTimeZone, _at_time_zone),
     (exp.FromISO8601Timestamp, _from_iso8601_timestamp),
+    (exp.StrToTime, _date_parse),
     (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
     (exp.Date, _date_of),
     (exp.TimeToStr, _time_to_str),
