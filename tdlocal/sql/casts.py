@@ -28,12 +28,13 @@ own casts (numeric.cast_to_integer's rounding of doubles).
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.function_library import macro
+from tdlocal.sql.numeric import MAX_DECIMAL_PRECISION
 
 _INTEGER_RANGES = {
     # DuckDB type name -> (Trino's name in the error, smallest, largest): Java's Byte, Short,
@@ -179,7 +180,15 @@ def _decimal_from_text(node: exp.Cast, rest: exp.Expression, try_cast: bool) -> 
     value = node.this
     if isinstance(value, exp.Literal) and value.is_string:
         if re.fullmatch(_DECIMAL_TEXT, value.this):
-            digits = Decimal(value.this).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+            # Python's default context holds 28 digits; a decimal holds up to 38 (and the text
+            # may have more before it is found too large).
+            exact = Context(prec=1000)
+            try:
+                digits = Decimal(value.this).quantize(
+                    Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=exact
+                )
+            except InvalidOperation:  # an exponent beyond any decimal(38, s)
+                digits = Decimal(10) ** MAX_DECIMAL_PRECISION
             if abs(digits) < Decimal(10) ** (precision - scale):
                 return rest
             reason = "Value too large."

@@ -433,6 +433,15 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     return call
 
 
+def _multiply(node: exp.Mul, context: TranslationContext) -> exp.Expression:
+    # Interval products stay visible as such (intervals.is_year_month reads exp.Mul nodes).
+    if intervals.is_year_month(node.this) or intervals.is_year_month(node.expression):
+        return node
+    if any(isinstance(side, exp.Interval) for side in (node.this, node.expression)):
+        return node
+    return numeric.multiply(node, context)
+
+
 _NAIVE_TIMESTAMP_TYPES = {
     exp.DataType.Type.TIMESTAMP,
     exp.DataType.Type.TIMESTAMP_MS,
@@ -567,6 +576,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
     (exp.Mod, numeric.modulus),
+    (exp.Mul, _multiply),
     (exp.In, numeric.in_list),
     (exp.Between, numeric.between),
     (exp.ParseDatetime, datetime_text.parse_datetime),
