@@ -8,6 +8,7 @@ import duckdb
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.trino_functions import is_known_function
+from tdlocal.trino_types import trino_type_from_text
 
 # A Python UDF's exception arrives as "...while executing the UDF: ErrorClass: message".
 _UDF_FAILURE = re.compile(r"Python exception occurred while executing the UDF: (?:\w+\.)*(\w+): (.*)", re.S)
@@ -113,6 +114,16 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "FUNCTION_NOT_FOUND",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    # tdlocal.sql.coercions raises Trino's analyzer texts for coercions Trino refuses.
+    (
+        duckdb.InvalidInputException,
+        re.compile(
+            r"^(line \d+:\d+: )?(Cannot apply operator: |All (COALESCE operands|CASE results) must be the same type"
+            r"|[\w ]+ must evaluate to a boolean \(actual: )",
+            re.S,
+        ),
+        "TYPE_MISMATCH",
+    ),
     # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL.
     (duckdb.InvalidInputException, re.compile(r"^Cannot cast ", re.S), "INVALID_CAST_ARGUMENT"),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
@@ -220,6 +231,31 @@ _REWORDINGS = [
         ),
         lambda match: f"Cannot cast '{match.group(1)}' to {_TRINO_CAST_NAMES[match.group(2)]}",
     ),
+    # Trino's IntegerOperators / BigintOperators / SmallintOperators / TinyintOperators:
+    # "integer addition overflow: 2147483647 + 1" (NUMERIC_VALUE_OUT_OF_RANGE).
+    (
+        re.compile(
+            r"^Overflow in (addition|subtraction|multiplication) of (INT8|INT16|INT32|INT64) \((.*)\)!$", re.S
+        ),
+        lambda match: f"{_TRINO_INTEGER_NAMES[match.group(2)]} {match.group(1)} overflow: {match.group(3)}",
+    ),
+    # Trino's division and modulus by zero say only this (DIVISION_BY_ZERO); DuckDB's text names
+    # its own rewritten expression and settings.
+    (re.compile(r"^Division by zero\b.*", re.S), "Division by zero"),
+    # COALESCE / CASE of columns whose types DuckDB cannot unify fail when DuckDB binds them, before
+    # tdlocal.sql.coercions' own check runs: Trino's text names the common type so far (the first
+    # operand's); DuckDB's CASE text does not say which result came first, so both are named.
+    (
+        re.compile(r"^Cannot mix values of type (\S+) and (\S+) in COALESCE operator.*", re.S),
+        lambda match: f"All COALESCE operands must be the same type: {trino_type_from_text(match.group(1))}",
+    ),
+    (
+        re.compile(r"^Cannot mix values of type (\S+) and (\S+) in CASE expression.*", re.S),
+        lambda match: (
+            "All CASE results must be the same type (found "
+            f"{trino_type_from_text(match.group(1))} and {trino_type_from_text(match.group(2))})"
+        ),
+    ),
     # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
     (
         re.compile(r'^Cannot drop entry "([^"]+)" because there are entries that depend on it\..*', re.S),
@@ -237,6 +273,8 @@ _TRINO_CAST_NAMES = {
     "DOUBLE": "DOUBLE",
     "FLOAT": "REAL",
 }
+
+_TRINO_INTEGER_NAMES = {"INT8": "tinyint", "INT16": "smallint", "INT32": "integer", "INT64": "bigint"}
 
 _ZONED_STRUCT_COMPARISON = re.compile(r"^Cannot compare values of type .*STRUCT\(tdlocal_instant ", re.S)
 _ZONED_STRUCT_MISUSE = re.compile(
