@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import duckdb
+from sqlglot.dialects.trino import Trino
+from sqlglot.tokens import TokenType
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.trino_functions import is_known_function
@@ -311,3 +313,42 @@ def readable_message(raw: str) -> str:
     message = _ERROR_PREFIX.sub("", _LINE_CONTEXT.sub("", raw), count=1).strip()
     lines = [line for line in message.splitlines() if not _INTERNAL_HINT.search(line)]
     return "\n".join(lines).strip()
+
+
+_UNRESOLVED_COLUMN = re.compile(r"^Column '([^']+)' cannot be resolved$")
+
+
+def with_column_position(error: TrinoError, sql: str) -> TrinoError:
+    """A COLUMN_NOT_FOUND error with Trino's `line L:C: ` prefix, located in the statement as sent.
+
+    Trino's analyzer locates an unresolved column at its reference (a qualified `t.x` at `t`).
+    DuckDB's position is in the translated SQL, so the reference is found again among the Trino
+    tokens of `sql`: the first `x` not after a dot (or `t . x`). Unlocatable: the error unchanged.
+    """
+    match = _UNRESOLVED_COLUMN.match(error.message) if error.name == "COLUMN_NOT_FOUND" else None
+    if match is None:
+        return error
+    parts = [part.lower() for part in match.group(1).split(".")]
+    try:
+        tokens = Trino().tokenize(sql)
+    except Exception:  # a statement sqlglot cannot tokenize: keep DuckDB's unlocated error
+        return error
+    for index, token in enumerate(tokens):
+        names = tokens[index : index + 2 * len(parts) - 1 : 2]
+        dots = tokens[index + 1 : index + 2 * len(parts) - 1 : 2]
+        if len(names) != len(parts) or any(dot.token_type != TokenType.DOT for dot in dots):
+            continue
+        if [name.text.lower() for name in names] != parts:
+            continue
+        if index > 0 and tokens[index - 1].token_type == TokenType.DOT:
+            continue
+        if (
+            names[0].token_type not in (TokenType.VAR, TokenType.IDENTIFIER)
+            and not names[0].text.isidentifier()
+        ):
+            continue
+        # sqlglot's column is where a token ends; a quoted identifier's text lacks its quotes.
+        quotes = 2 if token.token_type == TokenType.IDENTIFIER else 0
+        line, column = token.line, max(1, token.col - len(token.text) - quotes + 1)
+        return TrinoError(f"line {line}:{column}: {error.message}", error.name, line=line, column=column)
+    return error
