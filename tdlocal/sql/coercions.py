@@ -224,17 +224,23 @@ def date_arithmetic(
 ) -> exp.Expression:
     """date/timestamp +/- a number: Trino has no such operator (`Cannot apply operator: date + integer`).
 
-    Checked only where one side is visibly a date or timestamp (a literal or a cast to one), so
-    interval arithmetic, which other rewrites read by its shape, is left as it is.
+    The caller leaves interval arithmetic alone (other rewrites read it by its shape); a side that
+    is visibly a double is left too (DuckDB has no date + double either, and NaN-safe comparisons
+    read such sums by their shape).
     """
-    if not context.strict:
-        return fixed
-    if "datetime" not in (_static_family(left), _static_family(right)) and not any(
-        isinstance(side, exp.Cast) and side.to.this in exp.DataType.TEMPORAL_TYPES for side in (left, right)
-    ):
+    if not context.strict or _is_null(left) or _is_null(right):
         return fixed
     operator = "+" if isinstance(original, exp.Add) else "-"
     prefix = _prefix(_operator_position(original))
+    static = _static_family(left), _static_family(right)
+    if None not in static:
+        if set(static) == {"datetime", "number"}:
+            raise TrinoError(
+                f"{prefix}Cannot apply operator: {_datetime_name(left) or static[0]} {operator} "
+                f"{_datetime_name(right) or _static_type_name(right) or static[1]}",
+                "TYPE_MISMATCH",
+            )
+        return fixed
     message = _concat(
         f"{prefix}Cannot apply operator: ",
         exp.Anonymous(this=TRINO_TYPE_UDF, expressions=[_typeof(left)]),
@@ -246,6 +252,12 @@ def date_arithmetic(
         exp.and_(_family_is(left, "number"), _family_is(right, "datetime")),
     )
     return _refusal(number_with_date, message, fixed)
+
+
+def _datetime_name(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
+        return "date"
+    return None
 
 
 def _family_is(node: exp.Expression, family: str) -> exp.Expression:

@@ -157,6 +157,8 @@ def _check_coercions(
             return fixed
         if intervals.is_year_month(left) or intervals.is_year_month(right):
             return fixed
+        if numeric.has_double_side(node):
+            return fixed
         return coercions.date_arithmetic(left, right, node, fixed, context)
     if isinstance(node, exp.Coalesce) and fixed is node:
         operands_list = [node.this, *node.expressions]

@@ -48,6 +48,7 @@ REFUSED = [
     ),
     ("SELECT DATE '2024-01-01' + 1", "line 1:26: Cannot apply operator: date + integer"),
     (f"SELECT DATE '2024-01-01' + i FROM {T}", "line 1:26: Cannot apply operator: date + integer"),
+    (f"SELECT dt - i FROM {T}", "line 1:11: Cannot apply operator: date - integer"),
     # Column types unify when DuckDB binds, before tdlocal's check: Trino's text, no position.
     (f"SELECT coalesce(i, s) FROM {T}", "All COALESCE operands must be the same type: integer"),
 ]
