@@ -13,6 +13,10 @@ Nothing here asserts on time; the tests never time anything.
   P6      fetching 1M rows of raw.events through the `trino` client / DuckDB's `fetchall` of the
           same query (goal <= 3x).
 
+Under P5 and P6, `client floor` is the same trino client calls, in the same rounds, against
+`replay_server.py` answering tdlocal's recorded answers from memory: what the client alone costs,
+which no change to tdlocal can remove. The ratio minus the floor is tdlocal's share.
+
 The data (raw.events, `--rows` rows over 100 days ending at a pinned "now") is generated once
 into `benchmarks/.data/` and reused by later runs; `--regenerate` rebuilds it. TDLOCAL_NOW is
 pinned for the engine and the server alike, so every run reads the same rows.
@@ -21,20 +25,25 @@ pinned for the engine and the server alike, so every run reads the same rows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import orjson
 import psutil
 import requests
 import trino
@@ -62,14 +71,22 @@ class PairTimings:
     b: list[float] = field(default_factory=list)
     a_cpu: list[float] = field(default_factory=list)
     b_cpu: list[float] = field(default_factory=list)
+    # The client floor, timed in the same rounds when asked: the trino client alone (its own CPU)
+    # against a server replaying side A's answers from memory.
+    floor: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
 
     @property
     def ratios(self) -> list[float]:
         return [a / b for a, b in zip(self.a, self.b, strict=True)]
 
+    @property
+    def floor_ratios(self) -> list[float]:
+        return [f / b for f, b in zip(self.floor, self.b, strict=True)]
+
     def cpu(self) -> PairTimings:
         """The CPU seconds as the timings to report."""
-        return PairTimings(self.a_cpu, self.b_cpu)
+        return PairTimings(self.a_cpu, self.b_cpu, floor=self.floor_cpu)
 
 
 def interleaved(
@@ -80,24 +97,26 @@ def interleaved(
     warmup: int,
     batch: int = 1,
     cpu_a: Callable[[], float] = time.process_time,
+    floor: Callable[[], object] | None = None,
 ) -> PairTimings:
-    """Time A then B, `pairs` times, after `warmup` unmeasured rounds of each.
+    """Time A then B (then `floor`, when given), `pairs` times, after `warmup` unmeasured rounds.
 
     A pair's sample is the wall time of `batch` consecutive calls, so statements of a millisecond
     are timed over a batch rather than one by one. Interleaving makes the load of this shared
     machine fall on both sides alike; the ratio of each pair is what gets reported. CPU seconds
     are read with `cpu_a` for side A (this process's, plus a server process's when A uses one)
-    and with this process's CPU clock for side B.
+    and with this process's CPU clock for side B and the floor (the client alone).
     """
+    rounds = [(side_a, "a", cpu_a), (side_b, "b", time.process_time)]
+    if floor is not None:
+        rounds.append((floor, "floor", time.process_time))
     for _ in range(warmup):
-        side_a()
-        side_b()
+        for side, _, _ in rounds:
+            side()
     timings = PairTimings()
     for _ in range(pairs):
-        for side, wall, cpu, clock in (
-            (side_a, timings.a, timings.a_cpu, cpu_a),
-            (side_b, timings.b, timings.b_cpu, time.process_time),
-        ):
+        for side, name, clock in rounds:
+            wall, cpu = getattr(timings, name), getattr(timings, f"{name}_cpu")
             started, cpu_started = time.perf_counter(), clock()
             for _ in range(batch):
                 side()
@@ -119,6 +138,13 @@ def report(name: str, what: str, timings: PairTimings, goal: float | None) -> No
         f"{statistics.median(timings.b) * 1000:>10.3f}  {median:>6.2f}x "
         f"[{min(ratios):.2f}-{max(ratios):.2f}]  {goal_text}"
     )
+    if timings.floor:
+        floors = timings.floor_ratios
+        print(
+            f"  {'':<7} {'    client floor: ' + f'{statistics.median(floors):.1f} of the ratio':<58} "
+            f"{statistics.median(timings.floor) * 1000:>10.3f} {'':>10}  {statistics.median(floors):>6.2f}x "
+            f"[{min(floors):.2f}-{max(floors):.2f}]  (the trino client alone, answered from memory)"
+        )
 
 
 def print_header() -> None:
@@ -198,6 +224,39 @@ def trino_side(cursor: trino.dbapi.Cursor, sql: str) -> Callable[[], list[list]]
     return run
 
 
+def record_answers(url: str, statements: list[str], recording: Path) -> None:
+    """Record tdlocal's answers to `statements` for replay_server.py: each POST's body and every page
+    its nextUris lead to, with the server's address replaced by a placeholder."""
+    headers = {"X-Trino-User": "bench", "X-Trino-Catalog": "td", "X-Trino-Schema": "raw"}
+    placeholder = b"{replay}"
+    post: dict[str, bytes] = {}
+    get: dict[str, bytes] = {}
+    with requests.Session() as http:
+        for sql in statements:
+            body = http.post(f"{url}/v1/statement", data=sql.encode(), headers=headers, timeout=600).content
+            post[sql] = body.replace(url.encode(), placeholder)
+            while next_uri := orjson.loads(body).get("nextUri"):
+                body = http.get(next_uri, headers=headers, timeout=600).content
+                get[next_uri.removeprefix(url)] = body.replace(url.encode(), placeholder)
+    recording.write_bytes(pickle.dumps({"post": post, "get": get}))
+
+
+@contextlib.contextmanager
+def replay_server(recording: Path) -> Iterator[int]:
+    """Run replay_server.py on a recording in its own process; yields its port."""
+    script = Path(__file__).resolve().parent / "replay_server.py"
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(recording)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None
+        yield int(process.stdout.readline())
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
 def executed_sql(engine: Engine, sql: str) -> str:
     """The DuckDB SQL the engine runs for a Trino statement."""
     result = engine.execute(sql, Session(user="bench", catalog="td", schema="raw"), "bench-plan")
@@ -238,7 +297,10 @@ def bench_filters(data_dir: Path, now: int, pairs: int) -> None:
 
 def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
     # The direct sides read a copy: the server process holds the data dir's database file.
-    with tempfile.TemporaryDirectory(prefix="tdlocal-bench-direct-") as copy_dir:
+    with (
+        tempfile.TemporaryDirectory(prefix="tdlocal-bench-direct-") as copy_dir,
+        contextlib.ExitStack() as stack,
+    ):
         shutil.copyfile(data_dir / DATABASE_FILE_NAME, Path(copy_dir) / DATABASE_FILE_NAME)
         engine = Engine(copy_dir, strict=True, now=now)
         direct = connect_database_file(Path(copy_dir))
@@ -251,18 +313,30 @@ def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
             times = server.cpu_times()
             return time.process_time() + times.user + times.system
 
+        fetch_end = fetch_window_end(direct, now)
+        trino_sql = f"select * from events where time < {fetch_end}"
+        direct_sql = f"select * from td.raw.events where time < {fetch_end}"
+        recording = Path(copy_dir) / "answers.pickle"
         try:
+            record_answers(url, ["select 1", trino_sql], recording)
+            replay = stack.enter_context(replay_server(recording))
             connection = trino.dbapi.connect(
                 host="127.0.0.1", port=port, user="bench", catalog="td", schema="raw"
             )
             cursor = connection.cursor()
+            floor_cursor = trino.dbapi.connect(
+                host="127.0.0.1", port=replay, user="bench", catalog="td", schema="raw"
+            ).cursor()
             timings = interleaved(
                 trino_side(cursor, "select 1"),
                 engine_side(engine, "select 1"),
                 pairs=pairs,
                 warmup=2,
-                batch=30,
+                # The server's CPU is read in clock ticks (10 ms): a batch of 30 statements (~30 ms
+                # of server CPU) moved each pair's CPU ratio by a third; 200 keep a tick under 5%.
+                batch=200,
                 cpu_a=client_and_server_cpu,
+                floor=trino_side(floor_cursor, "select 1"),
             )
             report("P5", "select 1: trino client -> tdlocal server / engine in process", timings, 3)
             report("", "  CPU: client + server processes / engine in process", timings.cpu(), None)
@@ -275,18 +349,16 @@ def bench_protocol(data_dir: Path, now: int, pairs: int) -> None:
             )
             report("", "select 1: engine in process / DuckDB directly", timings, None)
 
-            fetch_end = fetch_window_end(direct, now)
             rows = direct.execute(f"select count(*) from td.raw.events where time < {fetch_end}").fetchone()[
                 0
             ]
-            trino_sql = f"select * from events where time < {fetch_end}"
-            direct_sql = f"select * from td.raw.events where time < {fetch_end}"
             timings = interleaved(
                 trino_side(cursor, trino_sql),
                 duckdb_side(direct, direct_sql),
                 pairs=max(3, pairs // 3),
                 warmup=1,
                 cpu_a=client_and_server_cpu,
+                floor=trino_side(floor_cursor, trino_sql),
             )
             report("P6", f"fetch {rows:,} rows: trino client / DuckDB fetchall", timings, 3)
             report("", "  CPU: client + server processes / DuckDB fetchall", timings.cpu(), None)

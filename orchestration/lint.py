@@ -113,7 +113,7 @@ RULES = {
         Rule(
             "td-not-compiled",
             "{problem}",
-            "fix the model so that `dbt compile` succeeds, then lint again",
+            "{fix}",
         ),
     )
 }
@@ -229,14 +229,16 @@ def _sql_findings(node: Mapping[str, Any], scanned: Mapping[str, str]) -> Iterat
     raw = node.get("raw_code") or ""
     if not compiled.strip():
         yield _finding(
-            node, "td-not-compiled", problem="has no compiled SQL: run `dbt compile` before linting"
+            node,
+            "td-not-compiled",
+            problem="has no compiled SQL",
+            fix="run `dbt compile` (it must succeed), then lint again",
         )
         return
     try:
         statements = [tree for tree in sqlglot.parse(compiled, read="trino") if tree is not None]
     except sqlglot.errors.ParseError as error:
-        first_line = str(error).splitlines()[0]
-        yield _finding(node, "td-not-compiled", problem=f"could not be parsed as Trino SQL: {first_line}")
+        yield _unparsable(node, compiled, raw, error)
         return
     own_relation = _normalise(node.get("relation_name") or "")
     # From the raw code: the pattern sits in an is_incremental() block, which compiles to nothing
@@ -280,6 +282,30 @@ def _sql_findings(node: Mapping[str, Any], scanned: Mapping[str, str]) -> Iterat
             if any(call.name.lower() == "td_sessionize" for call in group.find_all(exp.Anonymous)):
                 yield _finding(node, "td-sessionize-group-by", _line_of(raw, r"TD_SESSIONIZE\s*\("))
                 break
+
+
+def _unparsable(
+    node: Mapping[str, Any], compiled: str, raw: str, error: sqlglot.errors.ParseError
+) -> Finding:
+    """td-not-compiled for SQL Trino's grammar rejects, in Trino's words (`mismatched input 'x'`),
+    at the model file's line holding the compiled line verbatim, else the line of the same number
+    (dbt renders Jinja in place, so the numbers usually agree)."""
+    details = error.errors[0] if error.errors else {}
+    line, near = details.get("line") or 1, details.get("highlight")
+    compiled_lines, raw_lines = compiled.splitlines(), raw.splitlines()
+    compiled_line = compiled_lines[line - 1].strip() if 0 < line <= len(compiled_lines) else ""
+    verbatim = [
+        number for number, text in enumerate(raw_lines, 1) if compiled_line and text.strip() == compiled_line
+    ]
+    file_line = verbatim[0] if verbatim else (line if line <= len(raw_lines) else 1)
+    what = f"mismatched input {near!r}" if near else "a syntax error"
+    return _finding(
+        node,
+        "td-not-compiled",
+        file_line,
+        problem=f"is not valid Trino SQL: {what} (compiled SQL line {line})",
+        fix="fix the model's SQL there (dbt writes the compiled SQL under target/compiled/), then lint again",
+    )
 
 
 def _ignored_rules(node: Mapping[str, Any]) -> list[str]:

@@ -64,6 +64,7 @@ def render(statuses: Sequence[ModelStatus], timezone: str) -> str:
         keys = list(status.marks)
         lines.append("")
         lines.append(f"{status.model} ({keys[0]}..{keys[-1]}, {timezone})")
+        lines.append(f"  {'week of':<10}  M T W T F S S")
         first = date.fromisoformat(keys[0])
         monday = first - timedelta(days=first.weekday())
         day = monday

@@ -64,10 +64,14 @@ def partition_timezone(value: str | None = None) -> str:
         if name not in pytz.all_timezones_set:
             raise ValueError(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise SettingsError(
-            f"{TIMEZONE_ENV}={name!r} is not an IANA timezone name: use one such as 'Asia/Tokyo', "
-            "'UTC' or 'America/Los_Angeles'"
-        ) from None
+        # IANA names are case-sensitive on Linux (they are file names): `asia/tokyo` is not found.
+        same_but_case = next((zone for zone in pytz.all_timezones if zone.lower() == name.lower()), None)
+        suggestion = (
+            f"did you mean {same_but_case!r}? (zone names are case-sensitive)"
+            if same_but_case
+            else "use one such as 'Asia/Tokyo', 'UTC' or 'America/Los_Angeles'"
+        )
+        raise SettingsError(f"{TIMEZONE_ENV}={name!r} is not an IANA timezone name: {suggestion}") from None
     return name
 
 
@@ -170,6 +174,10 @@ def parse_partition_key(key: str) -> date:
     try:
         parsed = datetime.strptime(key, KEY_FORMAT).date()
     except (TypeError, ValueError):
+        if isinstance(key, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", key):
+            raise PartitionRangeError(
+                f"partition key {key!r} is not a day of the calendar (check the month and the day)"
+            ) from None
         raise PartitionRangeError(f"partition key {key!r} is not a date in yyyy-MM-dd form") from None
     if parsed.strftime(KEY_FORMAT) != key:
         raise PartitionRangeError(f"partition key {key!r} is not a date in yyyy-MM-dd form")

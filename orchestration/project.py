@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
@@ -11,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from functools import cached_property, lru_cache
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -90,6 +91,35 @@ def _environ_with(env: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+#: Lines of a held-back dbt output printed when that dbt command fails.
+_HELD_OUTPUT_LINES = 40
+
+
+def wait_quietly(invocation: DbtCliInvocation) -> DbtCliInvocation:
+    """Wait for a dbt command run outside a Dagster run (deps, parse, lint's compile) without
+    echoing its output; the invocation, done. On failure (dagster-dbt's DagsterDbtCliRuntimeError,
+    re-raised) the last lines go to stderr first.
+
+    dagster-dbt echoes every line of dbt's output to sys.stdout. Here that would mix dbt's log,
+    and the "keyring module not found" INFO lines the trino client logs in dbt's process at
+    import, into the command's own output (`lint --format json`, `stale`, `status`).
+    """
+    held = io.StringIO()
+    try:
+        with redirect_stdout(held):
+            return invocation.wait()
+    except Exception:
+        lines = [line for line in held.getvalue().splitlines() if line.strip()][-_HELD_OUTPUT_LINES:]
+        if lines:
+            print(
+                "td-dagster: the end of dbt's output:",
+                *(f"  {line}" for line in lines),
+                sep="\n",
+                file=sys.stderr,
+            )
+        raise
+
+
 def dbt_executable() -> str:
     """dbt on PATH, else the one installed next to this Python (a venv's python run directly)."""
     beside_python = Path(sys.executable).parent / "dbt"
@@ -115,9 +145,11 @@ def install_packages_if_missing(project: DbtProject) -> bool:
     if not packages_missing(Path(project.project_dir)):
         return False
     log.info("Installing the dbt packages of %s (dbt deps)", project.project_dir)
-    TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-        ["deps", "--quiet"], target_path=project.target_path
-    ).wait()
+    wait_quietly(
+        TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["deps", "--quiet"], target_path=project.target_path
+        )
+    )
     return True
 
 
@@ -126,9 +158,11 @@ def parse(project: DbtProject) -> None:
     log.info("Parsing the dbt project at %s", project.project_dir)
     _parsed_in_this_process.add(project.project_dir)
     fingerprint = project_fingerprint(Path(project.project_dir))
-    TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-        ["parse", "--quiet"], target_path=project.target_path
-    ).wait()
+    wait_quietly(
+        TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        )
+    )
     (Path(project.project_dir) / project.target_path / FINGERPRINT_FILE).write_text(fingerprint)
 
 

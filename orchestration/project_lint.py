@@ -7,7 +7,7 @@ from pathlib import Path
 
 from orchestration.dbt_packages import hook_problems, project_config
 from orchestration.lint import RULES, Finding, lint_manifest, sentinel_vars
-from orchestration.project import dbt_resource, refresh_manifest
+from orchestration.project import dbt_resource, refresh_manifest, wait_quietly
 from orchestration.settings import Settings
 from orchestration.warehouse import prepare_warehouse
 
@@ -22,13 +22,11 @@ def lint_project(settings: Settings) -> list[Finding]:
     if wiring := package_hook_findings(settings.dbt_project_dir, parsed):
         return wiring
     prepare_warehouse(settings)
-    invocation = (
-        dbt_resource(settings)
-        .cli(
+    invocation = wait_quietly(
+        dbt_resource(settings).cli(
             ["compile", "--select", "resource_type:model", "--vars", json.dumps(sentinel_vars()), "--quiet"],
             raise_on_error=True,
         )
-        .wait()
     )
     return lint_manifest(invocation.get_artifact("manifest.json"))
 

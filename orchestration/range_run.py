@@ -7,7 +7,8 @@ import json
 import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from dagster import (
@@ -72,6 +73,14 @@ class RunSummary:
     def succeeded(self) -> bool:
         return self.status == DagsterRunStatus.SUCCESS.value and not self.checks_failed
 
+    @property
+    def loaded_all(self) -> bool:
+        """True when every asset the run planned was materialized: a run that failed on a dbt test
+        after its models built has loaded its days (its checks say what is wrong with them)."""
+        if self.status == DagsterRunStatus.SUCCESS.value:
+            return True
+        return bool(self.assets) and not self.not_built
+
     def render(self, elapsed_seconds: float) -> str:
         days = "day" if self.first_key == self.last_key else "days"
         span = self.first_key if self.first_key == self.last_key else f"{self.first_key}..{self.last_key}"
@@ -81,7 +90,7 @@ class RunSummary:
         checks_note = f", {failed} check{'s' if failed != 1 else ''} failed" if failed else ""
         lines = [
             f"Run {self.run_id}: {self.status}{checks_note} in {elapsed_seconds:.0f} s",
-            f"  {'loaded' if self.status == DagsterRunStatus.SUCCESS.value else 'tried to load'} {days} {span} "
+            f"  {'loaded' if self.loaded_all else 'tried to load'} {days} {span} "
             f"({self.timezone}) as target_range {target_range_for_keys(self.first_key, self.last_key)}",
         ]
         for name in sorted(self.assets):
@@ -212,17 +221,34 @@ def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -
     ]
     graph = definitions.get_repository_def().asset_graph
     # dagster-dbt resolves a selection against one dbt definition at a time: take the union.
-    keys = sorted(
-        {
-            key
-            for assets in dbt_defs
-            for key in build_dbt_asset_selection([assets], dbt_select=select).resolve(graph)
-        },
-        key=str,
-    )
+    with _dbt_events_silenced():
+        keys = sorted(
+            {
+                key
+                for assets in dbt_defs
+                for key in build_dbt_asset_selection([assets], dbt_select=select).resolve(graph)
+            },
+            key=str,
+        )
     if not keys:
         raise SelectionError(
             f"--select {select!r} selects no model, seed or snapshot of the project: check the "
             "selector with `dbt ls --select ...` in the dbt project"
         )
     return keys
+
+
+@contextmanager
+def _dbt_events_silenced() -> Iterator[None]:
+    """dbt's in-process selector fires its warnings ("The selection criterion 'tag:mart' does not
+    match any enabled nodes") through dbt's default stdout logger: with colour codes, once per dbt
+    definition, even with -q. The CLI says what matters itself (SelectionError), so dbt's loggers
+    are detached while dagster-dbt resolves the selection."""
+    from dbt_common.events.event_manager_client import get_event_manager
+
+    manager = get_event_manager()
+    loggers, manager.loggers = list(manager.loggers), []
+    try:
+        yield
+    finally:
+        manager.loggers = loggers

@@ -47,7 +47,7 @@ class Loaded:
 @dataclass(frozen=True)
 class Reason:
     """Why a day is stale: `source` day `day` went from `loaded_version` to `observed_version`,
-    or (upstream=True) the partitioned model `source` is re-loaded on `day`."""
+    or (upstream=True) the partitioned model `source` it reads is stale on `day` (and loads first)."""
 
     source: str
     day: str
@@ -57,7 +57,7 @@ class Reason:
 
     def __str__(self) -> str:
         if self.upstream:
-            return f"reads {self.source} {self.day}, re-loaded"
+            return f"reads {self.source} {self.day}, which is stale too"
         return f"{self.source} {self.day} changed ({_rows(self.loaded_version)} -> {_rows(self.observed_version)})"
 
 

@@ -42,10 +42,12 @@ def reference_now(settings: Settings) -> datetime:
             pinned = pinned_now_from_environment()
             if pinned is not None:
                 return datetime.fromtimestamp(pinned, UTC)
-        except (InvalidNowError, ValueError, OverflowError, OSError) as error:
+        except InvalidNowError as error:
+            raise SettingsError(str(error)) from None  # it names the value and the forms accepted
+        except (ValueError, OverflowError, OSError):
             raise SettingsError(
-                f"TDLOCAL_NOW={os.environ.get('TDLOCAL_NOW')!r} is not a time tdlocal can pin: {error}. Use "
-                "Unix seconds or ISO-8601 with an offset, e.g. 2026-11-23T03:00:00+09:00"
+                f"TDLOCAL_NOW={os.environ.get('TDLOCAL_NOW')!r} is out of the range of dates: use Unix "
+                "seconds or ISO-8601 with an offset, e.g. 2026-11-23T03:00:00+09:00"
             ) from None
     return datetime.now(UTC)
 

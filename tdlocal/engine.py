@@ -12,6 +12,7 @@ CONTRACT (the server codes against this; the engine implementation fills it in):
     engine = Engine(data_dir, strict=True)       # opens <data_dir>/td.duckdb (catalog "td")
     result = engine.execute(sql, session, query_id)   # raises TrinoError for any failure
     result.columns        -> list[Column]           # Trino names (`_col0` for unaliased) and types
+                                                    # (and the values' Python type when guaranteed)
     result.update_type    -> str | None              # "CREATE TABLE", "INSERT", "DELETE", "SET SESSION", ...
     result.update_count   -> int | None              # rows written, for CTAS/INSERT/DELETE/MERGE
     result.changes        -> SessionChanges          # headers the client must apply
@@ -38,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -73,10 +74,27 @@ class DataDirInUseError(RuntimeError):
 
 @dataclass(frozen=True)
 class Column:
-    """A result column: its Trino name and Trino type text (e.g. 'bigint', 'array(varchar)')."""
+    """A result column: its Trino name and Trino type text (e.g. 'bigint', 'array(varchar)'), and
+    the Python type of every non-NULL value fetch() gives for it when that is guaranteed (else None)."""
 
     name: str
     type: str
+    # A guarantee about the values, not part of what the column is: columns compare without it.
+    value_type: type | None = field(default=None, compare=False)
+
+
+# DuckDB types whose values DuckDB's Python fetch always gives as exactly this Python type (None for
+# NULL), with no conversion by tdlocal: the server sends such columns without checking each value.
+# Only types whose every value converts one way: not UNION (its members' types), not JSON's
+# parsing, not nested types.
+_FETCHED_PYTHON_TYPES: dict[str, type] = {
+    "boolean": bool,
+    **dict.fromkeys(
+        ("tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger"), int
+    ),
+    **dict.fromkeys(("float", "double"), float),
+    **dict.fromkeys(("varchar", "enum"), str),
+}
 
 
 class QueryResult:
@@ -328,7 +346,7 @@ class Engine:
         description = cursor.description or []
         types = [column[1] for column in description]
         columns = [
-            Column(output_name(column[0], position), trino_type(kind))
+            Column(output_name(column[0], position), trino_type(kind), _FETCHED_PYTHON_TYPES.get(kind.id))
             for position, (column, kind) in enumerate(zip(description, types, strict=True))
         ]
         return QueryResult(

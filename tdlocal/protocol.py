@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -25,7 +26,13 @@ from tdlocal.wire_types import (
     parse_type,
     type_signature,
 )
-from tdlocal.wire_values import column_encoder, value_encoder
+from tdlocal.wire_values import (
+    all_finite,
+    column_encoder,
+    needs_finite_check,
+    python_type_is_wire_form,
+    value_encoder,
+)
 
 # Trino's own default for `query.max-length`; TD documents the same 1 MB limit.
 MAX_QUERY_TEXT_LENGTH = 1_000_000
@@ -44,6 +51,16 @@ class ResultColumn:
     type: TrinoType
     encode: Callable[[Any], Any]
     encode_column: Callable[[Sequence[Any]], Sequence[Any]]
+
+    def sends_as_is(self, value_type: type | None) -> bool:
+        """Whether values of exactly `value_type` (and None) go out unchanged in this column (doubles:
+        once checked finite, see `finite_checked`). None, an unknown type, is never sent unchecked."""
+        return value_type is not None and python_type_is_wire_form(self.type, value_type)
+
+    @property
+    def finite_checked(self) -> bool:
+        """Whether this column's values, even in wire form, must be checked for NaN and infinities."""
+        return needs_finite_check(self.type)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,16 +87,25 @@ def _type_and_encoders(
     return parsed, value_encoder(parsed), column_encoder(parsed)
 
 
-def encode_rows(rows: Sequence[Sequence[Any]], columns: list[ResultColumn]) -> Sequence[Sequence[Any]]:
+def encode_rows(
+    rows: Sequence[Sequence[Any]],
+    columns: list[ResultColumn],
+    value_types: Sequence[type | None] | None = None,
+) -> Sequence[Sequence[Any]]:
     """Encode rows of Python values for the `data` field: a sequence of rows (lists or tuples, both
     written as JSON arrays), each a sequence of JSON values.
 
-    The page is turned into columns and each column encoded whole (`wire_values.column_encoder`),
-    so a column already in wire form costs no Python call per value. Raises ValueError when a row's
-    width differs from the columns'.
+    `value_types`, one per column, is the Python type every non-NULL value of that column has, as
+    the engine guarantees it (None: not guaranteed). When each column's type is its wire form
+    (`ResultColumn.sends_as_is`) the rows go out as they are, after checking only that the doubles
+    are finite: no value is looked at one by one. Otherwise the page is turned into columns and each
+    column encoded whole (`wire_values.column_encoder`), so a column already in wire form costs no
+    Python call per value. Raises ValueError when a row's width differs from the columns'.
     """
     if not rows or not columns:
         return [[] for _ in rows]
+    if value_types is not None and _already_wire_rows(rows, columns, value_types):
+        return rows
     if len(rows) > ENCODE_CHUNK_ROWS:
         # Chunks whose columns stay in the CPU cache: 1.1M rows of raw.events took 0.56 s in
         # chunks of 1,000 rows and 1.05 s in pages of 10,000.
@@ -98,6 +124,24 @@ def encode_rows(rows: Sequence[Sequence[Any]], columns: list[ResultColumn]) -> S
 
 # Rows encoded at a time (see encode_rows).
 ENCODE_CHUNK_ROWS = 1000
+
+
+def _already_wire_rows(
+    rows: Sequence[Sequence[Any]], columns: list[ResultColumn], value_types: Sequence[type | None]
+) -> bool:
+    # Checking each value's type cost the server 0.4 s of its 1.4 s of CPU per million rows of
+    # raw.events; with the engine's guarantee only the widths and the doubles remain to check.
+    if len(value_types) != len(columns):
+        return False
+    if not all(column.sends_as_is(kind) for column, kind in zip(columns, value_types, strict=True)):
+        return False
+    if set(map(len, rows)) != {len(columns)}:
+        return False  # the column-by-column path names the wrong width
+    return all(
+        all_finite(map(itemgetter(index), rows))
+        for index, column in enumerate(columns)
+        if column.finite_checked
+    )
 
 
 # What update statements (CTAS, INSERT, DELETE, MERGE) and pure DDL answer instead of result columns.

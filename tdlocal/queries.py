@@ -106,6 +106,7 @@ class RunningQuery:
         self._result: Any = None
         self._error: TrinoError | None = None
         self._columns: list[protocol.ResultColumn] = []
+        self._value_types: list[type | None] = []
         self._update_type: str | None = None
         self._update_count: int | None = None
         self._changes = SessionChanges()
@@ -146,6 +147,8 @@ class RunningQuery:
             else:
                 self._result = result
                 self._columns = columns
+                # Engines that do not know their values' Python types (test fakes) get them checked.
+                self._value_types = [getattr(c, "value_type", None) for c in result.columns]
                 self._update_type = result.update_type
                 self._update_count = result.update_count
                 self._changes = result.changes
@@ -237,7 +240,7 @@ class RunningQuery:
             more = len(rows) > page_rows
             self._lookahead = rows[page_rows:]
             rows = rows[:page_rows]
-            data = protocol.encode_rows(rows, self._columns)
+            data = protocol.encode_rows(rows, self._columns, self._value_types)
             columns = self._columns
         elif self._update_count is not None:
             more, data, columns = False, [[self._update_count]], [protocol.UPDATE_COUNT_COLUMN]

@@ -86,17 +86,26 @@ def _page_response(page: Page) -> Response:
     return Response(page.body, status_code=page.status, headers=page.headers, media_type=JSON_MEDIA_TYPE)
 
 
-def _base_url(request: Request) -> str:
+def _request_headers(request: Request) -> dict[str, str]:
+    """The request's headers by lower-case name; of a repeated header the first, as Starlette's
+    `Headers.get` answers. Built once per statement: each `Headers.get` scans and decodes every header."""
+    headers: dict[str, str] = {}
+    for name, value in request.scope["headers"]:
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
+
+
+def _base_url(request: Request, headers: dict[str, str]) -> str:
     # From the Host header, as Starlette's base_url does, without building URL objects per request.
-    host = request.headers.get("host")
+    host = headers.get("host")
     if not host:
         return str(request.base_url).rstrip("/")
     return f"{request.scope['scheme']}://{host}{request.scope.get('root_path', '')}".rstrip("/")
 
 
-async def _read_statement_text(request: Request) -> str:
+async def _read_statement_text(request: Request, headers: dict[str, str]) -> str:
     """The request body as SQL text; raises TrinoError for a body too large or not UTF-8."""
-    declared = request.headers.get("content-length")
+    declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise protocol.query_text_too_large(int(declared))
     # A UTF-8 character takes at most 4 bytes: beyond that many bytes the text is surely too long.
@@ -142,14 +151,15 @@ def create_app(
     identity = ServerIdentity(Path(data_dir).resolve(), strict, time.time(), os.getpid())
 
     async def submit_statement(request: Request) -> Response:
-        base_url = _base_url(request)
+        headers = _request_headers(request)
+        base_url = _base_url(request, headers)
         stale = queries.take_stale()
         if stale:
             await asyncio.to_thread(queries.cancel_queries, stale)
         sql = ""
         try:
-            sql = await _read_statement_text(request)
-            session = session_from_headers(request.headers)
+            sql = await _read_statement_text(request, headers)
+            session = session_from_headers(headers)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read an answer
         except TrinoError as failure:

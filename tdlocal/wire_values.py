@@ -230,14 +230,31 @@ def column_encoder(parsed: TrinoType) -> Callable[[Sequence[Any]], Sequence[Any]
     finite_only = parsed.raw in {"double", "real"}
 
     def encode_column(values: Sequence[Any]) -> Sequence[Any]:
-        if native.issuperset(map(type, values)) and (not finite_only or _all_finite(values)):
+        if native.issuperset(map(type, values)) and (not finite_only or all_finite(values)):
             return values
         return list(map(encode, values))
 
     return encode_column
 
 
-def _all_finite(values: Sequence[float | None]) -> bool:
+def python_type_is_wire_form(parsed: TrinoType, python_type: type) -> bool:
+    """Whether values of exactly `python_type` (and None) in a column of this type already are their
+    Trino JSON values, as `column_encoder` would find by checking each one: int for the integer
+    types, str for varchar/char/json, bool for boolean, float for double/real (then only when
+    finite: see `needs_finite_check`).
+    """
+    native = _ALREADY_ENCODED.get(parsed.raw)
+    return native is not None and python_type in native
+
+
+def needs_finite_check(parsed: TrinoType) -> bool:
+    """Whether a column of this type in wire form must still be checked for NaN and infinities."""
+    return parsed.raw in {"double", "real"}
+
+
+def all_finite(values: Iterable[float | None]) -> bool:
+    """Whether no value is NaN or infinite (None counts as finite): floats or None only. False also
+    when their sum overflows, which only costs the caller the value-by-value path."""
     # A sum is NaN or infinite whenever one of its terms is, so a finite sum proves every value is
     # finite (an overflowing sum only sends the column down the value-by-value path). filter(None)
     # drops NULLs (and zeros, which cannot make a sum non-finite).

@@ -85,6 +85,10 @@ def test_bad_ranges_and_keys_fail_before_any_sql(local_td, capsys, argv, message
         ({"TD_TIMEZONE": "localtime"}, ["run", "--partition", "2026-11-20"], "TD_TIMEZONE='localtime'"),
         ({"TDLOCAL_NOW": "yesterday"}, ["ranges", "-2d"], "TDLOCAL_NOW='yesterday' is not a time"),
         ({"TDLOCAL_NOW": "99999999999999"}, ["ranges", "-2d"], "TDLOCAL_NOW='99999999999999'"),
+        ({"TDLOCAL_NOW": "99999999999999999"}, ["ranges", "-2d"], "'99999999999999999' is out of the range"),
+        # Zone names are file names, case-sensitive: the error offers the name that exists.
+        ({"TD_TIMEZONE": "asia/tokyo"}, ["ranges", "-2d"], "did you mean 'Asia/Tokyo'?"),
+        ({}, ["run", "--partition", "2026-11-31"], "'2026-11-31' is not a day of the calendar"),
         ({"TD_DBT_TARGETS_KEPT": "\u00b2"}, ["ranges", "-1d"], "TD_DBT_TARGETS_KEPT='\u00b2' is not a whole"),
         ({"TD_DBT_TARGETS_KEPT": "0"}, ["ranges", "-1d"], "is not a whole number from 1 up"),
         ({"TDLOCAL_PORT": "\u00b2"}, ["ranges", "-1d"], "is not a TCP port"),
@@ -154,6 +158,36 @@ def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys)
     err = capsys.readouterr().err
     assert "named 'user_daily_activty'" in err and "Did you mean 'user_daily_activity'?" in err
     assert local_td.statements_logged() == before
+
+
+def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
+    # dbt's in-process selector warns once per dbt definition, in colour, through the stdout logger
+    # a fresh process has; the CLI's own line says what matters. A subprocess: that logger exists
+    # only in a process where dbt has not been set up yet.
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--partition",
+            "2026-11-20",
+            "--select",
+            "tag:mart",
+        ],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "does not match any enabled nodes" not in completed.stdout + completed.stderr
+    assert "\x1b[" not in completed.stdout + completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == (
+        "td-dagster: --select 'tag:mart' selects no model, seed or snapshot of the project: check the "
+        "selector with `dbt ls --select ...` in the dbt project"
+    )
 
 
 def test_run_select_loads_only_the_selected_models(local_td, capsys, tmp_path, monkeypatch):
@@ -498,13 +532,25 @@ def test_doctor_never_prints_the_key(local_td, capsys, monkeypatch):
     assert "TD_API_KEY is not set" in capsys.readouterr().err
 
 
+def test_status_json_stays_json_when_the_project_is_parsed_first(local_td, capfd, monkeypatch, tmp_path):
+    # A project never parsed: `status` runs dbt deps and dbt parse first. dbt's output (and the
+    # trino client's "keyring module not found" lines its process logs) must not reach stdout,
+    # where a script reads the JSON.
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(copy_dbt_project(tmp_path / "dbt_project")))
+    assert main(["status", "--days", "2", "--format", "json"]) == 0
+    out, err = capfd.readouterr()
+    assert set(json.loads(out)["models"]) == {"incremental_events", "user_daily_activity"}
+    assert "keyring" not in out + err
+
+
 def test_status_prints_a_calendar_per_partitioned_model(local_td, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an instance with no runs yet
     assert main(["status", "--days", "7"]) == 0
     out = capsys.readouterr().out
     assert "incremental_events (2026-11-16..2026-11-22, Asia/Tokyo)" in out
     assert "user_daily_activity (2026-11-16..2026-11-22, Asia/Tokyo)" in out
-    assert "  2026-11-16  . . . . . . ." in out and "7 missing" in out
+    assert "  week of     M T W T F S S\n  2026-11-16  . . . . . . ." in out and "7 missing" in out
     assert main(["status", "--days", "3", "--format", "json"]) == 0
     days = json.loads(capsys.readouterr().out)["models"]["incremental_events"]["days"]
     assert days == {"2026-11-20": "missing", "2026-11-21": "missing", "2026-11-22": "missing"}

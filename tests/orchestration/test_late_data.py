@@ -282,8 +282,8 @@ def test_the_cli_prints_the_stale_days_then_reloads_exactly_them(late_td, story,
         f"  2026-11-19  {changed}",
         f"  2026-11-20  {changed}",
         "user_daily_activity",
-        "  2026-11-19  reads incremental_events 2026-11-19, re-loaded",
-        "  2026-11-20  reads incremental_events 2026-11-20, re-loaded",
+        "  2026-11-19  reads incremental_events 2026-11-19, which is stale too",
+        "  2026-11-20  reads incremental_events 2026-11-20, which is stale too",
     ]
     assert main(["run", "--stale"]) == 0
     out = capsys.readouterr().out

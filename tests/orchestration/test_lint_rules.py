@@ -134,7 +134,15 @@ def test_sessionize_as_a_grouping_key():
 
 
 def test_unparseable_or_uncompiled_models_are_reported():
-    assert lint_model(node("select * from where"), SCANNED)[0].message.startswith("could not be parsed")
+    (unparsable,) = lint_model(node("select * from where"), SCANNED)
+    # Trino's parser: `mismatched input 'where'`; the line of the compiled SQL and of the file.
+    assert unparsable.message == "is not valid Trino SQL: mismatched input 'where' (compiled SQL line 1)"
+    assert unparsable.line == 1
+    (second_line,) = lint_model(node("select a,\n  b * from t"), SCANNED)
+    assert (second_line.line, second_line.message) == (
+        2,
+        "is not valid Trino SQL: mismatched input 'from' (compiled SQL line 2)",
+    )
     assert "no compiled SQL" in lint_model(node(""), SCANNED)[0].message
 
 

@@ -88,3 +88,17 @@ def test_a_failed_dbt_test_keeps_the_line_that_names_it():
         "dbt: Failure in test assert_daily_activity_matches_events (tests/assert_daily_activity_matches_events.sql)",
         "Got 1 result, configured to fail if != 0",
     ]
+
+
+def test_a_run_that_failed_on_a_test_after_its_models_built_says_it_loaded_the_days():
+    summary = _summary(
+        assets={"incremental_events": AssetOutcome(partitions={"2026-11-20"})},
+        checks_failed=["page_views:assert_no_bots"],
+        errors=["dbt: Failure in test assert_no_bots (tests/assert_no_bots.sql)\nGot 3 results"],
+    )
+    summary.status = "FAILURE"  # dbt build exits 1 on a failed test: the step fails
+    lines = summary.render(elapsed_seconds=7).splitlines()
+    assert lines[0] == "Run run-1: FAILURE, 1 check failed in 7 s"
+    assert lines[1].startswith("  loaded days 2026-11-20..2026-11-22")
+    summary.not_built = ["page_views"]  # a model downstream of the failed test, skipped by dbt
+    assert summary.render(elapsed_seconds=7).splitlines()[1].startswith("  tried to load days")

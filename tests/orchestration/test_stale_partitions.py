@@ -134,7 +134,7 @@ def test_models_reading_a_stale_model_are_stale_on_the_days_they_read_it():
     # daily's load of day D reads events D-1..D: 11-20 and 11-21 read the stale 11-20; 11-22 was
     # never loaded, so it is not stale.
     assert sorted(result["model.p.daily"]) == ["2026-11-20", "2026-11-21"]
-    assert str(result["model.p.daily"]["2026-11-21"][0]) == "reads events 2026-11-20, re-loaded"
+    assert str(result["model.p.daily"]["2026-11-21"][0]) == "reads events 2026-11-20, which is stale too"
 
 
 def test_consecutive_days_with_the_same_stale_models_are_one_run_and_nothing_else_is_reloaded():

@@ -39,6 +39,27 @@ def test_results_have_trino_columns_and_are_fetched_in_pages(engine):
     assert result.fetch(10) == []
 
 
+def test_columns_claim_a_python_type_only_where_every_fetched_value_has_it(engine):
+    # The server sends a column with a claimed type without looking at its values
+    # (tdlocal.protocol.encode_rows): every non-NULL value must be exactly that type, and types
+    # DuckDB gives in several shapes (decimals, timestamps, arrays, UUIDs) claim none.
+    result = engine.execute(
+        "SELECT cast(1 AS tinyint) a, 2 b, cast(3 AS bigint) c, sum(x) d, true e, 1.5e0 f, "
+        "cast(2.5 AS real) g, 'x' h, cast(1.25 AS decimal(10,2)) i, timestamp '2024-01-02 03:04:05' j, "
+        "array[1] k, uuid() l FROM (VALUES 1, 2) t(x) "
+        "UNION ALL SELECT null, null, null, null, null, null, null, null, null, null, null, null",
+        SESSION,
+        "q1",
+    )
+    claimed = [column.value_type for column in result.columns]
+    assert claimed == [int, int, int, int, bool, float, float, str, None, None, None, None]
+    rows = result.fetch_all()
+    assert len(rows) == 2
+    for index, value_type in enumerate(claimed):
+        if value_type is not None:
+            assert {type(row[index]) for row in rows} == {value_type, type(None)}
+
+
 def test_ddl_reports_an_update_type_and_no_rows(engine):
     result = engine.execute("CREATE TABLE t (x integer)", SESSION, "q1")
     assert (result.update_type, result.update_count, result.columns) == ("CREATE TABLE", None, [])

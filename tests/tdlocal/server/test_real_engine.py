@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +52,15 @@ def test_sql_values_reach_the_client_as_python_values(td_connect) -> None:
     assert (row[11].x, row[11].y) == (1, "a")
     assert row[12] is None
     assert [d[1] for d in cursor.description][:4] == ["integer", "bigint", "double", "decimal(10,2)"]
+
+
+def test_non_finite_doubles_reach_the_client_as_themselves(td_connect) -> None:
+    # Trino's JSON carries NaN and the infinities as the strings "NaN", "Infinity", "-Infinity",
+    # which the python client's DoubleValueMapper turns back into floats; the finite ones are numbers.
+    cursor = td_connect().cursor()
+    cursor.execute("select x from (values 1.5e0, nan(), infinity(), -infinity(), null) t(x)")
+    values = [row[0] for row in cursor.fetchall()]
+    assert values[0] == 1.5 and math.isnan(values[1]) and values[2:] == [math.inf, -math.inf, None]
 
 
 def test_sql_errors_are_user_errors_with_trino_names(td_connect) -> None:

@@ -175,9 +175,35 @@ def test_a_page_of_every_type_equals_its_values_encoded_one_by_one() -> None:
     )
 
 
+def test_a_page_whose_python_types_are_guaranteed_goes_out_as_is_but_for_special_doubles() -> None:
+    # With the engine's guarantee of each column's Python type the rows are sent without looking at
+    # each value, but Trino's JSON still carries NaN and the infinities as the strings "NaN",
+    # "Infinity", "-Infinity" (what the python client's DoubleValueMapper reads).
+    columns = [
+        protocol.result_column(f"c{i}", t) for i, t in enumerate(["bigint", "varchar", "double", "boolean"])
+    ]
+    rows = [(1, "a", 1.5, True), (None, None, math.nan, None), (2, "b", -math.inf, False)]
+    finite = [(1, "a", 1.5, True), (None, None, None, None)]
+    assert protocol.encode_rows(finite, columns, [int, str, float, bool]) is finite
+    data = json.loads(protocol.to_json_bytes(protocol.encode_rows(rows, columns, [int, str, float, bool])))
+    assert data == [[1, "a", 1.5, True], [None, None, "NaN", None], [2, "b", "-Infinity", False]]
+
+
+def test_a_guaranteed_type_that_is_not_the_columns_wire_form_is_encoded_value_by_value() -> None:
+    # A bool in a bigint column is still the number Trino sends (1), a UUID in a varchar its text;
+    # an unknown type (None) is checked value by value.
+    columns = [protocol.result_column("n", "bigint"), protocol.result_column("s", "varchar")]
+    rows = [(True, uuid.UUID(int=1))]
+    assert json.loads(protocol.to_json_bytes(protocol.encode_rows(rows, columns, [bool, None]))) == [
+        [1, "00000000-0000-0000-0000-000000000001"]
+    ]
+
+
 def test_a_row_of_the_wrong_width_is_refused() -> None:
     columns = [protocol.result_column("a", "bigint"), protocol.result_column("b", "bigint")]
     with pytest.raises(ValueError, match="rows have 3 values, the result has 2 columns"):
         protocol.encode_rows([(1, 2, 3)], columns)
     with pytest.raises(ValueError):
         protocol.encode_rows([(1, 2), (1,)], columns)
+    with pytest.raises(ValueError, match="rows have 3 values, the result has 2 columns"):
+        protocol.encode_rows([(1, 2, 3)], columns, [int, int])
