@@ -204,8 +204,8 @@ def comparison(
     if None not in static:
         if static[0] != static[1]:
             raise TrinoError(
-                f"{prefix}Cannot apply operator: {_static_type_name(left) or static[0]} {operator} "
-                f"{_static_type_name(right) or static[1]}",
+                f"{prefix}Cannot apply operator: {_static_type_name(left) or _datetime_name(left) or static[0]} "
+                f"{operator} {_static_type_name(right) or _datetime_name(right) or static[1]}",
                 "TYPE_MISMATCH",
             )
         return fixed
@@ -255,8 +255,15 @@ def date_arithmetic(
 
 
 def _datetime_name(node: exp.Expression) -> str | None:
-    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
+    """Trino's type of a DATE or TIMESTAMP literal: timestamp(p) takes p from the literal's fraction."""
+    if not (isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string):
+        return None
+    if node.to.this == exp.DataType.Type.DATE:
         return "date"
+    if node.to.this in exp.DataType.TEMPORAL_TYPES:
+        text = node.this.this.strip()
+        fraction = text.split(".", 1)[1] if "." in text else ""
+        return f"timestamp({len(fraction.split(' ')[0])})"
     return None
 
 

@@ -28,6 +28,12 @@ REFUSED = [
     (f"SELECT i FROM {T} WHERE s = 1", "line 1:85: Cannot apply operator: varchar = integer"),
     (f"SELECT i FROM {T} WHERE dt = '2024-01-01'", "line 1:86: Cannot apply operator: date = varchar(10)"),
     ("SELECT 1 = true", "line 1:10: Cannot apply operator: integer = boolean"),
+    # Two literals are decided when translated; a TIMESTAMP literal's precision is its fraction's.
+    ("SELECT DATE '2024-01-01' = 'x'", "line 1:26: Cannot apply operator: date = varchar(1)"),
+    (
+        "SELECT TIMESTAMP '2024-01-01 00:00:00' = 1",
+        "line 1:40: Cannot apply operator: timestamp(0) = integer",
+    ),
     ("SELECT coalesce(1, 'a')", "line 1:20: All COALESCE operands must be the same type: integer"),
     (
         "SELECT case when true then 1 else 'a' end",
