@@ -64,10 +64,6 @@ _BOOLEAN_TEXT = {"t": True, "1": True, "true": True, "f": False, "0": False, "fa
 _JAVA_TRIM = "^[\\x00-\\x20]+|[\\x00-\\x20]+$"
 
 
-def _sql_text(value: str) -> str:
-    return value.replace("'", "''")
-
-
 def _error(message_sql: str) -> str:
     return f"error({message_sql})"
 
