@@ -51,7 +51,7 @@ from tdlocal.plan_cache import PlanCache
 from tdlocal.session import Session, SessionChanges
 from tdlocal.sql import function_library
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
-from tdlocal.sql.duckdb_errors import trino_error_from_duckdb
+from tdlocal.sql.duckdb_errors import trino_error_from_duckdb, with_column_position
 from tdlocal.sql.intervals import YEAR_TO_MONTH_TYPE_TEXT, unsupported_interval_column
 from tdlocal.sql.output_names import output_name
 from tdlocal.sql.plan import Plan, TableRef, quote_string
@@ -231,7 +231,7 @@ class Engine:
             self._unregister(running)
             if running.canceled:
                 raise TrinoError("Query was canceled", "USER_CANCELED") from None
-            raise trino_error_from_duckdb(error) from None
+            raise with_column_position(trino_error_from_duckdb(error), sql) from None
         except Exception as error:
             self._unregister(running)
             raise TrinoError(

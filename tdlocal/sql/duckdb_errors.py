@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import duckdb
+from sqlglot.dialects.trino import Trino
+from sqlglot.tokens import TokenType
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.trino_functions import is_known_function
+from tdlocal.trino_types import trino_type_from_text
 
 # A Python UDF's exception arrives as "...while executing the UDF: ErrorClass: message".
 _UDF_FAILURE = re.compile(r"Python exception occurred while executing the UDF: (?:\w+\.)*(\w+): (.*)", re.S)
@@ -113,6 +116,18 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         "FUNCTION_NOT_FOUND",
     ),
     (duckdb.InvalidInputException, re.compile(r"more than one row", re.S), "SUBQUERY_MULTIPLE_ROWS"),
+    # tdlocal.sql.coercions raises Trino's analyzer texts for coercions Trino refuses.
+    (
+        duckdb.InvalidInputException,
+        re.compile(
+            r"^(line \d+:\d+: )?(Cannot apply operator: |All (COALESCE operands|CASE results) must be the same type"
+            r"|[\w ]+ must evaluate to a boolean \(actual: )",
+            re.S,
+        ),
+        "TYPE_MISMATCH",
+    ),
+    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL.
+    (duckdb.InvalidInputException, re.compile(r"^Cannot cast ", re.S), "INVALID_CAST_ARGUMENT"),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),
@@ -208,7 +223,40 @@ _REWORDINGS = [
     ),
     (
         re.compile(r'^Could not convert string "([^"]*)" to DECIMAL\((\d+),(\d+)\).*', re.S),
-        r"Cannot cast VARCHAR '\1' to DECIMAL(\2, \3)",
+        r"Cannot cast VARCHAR '\1' to DECIMAL(\2, \3). Value too large.",
+    ),
+    # Any other text DuckDB cannot read as a number or boolean: Trino's VarcharOperators words it
+    # "Cannot cast '<text>' to INT" with Trino's type names (DuckDB names its physical types).
+    (
+        re.compile(
+            r"^Could not convert string '([^']*)' to (INT8|INT16|INT32|INT64|BOOL|DOUBLE|FLOAT)\b.*", re.S
+        ),
+        lambda match: f"Cannot cast '{match.group(1)}' to {_TRINO_CAST_NAMES[match.group(2)]}",
+    ),
+    # Trino's IntegerOperators / BigintOperators / SmallintOperators / TinyintOperators:
+    # "integer addition overflow: 2147483647 + 1" (NUMERIC_VALUE_OUT_OF_RANGE).
+    (
+        re.compile(
+            r"^Overflow in (addition|subtraction|multiplication) of (INT8|INT16|INT32|INT64) \((.*)\)!$", re.S
+        ),
+        lambda match: f"{_TRINO_INTEGER_NAMES[match.group(2)]} {match.group(1)} overflow: {match.group(3)}",
+    ),
+    # Trino's division and modulus by zero say only this (DIVISION_BY_ZERO); DuckDB's text names
+    # its own rewritten expression and settings.
+    (re.compile(r"^Division by zero\b.*", re.S), "Division by zero"),
+    # COALESCE / CASE of columns whose types DuckDB cannot unify fail when DuckDB binds them, before
+    # tdlocal.sql.coercions' own check runs: Trino's text names the common type so far (the first
+    # operand's); DuckDB's CASE text does not say which result came first, so both are named.
+    (
+        re.compile(r"^Cannot mix values of type (\S+) and (\S+) in COALESCE operator.*", re.S),
+        lambda match: f"All COALESCE operands must be the same type: {trino_type_from_text(match.group(1))}",
+    ),
+    (
+        re.compile(r"^Cannot mix values of type (\S+) and (\S+) in CASE expression.*", re.S),
+        lambda match: (
+            "All CASE results must be the same type (found "
+            f"{trino_type_from_text(match.group(1))} and {trino_type_from_text(match.group(2))})"
+        ),
     ),
     # Trino's DropSchemaTask words a non-empty schema this way; DuckDB lists the dependents.
     (
@@ -217,6 +265,18 @@ _REWORDINGS = [
     ),
 ]
 
+
+_TRINO_CAST_NAMES = {
+    "INT8": "TINYINT",
+    "INT16": "SMALLINT",
+    "INT32": "INT",
+    "INT64": "BIGINT",
+    "BOOL": "BOOLEAN",
+    "DOUBLE": "DOUBLE",
+    "FLOAT": "REAL",
+}
+
+_TRINO_INTEGER_NAMES = {"INT8": "tinyint", "INT16": "smallint", "INT32": "integer", "INT64": "bigint"}
 
 _ZONED_STRUCT_COMPARISON = re.compile(r"^Cannot compare values of type .*STRUCT\(tdlocal_instant ", re.S)
 _ZONED_STRUCT_MISUSE = re.compile(
@@ -253,3 +313,42 @@ def readable_message(raw: str) -> str:
     message = _ERROR_PREFIX.sub("", _LINE_CONTEXT.sub("", raw), count=1).strip()
     lines = [line for line in message.splitlines() if not _INTERNAL_HINT.search(line)]
     return "\n".join(lines).strip()
+
+
+_UNRESOLVED_COLUMN = re.compile(r"^Column '([^']+)' cannot be resolved$")
+
+
+def with_column_position(error: TrinoError, sql: str) -> TrinoError:
+    """A COLUMN_NOT_FOUND error with Trino's `line L:C: ` prefix, located in the statement as sent.
+
+    Trino's analyzer locates an unresolved column at its reference (a qualified `t.x` at `t`).
+    DuckDB's position is in the translated SQL, so the reference is found again among the Trino
+    tokens of `sql`: the first `x` not after a dot (or `t . x`). Unlocatable: the error unchanged.
+    """
+    match = _UNRESOLVED_COLUMN.match(error.message) if error.name == "COLUMN_NOT_FOUND" else None
+    if match is None:
+        return error
+    parts = [part.lower() for part in match.group(1).split(".")]
+    try:
+        tokens = Trino().tokenize(sql)
+    except Exception:  # a statement sqlglot cannot tokenize: keep DuckDB's unlocated error
+        return error
+    for index, token in enumerate(tokens):
+        names = tokens[index : index + 2 * len(parts) - 1 : 2]
+        dots = tokens[index + 1 : index + 2 * len(parts) - 1 : 2]
+        if len(names) != len(parts) or any(dot.token_type != TokenType.DOT for dot in dots):
+            continue
+        if [name.text.lower() for name in names] != parts:
+            continue
+        if index > 0 and tokens[index - 1].token_type == TokenType.DOT:
+            continue
+        if (
+            names[0].token_type not in (TokenType.VAR, TokenType.IDENTIFIER)
+            and not names[0].text.isidentifier()
+        ):
+            continue
+        # sqlglot's column is where a token ends; a quoted identifier's text lacks its quotes.
+        quotes = 2 if token.token_type == TokenType.IDENTIFIER else 0
+        line, column = token.line, max(1, token.col - len(token.text) - quotes + 1)
+        return TrinoError(f"line {line}:{column}: {error.message}", error.name, line=line, column=column)
+    return error

@@ -56,7 +56,17 @@ def python_functions() -> list[PythonFunction]:
 
 def sql_macros() -> dict[str, str]:
     """Every SQL macro (name -> `(params) AS body`) created in the `tdlocal` catalog."""
-    from tdlocal.sql import arrays, datetime_text, json_url, numeric, strings, zoned_timestamps
+    from tdlocal.sql import (
+        arrays,
+        case_mapping,
+        casts,
+        coercions,
+        datetime_text,
+        json_url,
+        numeric,
+        strings,
+        zoned_timestamps,
+    )
     from tdlocal.sql.trino_semantics import MACROS as TRINO_MACROS
 
     # Zoned timestamps first: the Trino macros (trino_varchar) call them.
@@ -71,6 +81,9 @@ def sql_macros() -> dict[str, str]:
         **numeric.MACROS,
         **json_url.JSON_MACROS,
         **datetime_text.MACROS,
+        **casts.MACROS,
+        **case_mapping.MACROS,
+        **coercions.MACROS,
     }
 
 

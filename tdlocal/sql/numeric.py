@@ -155,8 +155,9 @@ DECIMAL_MACROS: dict[str, str] = {
 # Trino's result types of decimal arithmetic (DecimalOperators' signatures; docs: Decimal
 # functions and operators). An integer beside a decimal is the decimal its type holds
 # (TypeCoercion: tinyint decimal(3,0), smallint (5,0), integer (10,0), bigint (19,0)). DuckDB
-# already types +, -, * and sum() as Trino does; its quotient template is wider and its
-# remainder keeps the wider operand's digits, so those two are narrowed to these types.
+# already types +, - and sum() as Trino does; its quotient template is wider, its remainder
+# keeps the wider operand's digits and its product stops at 18 digits while both operands fit
+# in 64 bits, so those three are narrowed or widened to these types.
 DECIMAL_RESULT_TYPE = "tdlocal_decimal_result_type"
 _INTEGER_AS_DECIMAL = {"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 19}
 
@@ -172,10 +173,12 @@ def _decimal_parts(type_text: str) -> tuple[int, int] | None:
 def decimal_result_type(operator: str, left_type: str, right_type: str) -> tuple[int, int] | None:
     """Trino's (precision, scale) of `left operator right`, from DuckDB's typeof() texts.
 
-    `operator` is '/' or '%'. None unless one side is a decimal and the other a decimal or an
-    integer type (then the operator is not a decimal one). Source: Trino's DecimalOperators:
-    divide is decimal(min(38, p1 + s2 + max(s2 - s1, 0)), max(s1, s2)), modulus is
-    decimal(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2)).
+    `operator` is '/', '%', '*' or 'widen'. None unless one side is a decimal and the other a
+    decimal or an integer type (then the operator is not a decimal one). Source: Trino's
+    DecimalOperators: divide is decimal(min(38, p1 + s2 + max(s2 - s1, 0)), max(s1, s2)), modulus
+    is decimal(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2)), multiply is
+    decimal(min(38, p1 + p2), s1 + s2). 'widen' is tdlocal's: the left operand as a
+    decimal(38, s1), so that DuckDB multiplies in 128 bits (see `multiply`).
     """
     left, right = _decimal_parts(left_type), _decimal_parts(right_type)
     if (
@@ -190,6 +193,10 @@ def decimal_result_type(operator: str, left_type: str, right_type: str) -> tuple
         return min(MAX_DECIMAL_PRECISION, p1 + s2 + max(s2 - s1, 0)), scale
     if operator == "%":
         return min(p1 - s1, p2 - s2) + scale, scale
+    if operator == "*":
+        return min(MAX_DECIMAL_PRECISION, p1 + p2), s1 + s2
+    if operator == "widen":
+        return MAX_DECIMAL_PRECISION, s1
     raise ValueError(f"no decimal result type rule for operator {operator!r}")
 
 
@@ -507,6 +514,29 @@ def divide(node: exp.Div, context: TranslationContext) -> exp.Expression:
         return exp.Anonymous(this="cast_to_type", expressions=[value, _exact_type("/", a, b, wide)])
 
     return _with_operands_bound_once(left, right, quotient)
+
+
+def multiply(node: exp.Mul, context: TranslationContext) -> exp.Expression:
+    """a * b typed as Trino types a decimal product: decimal(min(38, p1 + p2), s1 + s2).
+
+    DuckDB types decimal(10,2) * decimal(10,3) as decimal(18,5) and overflows where Trino's
+    decimal(20,5) holds the product; so the left operand is widened to decimal(38, s1) (DuckDB
+    then multiplies in 128 bits) and the product narrowed to Trino's type. For other types both
+    templates are the operands' own types, and the product is DuckDB's.
+    """
+    left, right = node.this, node.expression
+    if _is_integer_literal(left) and _is_integer_literal(right):
+        return node
+    if isinstance(left, exp.Null) or isinstance(right, exp.Null) or has_double_side(node):
+        return node
+
+    def product(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        wide = exp.Anonymous(this="cast_to_type", expressions=[a, _exact_type("widen", a, b, a.copy())])
+        plain = exp.Mul(this=a.copy(), expression=b.copy())
+        value = exp.Mul(this=wide, expression=b)
+        return exp.Anonymous(this="cast_to_type", expressions=[value, _exact_type("*", a, b, plain)])
+
+    return _with_operands_bound_once(left, right, product)
 
 
 def _is_integer_literal(node: exp.Expression) -> bool:

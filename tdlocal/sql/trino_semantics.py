@@ -7,6 +7,7 @@ at translation time, DuckDB's cast_to_type()/typeof() resolve it when the query 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,9 @@ import tdtime
 from tdlocal.errors import TrinoError
 from tdlocal.sql import (
     arrays,
+    case_mapping,
+    casts,
+    coercions,
     colors,
     datetime_text,
     intervals,
@@ -103,6 +107,13 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
 
     def replace(node: exp.Expression) -> exp.Expression:
+        if not context.strict:
+            return fix_semantics(node)
+        # Strict mode: the operands as written, for coercions' checks of their types.
+        operands = (node.this.copy(), node.expression.copy()) if isinstance(node, _CHECKED_BINARIES) else None
+        return _check_coercions(node, operands, fix_semantics(node), context)
+
+    def fix_semantics(node: exp.Expression) -> exp.Expression:
         if zoned_statement:
             # A value in a zone of its own: arithmetic in that zone (zoned_timestamps.arithmetic).
             zoned = zoned_timestamps.arithmetic(node, context)
@@ -125,6 +136,60 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         return node
 
     return rewrite_bottom_up(tree, replace)
+
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.GT, exp.LTE, exp.GTE)
+_CHECKED_BINARIES = (*_COMPARISONS, exp.Add, exp.Sub)
+
+
+def _check_coercions(
+    node: exp.Expression,
+    operands: tuple[exp.Expression, exp.Expression] | None,
+    fixed: exp.Expression,
+    context: TranslationContext,
+) -> exp.Expression:
+    """Strict mode: refuse the implicit coercions Trino refuses (tdlocal.sql.coercions)."""
+    if isinstance(node, _COMPARISONS) and operands is not None:
+        return coercions.comparison(*operands, node, fixed, context)
+    if isinstance(node, (exp.Add, exp.Sub)) and operands is not None:
+        left, right = operands
+        if isinstance(left, exp.Interval) or isinstance(right, exp.Interval):
+            return fixed
+        if intervals.is_year_month(left) or intervals.is_year_month(right):
+            return fixed
+        if numeric.has_double_side(node):
+            return fixed
+        return coercions.date_arithmetic(left, right, node, fixed, context)
+    if isinstance(node, exp.Coalesce) and fixed is node:
+        operands_list = [node.this, *node.expressions]
+        return coercions.same_type_operands(
+            operands_list, "All COALESCE operands must be the same type: ", node, context
+        )
+    if isinstance(node, exp.Case) and fixed is node:
+        results = [when.args.get("true") for when in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            results.append(node.args["default"])
+        return coercions.same_type_operands(
+            [result for result in results if result is not None],
+            "All CASE results must be the same type: ",
+            node,
+            context,
+        )
+    if isinstance(node, exp.If) and fixed is node and node.this is not None:
+        what = "CASE WHEN clause" if isinstance(node.parent, exp.Case) else "IF condition"
+        condition = node.this
+        node.set(
+            "this", coercions.boolean_operand(condition.copy(), what, condition, condition.copy(), context)
+        )
+        return node
+    if isinstance(node, exp.Not) and fixed is node:
+        operand = node.this
+        checked = coercions.boolean_operand(
+            operand.copy(), "Value of logical NOT expression", node, operand.copy(), context
+        )
+        node.set("this", checked)
+        return node
+    return fixed
 
 
 # --- types and literals ---------------------------------------------------------------------------
@@ -313,7 +378,30 @@ def _with_timezone(node: exp.Anonymous, context: TranslationContext) -> exp.Expr
 
 
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp, context: TranslationContext) -> exp.Expression:
-    return zoned_timestamps.iso8601_timestamp(node.this, context)
+    """from_iso8601_timestamp(s) is a timestamp(3) with time zone (Trino docs): Trino 423 parses
+    with Joda's ISO parser, which keeps milliseconds and drops further digits (truncates)."""
+    return zoned_timestamps.iso8601_timestamp(_milliseconds_of_text(node.this), context)
+
+
+# A fraction of a second in ISO 8601 text ('.123456' or ',123456'), beyond its milliseconds.
+_SUB_MILLISECOND_DIGITS = r"([.,][0-9]{3})[0-9]+"
+
+
+def _milliseconds_of_text(value: exp.Expression) -> exp.Expression:
+    if isinstance(value, exp.Literal) and value.is_string:
+        return exp.Literal.string(re.sub(_SUB_MILLISECOND_DIGITS, r"\1", value.this))
+    return exp.Anonymous(
+        this="regexp_replace",
+        expressions=[value, exp.Literal.string(_SUB_MILLISECOND_DIGITS), exp.Literal.string("\\1")],
+    )
+
+
+def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Expression:
+    """date_parse(s, format) is a timestamp(3) (Trino docs, DateTimeFunctions.dateParse): Joda's
+    parser keeps milliseconds of `%f` and drops further digits. DuckDB's strptime keeps
+    microseconds; its cast to TIMESTAMP_MS would round, so the value is truncated first."""
+    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), node])
+    return exp.Cast(this=truncated, to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
 
 def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
@@ -394,7 +482,7 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
         wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
         return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return numeric.cast_to_integer(node, context)
+        return casts.from_text(node, numeric.cast_to_integer(node, context))
     if intervals.is_year_month(value):
         text = intervals.year_to_month_text(value)
         return exp.Cast(this=text, to=target) if target.expressions else text
@@ -406,6 +494,65 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     if target.expressions:  # varchar(n)
         return exp.Cast(this=call, to=target)
     return call
+
+
+def _multiply(node: exp.Mul, context: TranslationContext) -> exp.Expression:
+    # Interval products stay visible as such (intervals.is_year_month reads exp.Mul nodes).
+    if intervals.is_year_month(node.this) or intervals.is_year_month(node.expression):
+        return node
+    if any(isinstance(side, exp.Interval) for side in (node.this, node.expression)):
+        return node
+    return numeric.multiply(node, context)
+
+
+def _concat(node: exp.DPipe | exp.Concat, context: TranslationContext) -> exp.Expression:
+    """`a || NULL` is a varchar in Trino (NULL's unknown type coerces to varchar); DuckDB's is NULL-typed."""
+    operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
+    checked = strings.concat_operand_types(node, context)
+    if any(isinstance(operand, exp.Null) for operand in operands) and not any(
+        isinstance(operand, exp.Array) for operand in operands
+    ):
+        return exp.Cast(this=checked, to=exp.DataType.build("VARCHAR"))
+    return checked
+
+
+def _contains(node: exp.ArrayContains, context: TranslationContext) -> exp.Expression:
+    """contains(array, x); a literal first argument is refused as Trino's analyzer does (it is
+    array-only: docs, Array functions), rather than with DuckDB's list_aggr binding error."""
+    first = node.this
+    if isinstance(first, (exp.Literal, exp.Boolean)):
+        types = [coercions.literal_type_name(argument) for argument in (first, node.expression)]
+        raise TrinoError(
+            f"Unexpected parameters ({', '.join(types)}) for function contains. "
+            "Expected: contains(array(T), T)",
+            "FUNCTION_NOT_FOUND",
+        )
+    return arrays.contains(node, context)
+
+
+# Trino's HyperLogLog bounds for approx_distinct's maximum standard error
+# (ApproximateCountDistinctAggregation / HyperLogLogUtils.standardErrorToBuckets).
+_STANDARD_ERROR_BOUNDS = (0.0040625, 0.26)
+
+
+def _approx_distinct(node: exp.ApproxDistinct, context: TranslationContext) -> exp.Expression:
+    """approx_distinct(x, e): Trino's error bound is checked; DuckDB's approx_count_distinct (a
+    HyperLogLog with its own fixed precision) then answers, both being approximations."""
+    accuracy = node.args.get("accuracy")
+    if accuracy is None:
+        return node
+    if not (isinstance(accuracy, exp.Literal) and not accuracy.is_string):
+        raise TrinoError(
+            "tdlocal needs approx_distinct's maximum standard error to be a number literal", "NOT_SUPPORTED"
+        )
+    value = float(accuracy.this)
+    low, high = _STANDARD_ERROR_BOUNDS
+    if not low <= value <= high:
+        raise TrinoError(
+            f"Max standard error must be in [{low}, {high}]: {value}", "INVALID_FUNCTION_ARGUMENT"
+        )
+    node.set("accuracy", None)
+    return node
 
 
 _NAIVE_TIMESTAMP_TYPES = {
@@ -489,6 +636,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.UnixToTime, _from_unixtime),
     (exp.AtTimeZone, _at_time_zone),
     (exp.FromISO8601Timestamp, _from_iso8601_timestamp),
+    (exp.StrToTime, _date_parse),
     (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
     (exp.Date, _date_of),
     (exp.TimeToStr, _time_to_str),
@@ -524,7 +672,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayPosition, arrays.array_position),
     (exp.ArrayMax, arrays.array_max),
     (exp.ArrayMin, arrays.array_min),
-    (exp.ArrayContains, arrays.contains),
+    (exp.ArrayContains, _contains),
     (exp.ArraySlice, arrays.array_slice),
     (exp.Split, strings.split),
     (exp.SHA, strings.sha1),
@@ -541,11 +689,14 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ArrayIntersect, arrays.array_intersect),
     (exp.Div, numeric.divide),
     (exp.Mod, numeric.modulus),
+    (exp.Mul, _multiply),
+    (exp.Upper, case_mapping.upper),
     (exp.In, numeric.in_list),
     (exp.Between, numeric.between),
     (exp.ParseDatetime, datetime_text.parse_datetime),
-    (exp.DPipe, strings.concat_operand_types),
-    (exp.Concat, strings.concat_operand_types),
+    (exp.DPipe, _concat),
+    (exp.Concat, _concat),
+    (exp.ApproxDistinct, _approx_distinct),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
     (exp.Max, numeric.maximum),

@@ -272,7 +272,8 @@ def iso8601_timestamp(value: exp.Expression, context: TranslationContext) -> exp
         "CASE WHEN regexp_matches({s}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN "
         "CASE WHEN regexp_extract({s}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 1) IN "
         "('Z', '+00', '-00', '+00:00', '-00:00', '+0000', '-0000') THEN 'UTC' ELSE "
-        "regexp_extract({s}, '([+-][0-9]{2})', 1) || ':' || coalesce(nullif(regexp_extract({s}, "
+        # The offset's hours are the last [+-]hh of the text (the date's '-01' comes first).
+        "regexp_extract({s}, '([+-][0-9]{2}):?[0-9]{0,2}$', 1) || ':' || coalesce(nullif(regexp_extract({s}, "
         "'[+-][0-9]{2}:?([0-9]{2})$', 1), ''), '00') END ELSE {session} END",
         s=value,
         session=session,

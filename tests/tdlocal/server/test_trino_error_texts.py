@@ -18,11 +18,12 @@ from trino.exceptions import TrinoUserError
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("SELECT nope FROM (VALUES 1) AS t (a)", "Column 'nope' cannot be resolved"),
-        ("SELECT t.nope FROM (VALUES 1) AS t (a)", "Column 't.nope' cannot be resolved"),
+        # Trino's analyzer locates the reference (a qualified one at its first part): `line L:C: `.
+        ("SELECT nope FROM (VALUES 1) AS t (a)", "line 1:8: Column 'nope' cannot be resolved"),
+        ("SELECT t.nope FROM (VALUES 1) AS t (a)", "line 1:8: Column 't.nope' cannot be resolved"),
         (
             "SELECT 1 FROM td.sample_datasets.www_access AS w WHERE w.nope = 1",
-            "Column 'w.nope' cannot be resolved",
+            "line 1:56: Column 'w.nope' cannot be resolved",
         ),
     ],
 )
