@@ -40,7 +40,7 @@ def test_ranges_prints_keys_and_target_range(local_td, capsys):
     [
         (["run", "--range", "2024-01-01/2024-01-31"], "write '-30d/2024-01-31'"),
         (["run", "--range", "-7d/now"], "not at local midnight"),
-        (["run", "--partition", "2026-11-31"], "partition key '2026-11-31' is not a date"),
+        (["run", "--partition", "2026/11/20"], "partition key '2026/11/20' is not a date in yyyy-MM-dd form"),
         (
             ["run", "--partition", "2026-11-23"],
             "partition 2026-11-23 is outside the daily partitions 2026-11-01..2026-11-22",
