@@ -126,8 +126,13 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "TYPE_MISMATCH",
     ),
-    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL.
-    (duckdb.InvalidInputException, re.compile(r"^Cannot cast ", re.S), "INVALID_CAST_ARGUMENT"),
+    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL, and
+    # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^(Cannot cast |Value cannot be cast to (date|timestamp): )", re.S),
+        "INVALID_CAST_ARGUMENT",
+    ),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

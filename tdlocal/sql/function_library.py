@@ -61,6 +61,7 @@ def sql_macros() -> dict[str, str]:
         case_mapping,
         casts,
         coercions,
+        datetime_casts,
         datetime_text,
         json_url,
         numeric,
@@ -82,6 +83,7 @@ def sql_macros() -> dict[str, str]:
         **json_url.JSON_MACROS,
         **datetime_text.MACROS,
         **casts.MACROS,
+        **datetime_casts.MACROS,
         **case_mapping.MACROS,
         **coercions.MACROS,
     }

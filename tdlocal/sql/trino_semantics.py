@@ -23,6 +23,7 @@ from tdlocal.sql import (
     casts,
     coercions,
     colors,
+    datetime_casts,
     datetime_text,
     intervals,
     json_url,
@@ -474,13 +475,19 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     is_literal_text = isinstance(value, exp.Literal) and value.is_string
     if target.this == exp.DataType.Type.TIMESTAMPTZ and is_literal_text and not isinstance(node, exp.TryCast):
         return zoned_timestamps.zoned_literal(value.this, context)
-    if target.this == exp.DataType.Type.DATE and not is_literal_text:
-        return _cast_in_own_zone(node, "trino_to_date")
-    if target.this in _NAIVE_TIMESTAMP_TYPES and not is_literal_text:
+    if target.this == exp.DataType.Type.DATE:
+        # Text is read as Trino reads it (datetime_casts); other values in their own zone.
+        own_zone = node if is_literal_text else _cast_in_own_zone(node, "trino_to_date")
+        return datetime_casts.from_text(node, own_zone)
+    if target.this in _NAIVE_TIMESTAMP_TYPES:
+        if is_literal_text:
+            return datetime_casts.from_text(node, node)
         # CAST(zoned AS timestamp) is its wall clock in its own zone.
         is_zoned = fill(f"typeof({{x}}) = '{zoned_timestamps.ZONED_TYPE_TEXT}'", x=value)
         wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
-        return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
+        return datetime_casts.from_text(
+            node, exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
+        )
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return casts.from_text(node, numeric.cast_to_integer(node, context))
     if intervals.is_year_month(value):
