@@ -63,6 +63,7 @@ def sql_macros() -> dict[str, str]:
         coercions,
         datetime_casts,
         datetime_text,
+        intervals,
         json_url,
         numeric,
         strings,
@@ -72,6 +73,7 @@ def sql_macros() -> dict[str, str]:
 
     # Zoned timestamps first: the Trino macros (trino_varchar) call them.
     return {
+        **intervals.MACROS,
         **zoned_timestamps.MACROS,
         **zoned_timestamps.COMPARISON_MACROS,
         **numeric.DECIMAL_MACROS,
