@@ -178,7 +178,14 @@ def _date_literal(node: exp.Cast, text: str, rest: exp.Expression) -> exp.Expres
         if 1 <= month <= 12 and 1 <= day <= 31 and not 1 <= year <= 9999:
             return rest
         return _refused(node, "date", text)
-    return exp.Cast(this=exp.Literal.string(parsed.isoformat()), to=node.to.copy())
+    return _normalized(node, parsed.isoformat())
+
+
+def _normalized(node: exp.Cast, text: str) -> exp.Expression:
+    """`node` reading `text` (what Trino read from its literal), keeping the literal's position."""
+    literal = exp.Literal.string(text)
+    literal.meta.update(node.this.meta)  # error positions (coercions) are read from token metadata
+    return exp.Cast(this=literal, to=node.to.copy())
 
 
 def _timestamp_literal(node: exp.Cast, text: str, precision: int, rest: exp.Expression) -> exp.Expression:
@@ -201,4 +208,4 @@ def _timestamp_literal(node: exp.Cast, text: str, precision: int, rest: exp.Expr
         )
     except ValueError:
         return _refused(node, "timestamp", text)
-    return exp.Cast(this=exp.Literal.string(moment.isoformat(sep=" ")), to=node.to.copy())
+    return _normalized(node, moment.isoformat(sep=" "))
