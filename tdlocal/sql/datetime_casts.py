@@ -16,7 +16,11 @@ Trino 423's rules:
   `H:m[:s[.fraction]]`, and any trailing text, which this cast ignores (a zone name included:
   `'2024-01-05 10:00:00 UTC'` is 10:00). No `T` separator. A fraction longer than p digits is
   rounded half up (DateTimes.round). Error: `Value cannot be cast to timestamp: <text>`.
-TRY_CAST gives NULL instead of either error. Casts to `time` are still DuckDB's.
+- time(p) (io.trino.type.TimeOperators.castFromVarchar -> DateTimes.parseTime): untrimmed,
+  DateTimes.TIME_PATTERN `H:m[:s[.fraction]]` with trailing whitespace and no offset, hour <= 23,
+  minute and second <= 59, at most 12 fraction digits, rounded half up to p digits modulo a day
+  (`time` is time(3)). Error: `Value cannot be cast to time: <text>`.
+TRY_CAST gives NULL instead of any of these errors.
 
 A string literal is decided when the query is translated; any other value through SQL macros
 under a typeof() test DuckDB folds when it binds the query (as tdlocal.sql.casts does).
@@ -40,6 +44,9 @@ _TIMESTAMP_TEXT = (
     "([+-]?[0-9]{4,})-([0-9]{1,2})-([0-9]{1,2})"
     "( (?:([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]+))?)?)?[ \\t\\n\\x0b\\f\\r]*(.+)?)?"
 )
+_TIME_TEXT = "([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]+))?)?[ \\t\\n\\x0b\\f\\r]*"
+# Trino's `time` without a precision is time(3) (TimeType.TIME_MILLIS).
+_DEFAULT_TIME_PRECISION = 3
 # Precisions DuckDB's timestamps hold (microseconds); timestamp(7..12) is left to DuckDB.
 _MAX_PRECISION = 6
 
@@ -72,10 +79,7 @@ def _timestamp_macro(try_cast: bool) -> str:
     def number(index: int) -> str:
         return f"COALESCE(TRY_CAST(NULLIF({group(index)}, '') AS BIGINT), 0)"
 
-    fraction = group(8)
-    kept = f"COALESCE(TRY_CAST(NULLIF(rpad(substr({fraction}, 1, p), p, '0'), '') AS BIGINT), 0)"
-    carry = f"CASE WHEN substr({fraction}, p + 1, 1) >= '5' THEN 1 ELSE 0 END"
-    micros = f"({kept} + {carry}) * CAST(10 ** (6 - p) AS BIGINT)"
+    micros = _rounded_micros(group(8))
     value = (
         f"try(make_timestamp({number(1)}, {number(2)}, {number(3)}, {number(5)}, {number(6)}, "
         f"CAST({number(7)} AS DOUBLE)) + to_microseconds({micros}))"
@@ -86,7 +90,36 @@ def _timestamp_macro(try_cast: bool) -> str:
     )
 
 
+def _rounded_micros(fraction: str) -> str:
+    """SQL: a fraction's digits (text) rounded half up to p digits, in microseconds."""
+    kept = f"COALESCE(TRY_CAST(NULLIF(rpad(substr({fraction}, 1, p), p, '0'), '') AS BIGINT), 0)"
+    carry = f"CASE WHEN substr({fraction}, p + 1, 1) >= '5' THEN 1 ELSE 0 END"
+    return f"({kept} + {carry}) * CAST(10 ** (6 - p) AS BIGINT)"
+
+
+def _time_macro(try_cast: bool) -> str:
+    """(t, p): time of text t at precision p."""
+    fail = "NULL" if try_cast else "error('Value cannot be cast to time: ' || t)"
+
+    def number(index: int) -> str:
+        return f"COALESCE(TRY_CAST(NULLIF(regexp_extract(t, '^{_TIME_TEXT}$', {index}), '') AS BIGINT), 0)"
+
+    fraction = f"regexp_extract(t, '^{_TIME_TEXT}$', 4)"
+    valid = (
+        f"regexp_full_match(t, '{_TIME_TEXT}') AND {number(1)} <= 23 AND {number(2)} <= 59 "
+        f"AND {number(3)} <= 59 AND length({fraction}) <= 12"
+    )
+    total = f"((({number(1)} * 60 + {number(2)}) * 60 + {number(3)}) * 1000000 + {_rounded_micros(fraction)})"
+    # Rounding may reach 24:00:00, which Trino takes modulo a day.
+    return (
+        f"(t, p) AS CASE WHEN {valid} THEN TIME '00:00:00' + to_microseconds({total} % 86400000000) "
+        f"ELSE {fail} END"
+    )
+
+
 MACROS: dict[str, str] = {
+    "trino_text_to_time": _time_macro(False),
+    "trino_text_to_time_try": _time_macro(True),
     "trino_text_to_date": _date_macro(False),
     "trino_text_to_date_try": _date_macro(True),
     "trino_text_to_timestamp": _timestamp_macro(False),
@@ -143,6 +176,17 @@ def from_text(node: exp.Cast, rest: exp.Expression) -> exp.Expression:
             expressions=[_text(value), exp.Literal.number(precision)],
         )
         converted = exp.Cast(this=call, to=target.copy())
+    elif target.this == exp.DataType.Type.TIME:
+        precision = _precision(target)
+        precision = _DEFAULT_TIME_PRECISION if precision is None else precision
+        if precision > _MAX_PRECISION:
+            return rest
+        if is_literal:
+            return _time_literal(node, value.this, precision)
+        converted = exp.Anonymous(
+            this=macro(f"trino_text_to_time{suffix}"),
+            expressions=[_text(value), exp.Literal.number(precision)],
+        )
     else:
         return rest
     is_text = exp.EQ(
@@ -209,3 +253,22 @@ def _timestamp_literal(node: exp.Cast, text: str, precision: int, rest: exp.Expr
     except ValueError:
         return _refused(node, "timestamp", text)
     return _normalized(node, moment.isoformat(sep=" "))
+
+
+def _time_literal(node: exp.Cast, text: str, precision: int) -> exp.Expression:
+    match = re.fullmatch(_TIME_TEXT, text, re.ASCII)
+    if match is None:
+        return _refused(node, "time", text)
+    hour, minute, second = (int(match.group(index) or 0) for index in (1, 2, 3))
+    fraction = match.group(4) or ""
+    if hour > 23 or minute > 59 or second > 59 or len(fraction) > 12:
+        return _refused(node, "time", text)
+    kept = int(fraction[:precision].ljust(precision, "0") or 0)
+    if len(fraction) > precision and fraction[precision] >= "5":
+        kept += 1
+    micros = (
+        ((hour * 60 + minute) * 60 + second) * 1_000_000 + kept * 10 ** (6 - precision)
+    ) % 86_400_000_000
+    seconds, micro = divmod(micros, 1_000_000)
+    text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{micro:06d}"
+    return _normalized(node, text)

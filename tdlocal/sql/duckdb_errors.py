@@ -130,7 +130,7 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
     # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
     (
         duckdb.InvalidInputException,
-        re.compile(r"^(Cannot cast |Value cannot be cast to (date|timestamp): )", re.S),
+        re.compile(r"^(Cannot cast |Value cannot be cast to (date|timestamp|time): )", re.S),
         "INVALID_CAST_ARGUMENT",
     ),
     # tdlocal.sql.intervals: DateTimeOperators' texts for a date +/- an interval with a time part.

@@ -509,6 +509,8 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
         return datetime_casts.from_text(
             node, exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
         )
+    if target.this == exp.DataType.Type.TIME:
+        return datetime_casts.from_text(node, node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return casts.from_text(node, numeric.cast_to_integer(node, context))
     if intervals.is_year_month(value):

@@ -15,12 +15,15 @@ Sources (Trino 423):
 - CAST(varchar AS timestamp(p)) (VarcharToTimestampCast, DateTimes.DATETIME_PATTERN): trimmed,
   `yyyy-M-d[ H:m[:s[.f]]]` plus ignored trailing text (a zone), no `T`; fractions beyond p
   digits rounded half up; else `Value cannot be cast to timestamp: <text>`.
+- CAST(varchar AS time(p)) (TimeOperators.castFromVarchar, DateTimes.parseTime): untrimmed,
+  `H:m[:s[.f]]` and trailing whitespace, no offset, hour <= 23; rounded half up to p digits
+  modulo a day (`time` is time(3)); else `Value cannot be cast to time: <text>`.
 TRY_CAST gives NULL where CAST fails. Each case runs on literals and on column values.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from trino.exceptions import TrinoUserError
@@ -127,6 +130,10 @@ ACCEPTED = [
     ("2024-01-05 10:00:00.1234", "timestamp", datetime(2024, 1, 5, 10, 0, 0, 123000)),
     ("2024-01-05 10:00:00.9999", "timestamp(0)", datetime(2024, 1, 5, 10, 0, 1)),
     ("2024-01-05 10:00:00.1234565", "timestamp(6)", datetime(2024, 1, 5, 10, 0, 0, 123457)),
+    ("9:5:3 ", "time", time(9, 5, 3)),
+    ("10:00:00.1235", "time", time(10, 0, 0, 124000)),
+    ("23:59:59.9999", "time", time(0, 0)),
+    ("10:00:00.1234567", "time(6)", time(10, 0, 0, 123457)),
 ]
 
 
@@ -147,6 +154,10 @@ REFUSED = [
     ("2024/01/05 10:00:00", "timestamp", "Value cannot be cast to timestamp: 2024/01/05 10:00:00"),
     ("20240105", "timestamp", "Value cannot be cast to timestamp: 20240105"),
     ("24-01-05", "timestamp", "Value cannot be cast to timestamp: 24-01-05"),
+    (" 10:00", "time", "Value cannot be cast to time:  10:00"),
+    ("24:00", "time", "Value cannot be cast to time: 24:00"),
+    ("10:00+02:00", "time", "Value cannot be cast to time: 10:00+02:00"),
+    ("10", "time", "Value cannot be cast to time: 10"),
 ]
 
 
