@@ -33,7 +33,8 @@ from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.templates import fill
 
-_MILLIS = "CAST(round(epoch(i) * 1000) AS BIGINT)"
+# Milliseconds of an interval, rounded half up as TimestampMinusTimestamp rounds (DateTimes.round).
+_MILLIS = "CAST(floor(epoch(i) * 1000 + 0.5) AS BIGINT)"
 
 MACROS: dict[str, str] = {
     "trino_subtract": "(a DATE, b DATE) AS to_days(CAST(a - b AS INTEGER)), (a, b) AS a - b",
@@ -268,7 +269,8 @@ def _is_date(node: exp.Expression) -> bool:
 def to_milliseconds(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """to_milliseconds(interval day to second): its length in milliseconds, a bigint."""
     (interval,) = node.expressions
-    return fill("CAST(trunc(epoch({i}) * 1000) AS BIGINT)", i=interval)
+    # Half up, as Trino rounds a timestamp difference to milliseconds (TimestampMinusTimestamp).
+    return fill("CAST(floor(epoch({i}) * 1000 + 0.5) AS BIGINT)", i=interval)
 
 
 # --- tables ----------------------------------------------------------------------------------------

@@ -77,6 +77,15 @@ def test_timestamp_minus_timestamp_from_columns_prints_as_trino(td_connect):
     assert _row(td_connect, sql) == [timedelta(days=9, seconds=3599, milliseconds=500), "9 00:59:59.500"]
 
 
+def test_timestamp_difference_is_rounded_to_milliseconds(td_connect):
+    # TimestampMinusTimestamp: DateTimes.round(interval, 3), half up, before the interval is made.
+    sql = (
+        "SELECT a - b, CAST(a - b AS varchar), to_milliseconds(a - b) FROM (VALUES (TIMESTAMP "
+        "'2023-09-01 00:00:01.000500', TIMESTAMP '2023-09-01 00:00:00.000000')) AS v(a, b)"
+    )
+    assert _row(td_connect, sql) == [timedelta(seconds=1, milliseconds=1), "0 00:00:01.001", 1001]
+
+
 def test_interval_day_to_second_text(td_connect):
     sql = "SELECT CAST(INTERVAL '1' DAY AS varchar), CAST(-(INTERVAL '90' MINUTE) AS varchar)"
     assert _row(td_connect, sql) == ["1 00:00:00.000", "-0 01:30:00.000"]
