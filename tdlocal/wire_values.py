@@ -153,11 +153,15 @@ def _offset_text(offset: timedelta) -> str:
 def _encode_day_to_second(value: Any) -> str:
     if isinstance(value, str):
         return value
-    sign = "-" if value < timedelta(0) else ""
-    value = abs(value)
-    hours, remainder = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(remainder, 60)
-    return f"{sign}{value.days} {hours:02d}:{minutes:02d}:{seconds:02d}.{value.microseconds // 1000:03d}"
+    # An interval day to second holds milliseconds; Trino rounds a finer difference half up
+    # (TimestampOperators.TimestampMinusTimestamp: DateTimes.round(interval, 3)).
+    millis = math.floor(value / timedelta(milliseconds=1) + 0.5)
+    sign = "-" if millis < 0 else ""
+    seconds, fraction = divmod(abs(millis), 1000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    days, hour = divmod(hours, 24)
+    return f"{sign}{days} {hour:02d}:{minute:02d}:{second:02d}.{fraction:03d}"
 
 
 def _encode_year_to_month(value: Any) -> str:

@@ -110,7 +110,8 @@ def _typeof(node: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="typeof", expressions=[node.copy()])
 
 
-def _is_null(node: exp.Expression) -> bool:
+def is_null(node: exp.Expression) -> bool:
+    """Whether `node` is a NULL literal (or a cast of one): its type is Trino's unknown."""
     return isinstance(node, exp.Null) or (isinstance(node, exp.Cast) and isinstance(node.this, exp.Null))
 
 
@@ -196,7 +197,7 @@ def comparison(
     `left`/`right` are copies of the operands as written; raises TrinoError (TYPE_MISMATCH) when
     both are literals of families Trino does not coerce between.
     """
-    if not context.strict or _is_null(left) or _is_null(right):
+    if not context.strict or is_null(left) or is_null(right):
         return fixed
     operator = _TRINO_OPERATOR[type(original)]
     prefix = _prefix(_operator_position(original))
@@ -228,7 +229,7 @@ def date_arithmetic(
     is visibly a double is left too (DuckDB has no date + double either, and NaN-safe comparisons
     read such sums by their shape).
     """
-    if not context.strict or _is_null(left) or _is_null(right):
+    if not context.strict or is_null(left) or is_null(right):
         return fixed
     operator = "+" if isinstance(original, exp.Add) else "-"
     prefix = _prefix(_operator_position(original))
@@ -283,7 +284,7 @@ def same_type_operands(
     """
     if not context.strict:
         return checked
-    known = [operand for operand in operands if not _is_null(operand)]
+    known = [operand for operand in operands if not is_null(operand)]
     if len(known) < 2:
         return checked
     first = known[0]
@@ -312,7 +313,7 @@ def boolean_operand(
 
     `what` is Trino's name for it (`IF condition`, `Value of logical NOT expression`).
     """
-    if not context.strict or _is_null(operand):
+    if not context.strict or is_null(operand):
         return checked
     prefix = _prefix(_first_position(position_of))
     static = _static_family(operand)

@@ -126,8 +126,21 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "TYPE_MISMATCH",
     ),
-    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL.
-    (duckdb.InvalidInputException, re.compile(r"^Cannot cast ", re.S), "INVALID_CAST_ARGUMENT"),
+    # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL, and
+    # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^(Cannot cast |Value cannot be cast to (date|timestamp|time): )", re.S),
+        "INVALID_CAST_ARGUMENT",
+    ),
+    # tdlocal.sql.intervals: DateTimeOperators' texts for a date +/- an interval with a time part.
+    (
+        duckdb.InvalidInputException,
+        re.compile(
+            r"^Cannot (add hour, minutes or seconds to|subtract hour, minutes or seconds from) a date", re.S
+        ),
+        "INVALID_FUNCTION_ARGUMENT",
+    ),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

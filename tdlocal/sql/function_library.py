@@ -61,7 +61,9 @@ def sql_macros() -> dict[str, str]:
         case_mapping,
         casts,
         coercions,
+        datetime_casts,
         datetime_text,
+        intervals,
         json_url,
         numeric,
         strings,
@@ -71,6 +73,7 @@ def sql_macros() -> dict[str, str]:
 
     # Zoned timestamps first: the Trino macros (trino_varchar) call them.
     return {
+        **intervals.MACROS,
         **zoned_timestamps.MACROS,
         **zoned_timestamps.COMPARISON_MACROS,
         **numeric.DECIMAL_MACROS,
@@ -82,6 +85,7 @@ def sql_macros() -> dict[str, str]:
         **json_url.JSON_MACROS,
         **datetime_text.MACROS,
         **casts.MACROS,
+        **datetime_casts.MACROS,
         **case_mapping.MACROS,
         **coercions.MACROS,
     }

@@ -8,6 +8,17 @@
 - `interval day to second`: `date - date` (DuckDB: a number of days) and to_milliseconds (DuckDB:
   a function building an interval from milliseconds, the other way round).
 
+Date arithmetic (Trino 423 source): `date - date` has no operator of its own; Trino's function
+resolution coerces date to timestamp(0) (TypeCoercion.coerceTypeBase) and applies
+TimestampOperators.TimestampMinusTimestamp, an interval day to second (`9 00:00:00.000`).
+`date +/- interval day to second` is a date (DateTimeOperators), failing with
+INVALID_FUNCTION_ARGUMENT `Cannot add hour, minutes or seconds to a date` / `Cannot subtract
+hour, minutes or seconds from a date` when the interval is not whole days; DuckDB gives a timestamp
+there. Operand types are known for certain only when DuckDB binds the query, so the operators are
+macros with a DATE-typed overload (DuckDB picks it at binding, no cost per row) and an untyped one
+that is DuckDB's own operator: columns, CTE outputs and expressions of type date get Trino's
+answers, not just visible DATE literals.
+
 Sources: Trino docs, Date and time functions and operators (interval operators, to_milliseconds,
 `date '2012-08-08' + interval '2' day`), Trino's TestIntervalYearMonth (`3-5` text) and the issue's
 Trino reading (`interval '3' year + interval '5' month` is `3-5`; to_milliseconds(date
@@ -21,6 +32,33 @@ from sqlglot import exp
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.templates import fill
+
+# Milliseconds of an interval, rounded half up as TimestampMinusTimestamp rounds (DateTimes.round).
+_MILLIS = "CAST(floor(epoch(i) * 1000 + 0.5) AS BIGINT)"
+
+MACROS: dict[str, str] = {
+    "trino_subtract": "(a DATE, b DATE) AS to_days(CAST(a - b AS INTEGER)), (a, b) AS a - b",
+    "trino_minus_interval": (
+        "(a DATE, i INTERVAL) AS CASE WHEN CAST(a - i AS TIME) <> TIME '00:00:00' "
+        "THEN error('Cannot subtract hour, minutes or seconds from a date') ELSE CAST(a - i AS DATE) END, "
+        "(a, i) AS cast_to_type(a - i, a)"
+    ),
+    "trino_plus_interval": (
+        "(a DATE, i INTERVAL) AS CASE WHEN CAST(a + i AS TIME) <> TIME '00:00:00' "
+        "THEN error('Cannot add hour, minutes or seconds to a date') ELSE CAST(a + i AS DATE) END, "
+        "(a, i) AS cast_to_type(a + i, a)"
+    ),
+    # Trino's text of an interval day to second (SqlIntervalDayTime.formatMillis):
+    # `[-]D HH:MM:SS.mmm`, e.g. `1 00:00:00.000`; DuckDB's would be `1 day`.
+    "trino_day_second_text": (
+        f"(i) AS (CASE WHEN {_MILLIS} < 0 THEN '-' ELSE '' END) "
+        f"|| CAST(abs({_MILLIS}) // 86400000 AS VARCHAR) || ' ' "
+        f"|| lpad(CAST(abs({_MILLIS}) // 3600000 % 24 AS VARCHAR), 2, '0') || ':' "
+        f"|| lpad(CAST(abs({_MILLIS}) // 60000 % 60 AS VARCHAR), 2, '0') || ':' "
+        f"|| lpad(CAST(abs({_MILLIS}) // 1000 % 60 AS VARCHAR), 2, '0') || '.' "
+        f"|| lpad(CAST(abs({_MILLIS}) % 1000 AS VARCHAR), 3, '0')"
+    ),
+}
 
 MONTHS_FIELD = "tdlocal_year_to_month"
 YEAR_TO_MONTH_TYPE_TEXT = f"STRUCT({MONTHS_FIELD} INTEGER)"
@@ -231,7 +269,8 @@ def _is_date(node: exp.Expression) -> bool:
 def to_milliseconds(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """to_milliseconds(interval day to second): its length in milliseconds, a bigint."""
     (interval,) = node.expressions
-    return fill("CAST(trunc(epoch({i}) * 1000) AS BIGINT)", i=interval)
+    # Half up, as Trino rounds a timestamp difference to milliseconds (TimestampMinusTimestamp).
+    return fill("CAST(floor(epoch({i}) * 1000 + 0.5) AS BIGINT)", i=interval)
 
 
 # --- tables ----------------------------------------------------------------------------------------

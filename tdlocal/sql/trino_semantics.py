@@ -23,6 +23,7 @@ from tdlocal.sql import (
     casts,
     coercions,
     colors,
+    datetime_casts,
     datetime_text,
     intervals,
     json_url,
@@ -86,6 +87,7 @@ MACROS: dict[str, str] = {
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
+        "WHEN typeof(x) = 'INTERVAL' THEN tdlocal.main.trino_day_second_text(TRY_CAST(x AS INTERVAL)) "
         "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
         "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
@@ -276,13 +278,33 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         difference = intervals.date_difference(node, context)
         if difference is not None:
             return difference
+    if coercions.is_null(left) or coercions.is_null(right):
+        return node
+    # date +/- interval stays a date, or fails as Trino when the interval is not whole days;
+    # other values keep their own type (intervals.MACROS).
     if (isinstance(right, exp.Interval) or intervals.is_year_month(right)) and not isinstance(
         left, exp.Interval
     ):
-        return _same_type_as(node, left)
+        name = "trino_plus_interval" if isinstance(node, exp.Add) else "trino_minus_interval"
+        return exp.Anonymous(this=macro(name), expressions=[left, right])
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
-        return _same_type_as(node, right)
+        return exp.Anonymous(this=macro("trino_plus_interval"), expressions=[right, left])
+    if isinstance(node, exp.Sub) and _may_be_dates(left, right):
+        # date - date read from columns or expressions: an interval day to second, decided
+        # when DuckDB binds the operands' types.
+        return exp.Anonymous(this=macro("trino_subtract"), expressions=[left, right])
     return node
+
+
+def _may_be_dates(left: exp.Expression, right: exp.Expression) -> bool:
+    """Whether both operands of `-` could be dates: neither is a number, string or interval
+    literal, nor visibly a double or year-month interval (rewrites elsewhere read those shapes)."""
+    for side in (left, right):
+        if isinstance(side, (exp.Literal, exp.Interval, exp.Boolean)):
+            return False
+        if intervals.is_year_month(side):
+            return False
+    return not numeric.has_double_side(exp.Sub(this=left, expression=right))
 
 
 def _current_time(node: exp.Expression, context: TranslationContext) -> exp.Expression:
@@ -474,13 +496,21 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     is_literal_text = isinstance(value, exp.Literal) and value.is_string
     if target.this == exp.DataType.Type.TIMESTAMPTZ and is_literal_text and not isinstance(node, exp.TryCast):
         return zoned_timestamps.zoned_literal(value.this, context)
-    if target.this == exp.DataType.Type.DATE and not is_literal_text:
-        return _cast_in_own_zone(node, "trino_to_date")
-    if target.this in _NAIVE_TIMESTAMP_TYPES and not is_literal_text:
+    if target.this == exp.DataType.Type.DATE:
+        # Text is read as Trino reads it (datetime_casts); other values in their own zone.
+        own_zone = node if is_literal_text else _cast_in_own_zone(node, "trino_to_date")
+        return datetime_casts.from_text(node, own_zone)
+    if target.this in _NAIVE_TIMESTAMP_TYPES:
+        if is_literal_text:
+            return datetime_casts.from_text(node, node)
         # CAST(zoned AS timestamp) is its wall clock in its own zone.
         is_zoned = fill(f"typeof({{x}}) = '{zoned_timestamps.ZONED_TYPE_TEXT}'", x=value)
         wall_clock = exp.Cast(this=zoned_timestamps.local_wall_clock(value), to=target.copy())
-        return exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
+        return datetime_casts.from_text(
+            node, exp.Case(ifs=[exp.If(this=is_zoned, true=wall_clock)], default=node)
+        )
+    if target.this == exp.DataType.Type.TIME:
+        return datetime_casts.from_text(node, node)
     if target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
         return casts.from_text(node, numeric.cast_to_integer(node, context))
     if intervals.is_year_month(value):
