@@ -191,6 +191,8 @@ def comparison(
     original: exp.Binary,
     fixed: exp.Expression,
     context: TranslationContext,
+    *,
+    runtime: bool = True,
 ) -> exp.Expression:
     """`fixed` (the comparison as tdlocal runs it), refusing operand types Trino cannot compare.
 
@@ -210,6 +212,8 @@ def comparison(
                 "TYPE_MISMATCH",
             )
         return fixed
+    if not runtime:
+        return fixed
     message = _concat(
         f"{prefix}Cannot apply operator: ", _type_name_sql(left), f" {operator} ", _type_name_sql(right)
     )
@@ -222,6 +226,8 @@ def date_arithmetic(
     original: exp.Add | exp.Sub,
     fixed: exp.Expression,
     context: TranslationContext,
+    *,
+    runtime: bool = True,
 ) -> exp.Expression:
     """date/timestamp +/- a number: Trino has no such operator (`Cannot apply operator: date + integer`).
 
@@ -241,6 +247,8 @@ def date_arithmetic(
                 f"{_datetime_name(right) or _static_type_name(right) or static[1]}",
                 "TYPE_MISMATCH",
             )
+        return fixed
+    if not runtime:
         return fixed
     message = _concat(
         f"{prefix}Cannot apply operator: ",
@@ -276,7 +284,12 @@ def _family_is(node: exp.Expression, family: str) -> exp.Expression:
 
 
 def same_type_operands(
-    operands: list[exp.Expression], message: str, checked: exp.Expression, context: TranslationContext
+    operands: list[exp.Expression],
+    message: str,
+    checked: exp.Expression,
+    context: TranslationContext,
+    *,
+    runtime: bool = True,
 ) -> exp.Expression:
     """COALESCE operands or CASE results: each must share a type family with the first non-NULL one.
 
@@ -296,7 +309,8 @@ def same_type_operands(
             if static[0] != static[1]:
                 raise TrinoError(f"{prefix}{message}{_static_type_name(first) or static[0]}", "TYPE_MISMATCH")
             continue
-        conditions.append((_clash(first, operand), _concat(f"{prefix}{message}", _type_name_sql(first))))
+        if runtime:
+            conditions.append((_clash(first, operand), _concat(f"{prefix}{message}", _type_name_sql(first))))
     for condition, text in reversed(conditions):
         checked = _refusal(condition, text, checked)
     return checked
@@ -308,6 +322,8 @@ def boolean_operand(
     position_of: exp.Expression,
     checked: exp.Expression,
     context: TranslationContext,
+    *,
+    runtime: bool = True,
 ) -> exp.Expression:
     """An IF condition, a CASE WHEN clause or NOT's operand must be a boolean in Trino.
 
@@ -321,6 +337,8 @@ def boolean_operand(
         if static != "boolean":
             actual = _static_type_name(operand) or static
             raise TrinoError(f"{prefix}{what} must evaluate to a boolean (actual: {actual})", "TYPE_MISMATCH")
+        return checked
+    if not runtime:
         return checked
     message = _concat(f"{prefix}{what} must evaluate to a boolean (actual: ", _type_name_sql(operand), ")")
     return _refusal(

@@ -104,6 +104,8 @@ def rewrite(tree: exp.Expression, context: TranslationContext) -> exp.Expression
         _decimal_literal_precision(cast)
     for struct in list(tree.find_all(exp.Struct)):
         _anonymous_row(struct)
+    for attempt in list(tree.find_all(exp.Try)):
+        _try_of_a_cast(attempt)
     intervals.mark_year_month_columns(tree)
 
     zoned_statement = zoned_timestamps.builds_zoned_values(tree)
@@ -144,15 +146,51 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.GT, exp.LTE, exp.GTE)
 _CHECKED_BINARIES = (*_COMPARISONS, exp.Add, exp.Sub)
 
 
+def _try_of_a_cast(attempt: exp.Try) -> None:
+    """`TRY(CAST(x AS t))` is `TRY_CAST(x AS t)`: the same NULL for a value that does not cast
+    (Trino docs, TRY: its example is `TRY(CAST(origin_zip AS BIGINT))`). Column casts check their
+    text with DuckDB's error(), which DuckDB's TRY refuses as volatile; a literal that does not cast
+    is refused while translating, before TRY could catch it."""
+    if isinstance(attempt.this, exp.Cast) and not isinstance(attempt.this, exp.TryCast):
+        cast = attempt.this
+        attempt.replace(exp.TryCast(this=cast.this, to=cast.args["to"]))
+
+
+#: Where a type check that runs with the query (DuckDB's error(), volatile) breaks the statement:
+#: window specs and TRY refuse volatile expressions, and GROUP BY / ORDER BY / HAVING must match
+#: the select list's expressions, which carry other positions in their messages.
+_NO_RUNTIME_CHECK_UNDER = (exp.Window, exp.Group, exp.Order, exp.Having, exp.Try, exp.Lambda)
+
+
+def _runtime_check_allowed(node: exp.Expression) -> bool:
+    """True where a coercion check may run with the query: a WHERE or JOIN condition, or the select
+    list of a SELECT without GROUP BY. Elsewhere only literals are checked (when translating)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, _NO_RUNTIME_CHECK_UNDER):
+            return False
+        if isinstance(parent, (exp.Where, exp.Join)):
+            return True
+        if isinstance(parent, exp.Select):
+            return parent.args.get("group") is None
+        parent = parent.parent
+    return False
+
+
 def _check_coercions(
     node: exp.Expression,
     operands: tuple[exp.Expression, exp.Expression] | None,
     fixed: exp.Expression,
     context: TranslationContext,
 ) -> exp.Expression:
-    """Strict mode: refuse the implicit coercions Trino refuses (tdlocal.sql.coercions)."""
+    """Strict mode: refuse the implicit coercions Trino refuses (tdlocal.sql.coercions).
+
+    Literals are checked everywhere; operands whose types DuckDB binds are checked with the query
+    only where `_runtime_check_allowed` (elsewhere they keep DuckDB's coercion: a strictness gap,
+    listed in the README, never a different answer than a Trino error)."""
+    runtime = _runtime_check_allowed(node)
     if isinstance(node, _COMPARISONS) and operands is not None:
-        return coercions.comparison(*operands, node, fixed, context)
+        return coercions.comparison(*operands, node, fixed, context, runtime=runtime)
     if isinstance(node, (exp.Add, exp.Sub)) and operands is not None:
         left, right = operands
         if isinstance(left, exp.Interval) or isinstance(right, exp.Interval):
@@ -161,11 +199,11 @@ def _check_coercions(
             return fixed
         if numeric.has_double_side(node):
             return fixed
-        return coercions.date_arithmetic(left, right, node, fixed, context)
+        return coercions.date_arithmetic(left, right, node, fixed, context, runtime=runtime)
     if isinstance(node, exp.Coalesce) and fixed is node:
         operands_list = [node.this, *node.expressions]
         return coercions.same_type_operands(
-            operands_list, "All COALESCE operands must be the same type: ", node, context
+            operands_list, "All COALESCE operands must be the same type: ", node, context, runtime=runtime
         )
     if isinstance(node, exp.Case) and fixed is node:
         results = [when.args.get("true") for when in node.args.get("ifs") or []]
@@ -176,18 +214,24 @@ def _check_coercions(
             "All CASE results must be the same type: ",
             node,
             context,
+            runtime=runtime,
         )
     if isinstance(node, exp.If) and fixed is node and node.this is not None:
+        if isinstance(node.parent, exp.Case) and node.parent.this is not None:
+            return node  # `CASE x WHEN value`: the WHEN holds a value compared with x, not a boolean
         what = "CASE WHEN clause" if isinstance(node.parent, exp.Case) else "IF condition"
         condition = node.this
         node.set(
-            "this", coercions.boolean_operand(condition.copy(), what, condition, condition.copy(), context)
+            "this",
+            coercions.boolean_operand(
+                condition.copy(), what, condition, condition.copy(), context, runtime=runtime
+            ),
         )
         return node
     if isinstance(node, exp.Not) and fixed is node:
         operand = node.this
         checked = coercions.boolean_operand(
-            operand.copy(), "Value of logical NOT expression", node, operand.copy(), context
+            operand.copy(), "Value of logical NOT expression", node, operand.copy(), context, runtime=runtime
         )
         node.set("this", checked)
         return node
@@ -456,11 +500,25 @@ def _regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp
     return exp.Case(ifs=[exp.If(this=matches, true=node)], default=exp.Null())
 
 
+def _not_json(node: exp.JSONExtract | exp.JSONExtractScalar) -> exp.Expression:
+    """Trino's json_extract / json_extract_scalar give NULL for text that is not JSON (JsonExtract
+    catches the parser's error: TD's access logs hold '-' referers); DuckDB raises."""
+    valid = exp.Anonymous(this="json_valid", expressions=[node.this.copy()])
+    return exp.Not(this=exp.Coalesce(this=valid, expressions=[exp.true()]))
+
+
 def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContext) -> exp.Expression:
     # Trino: json_extract_scalar returns NULL when the path selects an object or an array.
     kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
     composite = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")])
-    return exp.Case(ifs=[exp.If(this=composite, true=exp.Null())], default=node)
+    return exp.Case(
+        ifs=[exp.If(this=_not_json(node), true=exp.Null()), exp.If(this=composite, true=exp.Null())],
+        default=node,
+    )
+
+
+def _json_extract(node: exp.JSONExtract, context: TranslationContext) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=_not_json(node), true=exp.Null())], default=node)
 
 
 def _format(node: exp.Format, context: TranslationContext) -> exp.Expression:
@@ -676,6 +734,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
     (exp.JSONExtractScalar, _json_extract_scalar),
+    (exp.JSONExtract, _json_extract),
     (exp.Format, _format),
     (exp.Reduce, _reduce),
     (exp.Cast, _cast),

@@ -87,3 +87,35 @@ def test_lenient_mode_keeps_duckdbs_coercions(lenient_connect):
     cursor = lenient_connect().cursor()
     cursor.execute("SELECT 1 = '1', coalesce(1, 2)")
     assert cursor.fetchall() == [[True, 1]]
+
+
+VALID = [
+    # GROUP BY an expression the select list repeats (Trino docs, SELECT: GROUP BY takes
+    # expressions); each holds a check of its operands' types.
+    (
+        f"SELECT CASE WHEN i >= 1 THEN 'big' ELSE 'small' END, count(*) FROM {T} "
+        "GROUP BY CASE WHEN i >= 1 THEN 'big' ELSE 'small' END",
+        [["big", 1]],
+    ),
+    (f"SELECT coalesce(s, 'none'), count(*) FROM {T} GROUP BY coalesce(s, 'none')", [["a", 1]]),
+    (f"SELECT i = 1, count(*) FROM {T} GROUP BY i = 1", [[True, 1]]),
+    (f"SELECT i + 1, count(*) FROM {T} GROUP BY i + 1 HAVING i + 1 > 0", [[2, 1]]),
+    # The simple CASE compares a value with each WHEN (Trino docs, Conditional expressions: CASE).
+    (f"SELECT CASE s WHEN 'a' THEN 1 ELSE 0 END, CASE i WHEN 1 THEN 'one' END FROM {T}", [[1, "one"]]),
+    # Window specs take any deterministic expression (Trino docs, Window functions).
+    (
+        f"SELECT row_number() OVER (PARTITION BY coalesce(s, '-') ORDER BY CASE WHEN i = 1 THEN 0 END) FROM {T}",
+        [[1]],
+    ),
+    # TRY turns a failed cast or a division by zero into NULL (Trino docs, Conditional
+    # expressions: TRY, whose example is TRY(CAST(origin_zip AS BIGINT))).
+    (
+        f"SELECT try(CAST(s AS bigint)), try(CAST('x' AS integer)), try(i / (i - 1)) FROM {T}",
+        [[None, None, None]],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sql", "rows"), VALID)
+def test_valid_trino_around_checked_expressions_runs(td_connect, sql, rows):
+    assert td_connect().cursor().execute(sql).fetchall() == rows
