@@ -365,6 +365,7 @@ def _plan_create_view(tree: exp.Create, context: TranslationContext) -> Plan:
 
 
 def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
+    no_data = _asks_for_no_data(tree)
     comment = _drop_properties(tree)
     like = _expand_like_clauses(tree)
     query = tree.expression
@@ -373,6 +374,10 @@ def _plan_create_table(tree: exp.Create, context: TranslationContext) -> Plan:
     names.lowercase_identifiers(tree)
     intervals.refuse_interval_column_definitions(tree)
     tree = translate_query(tree, context)
+    if no_data and tree.expression is not None:
+        # The query's columns and types, none of its rows.
+        rows = exp.Subquery(this=tree.expression.copy(), alias=exp.TableAlias(this=exp.to_identifier("q")))
+        tree.set("expression", exp.select("*").from_(rows).limit(0))
     table = _created_table(tree)
     if query is None and context.strict:
         _add_time_column_definition(tree, context.now)
@@ -536,6 +541,15 @@ _PLANNERS = [
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _asks_for_no_data(tree: exp.Create) -> bool:
+    """CREATE TABLE ... AS query WITH NO DATA: Trino creates the table with the query's columns and
+    no rows (Trino docs, CREATE TABLE AS: the `empty_nation` example)."""
+    properties = tree.args.get("properties")
+    return properties is not None and any(
+        isinstance(prop, exp.WithDataProperty) and prop.args.get("no") for prop in properties.expressions
+    )
 
 
 def _drop_properties(tree: exp.Create) -> str | None:

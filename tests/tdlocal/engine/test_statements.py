@@ -216,3 +216,15 @@ def test_a_syntax_error_points_at_the_token_in_trinos_words(sql, statement, mess
     assert error.value.name == "SYNTAX_ERROR"
     assert error.value.message.startswith(message)
     assert "sqlglot" not in error.value.message and "<class" not in error.value.message
+
+
+def test_ctas_with_no_data_creates_the_columns_without_the_rows(sql):
+    # Trino docs, CREATE TABLE AS: `CREATE TABLE empty_nation AS SELECT * FROM nation WITH NO DATA`
+    # creates a table with nation's schema and no rows; WITH DATA (the default) copies them.
+    sql("create table nation as select 1 as nationkey, 'JAPAN' as name union all select 2, 'PERU'")
+    created = sql("create table empty_nation as select * from nation with no data")
+    assert (created.result.update_type, created.result.update_count) == ("CREATE TABLE", 0)
+    assert sql("select count(*) from empty_nation").rows == [(0,)]
+    assert sql("select name from empty_nation").result.columns[0].name == "name"
+    sql("create table full_nation as select * from nation with data")
+    assert sql("select count(*) from full_nation").rows == [(2,)]
