@@ -199,17 +199,14 @@ def _entry_lambda(function: exp.Expression, name: str) -> tuple[exp.Expression, 
 
 def _over_entry(body: exp.Expression, key: str, value: str) -> exp.Expression:
     """`body` with its (key, value) parameters read from a map entry `e` (e.key, e.value)."""
-    body = body.copy()
-    replacements = {key: "key", value: "value"}
-    for identifier in list(body.find_all(exp.Identifier)):
-        field = replacements.get(identifier.name)
-        if field is None:
-            continue
-        target = identifier.parent if isinstance(identifier.parent, exp.Column) else identifier
-        if isinstance(target, exp.Column) and target.table:
-            continue
-        target.replace(exp.Dot(this=exp.column("__tdlocal_entry"), expression=exp.to_identifier(field)))
-    return body
+    entry = exp.column("__tdlocal_entry")
+    return substitute_parameters(
+        body,
+        {
+            key: exp.Dot(this=entry, expression=exp.to_identifier("key")),
+            value: exp.Dot(this=entry.copy(), expression=exp.to_identifier("value")),
+        },
+    )
 
 
 def _entry_function(body: exp.Expression) -> exp.Lambda:
@@ -413,8 +410,9 @@ def _match(name: str):
     return rewrite
 
 
-def _substitute(body: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
-    """`body` (a lambda's) with each bare parameter name replaced by a copy of its expression."""
+def substitute_parameters(body: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+    """`body` (a lambda's) with each bare parameter name (an identifier, or a column without a
+    table) replaced by a parenthesised copy of its expression; `body` itself is left unchanged."""
     body = body.copy()
     for identifier in list(body.find_all(exp.Identifier)):
         value = values.get(identifier.name)
@@ -439,7 +437,7 @@ def zip_with(node: exp.Anonymous, context: TranslationContext) -> exp.Expression
         raise TrinoError("zip_with's lambda takes two parameters (x, y)", "FUNCTION_NOT_FOUND")
     index = exp.column("__tdlocal_i")
     x, y = (parameter.name for parameter in function.expressions)
-    body = _substitute(
+    body = substitute_parameters(
         function.this,
         {
             x: exp.Bracket(this=left, expressions=[index], offset=1),

@@ -535,16 +535,8 @@ def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
     if not isinstance(finish, exp.Lambda) or len(finish.expressions) != 1:
         raise TrinoError("reduce's output function must be a one-argument lambda (s -> ...)", "NOT_SUPPORTED")
     parameter = finish.expressions[0].name
-    body = exp.Paren(this=finish.this.copy())
     # Lambda bodies refer to their parameter by a bare identifier (or a column, once qualified).
-    for identifier in list(body.find_all(exp.Identifier)):
-        if identifier.name != parameter:
-            continue
-        target = identifier.parent if isinstance(identifier.parent, exp.Column) else identifier
-        if isinstance(target, exp.Column) and target.table:
-            continue
-        target.replace(exp.Paren(this=node.copy()))
-    return body
+    return arrays.substitute_parameters(exp.Paren(this=finish.this.copy()), {parameter: node})
 
 
 def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
