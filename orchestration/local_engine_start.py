@@ -24,7 +24,7 @@ def start_tdlocal(settings: Settings, say: Callable[[str], None]) -> bool:
     TdlocalStartError (their messages name the port or data dir and the fix).
     """
     from tdlocal import ensure_running
-    from tdlocal.engine import DATABASE_FILE_NAME
+    from tdlocal.data_dir import DATABASE_FILE_NAME
     from tdlocal.process import find_running, probe
 
     data_dir = settings.tdlocal_data_dir

@@ -10,7 +10,6 @@ offline. The public API:
     tdlocal.serve(data_dir, host=..., port=...)            # foreground, as `tdlocal serve`
 """
 
-from tdlocal.engine import DataDirInUseError
 from tdlocal.process import (
     DEFAULT_DATA_DIR,
     DEFAULT_HOST,
@@ -24,6 +23,16 @@ from tdlocal.process import (
     start_in_thread,
     stop_running,
 )
+
+
+def __getattr__(name: str) -> object:
+    # DataDirInUseError lives with the engine, which `import tdlocal` does not load (process.py).
+    if name == "DataDirInUseError":
+        from tdlocal.engine import DataDirInUseError
+
+        return DataDirInUseError
+    raise AttributeError(f"module 'tdlocal' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_DATA_DIR",

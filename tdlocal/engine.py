@@ -46,6 +46,7 @@ from pathlib import Path
 import duckdb
 
 from tdlocal.clock import Clock, parse_now, pinned_now_from_environment
+from tdlocal.data_dir import DATABASE_FILE_NAME
 from tdlocal.errors import TrinoError
 from tdlocal.plan_cache import PlanCache
 from tdlocal.session import Session, SessionChanges
@@ -59,7 +60,6 @@ from tdlocal.sql.statements import TIME_COLUMN, TIME_ZONE_PROPERTY, plan_stateme
 from tdlocal.sql.zones import duckdb_session_time_zone
 from tdlocal.trino_types import row_converter, trino_type
 
-DATABASE_FILE_NAME = f"{TD_CATALOG}.duckdb"
 # DuckDB shares one database instance per file within a process, so a second Engine on the same
 # data dir would silently share (and then close) the first one's functions: refuse it instead.
 _OPEN_DATABASES: set[Path] = set()

@@ -24,17 +24,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
+from tdlocal.data_dir import DATABASE_FILE_NAME
 
-from tdlocal.engine import DATABASE_FILE_NAME, Engine
-from tdlocal.http_deadlines import HeaderDeadlineProtocol
-from tdlocal.loading import open_database
-from tdlocal.queries import StatementEngine
-from tdlocal.sample_data import load_sample
-from tdlocal.server import create_app
-from tdlocal.statement_log import StatementLog
+# The engine, the HTTP server and uvicorn are imported where a server runs in this process
+# (open_engine, start_in_thread, serve). A client that only finds, starts (as its own process) or
+# stops tdlocal, such as `td-dagster run`, then pays neither their import (about 0.8 s of CPU)
+# nor their threads (numpy starts its BLAS pool at import; a process with threads cannot fork dbt).
+if TYPE_CHECKING:
+    import uvicorn
+
+    from tdlocal.engine import Engine
+    from tdlocal.queries import StatementEngine
+    from tdlocal.statement_log import StatementLog
 
 logger = logging.getLogger("tdlocal")
 
@@ -81,6 +84,10 @@ def open_engine(data_dir: Path | str, *, strict: bool = True, load_sample_when_f
     """Open the data dir's engine, loading the default sample first when the data dir is new."""
     directory = Path(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
+    from tdlocal.engine import Engine
+    from tdlocal.loading import open_database
+    from tdlocal.sample_data import load_sample
+
     if load_sample_when_fresh and not (directory / DATABASE_FILE_NAME).exists():
         with open_database(directory) as connection:
             loaded = load_sample(connection)
@@ -146,6 +153,10 @@ class ServerRecord:
 
 
 def _uvicorn_config(app: Any) -> uvicorn.Config:
+    import uvicorn
+
+    from tdlocal.http_deadlines import HeaderDeadlineProtocol
+
     return uvicorn.Config(
         app,
         log_config=None,  # leave logging to the application
@@ -236,6 +247,11 @@ def start_in_thread(
 
     `engine` serves a given engine instead of opening the data dir's (tests use small fakes).
     """
+    import uvicorn
+
+    from tdlocal.server import create_app
+    from tdlocal.statement_log import StatementLog
+
     directory = Path(data_dir).resolve()
     directory.mkdir(parents=True, exist_ok=True)
     owns_engine = engine is None
@@ -294,6 +310,11 @@ def serve(
     log_statements: Path | str | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM). Raises PortInUseError or DataDirInUseError."""
+    import uvicorn
+
+    from tdlocal.server import create_app
+    from tdlocal.statement_log import StatementLog
+
     directory = Path(data_dir).resolve()
     engine = open_engine(directory, strict=strict)  # before listening: see start_in_thread
     try:
