@@ -55,7 +55,7 @@ from orchestration.model_selection import (
 )
 from orchestration.partition_rows import ROWS_KEY, rows_per_day, rows_per_day_sql
 from orchestration.partitions import full_refresh_problem
-from orchestration.pool_slots import DBT_PID_TAG
+from orchestration.pool_slots import dbt_process_tags
 from orchestration.project import TdDbtCliResource, prune_invocation_dirs
 from orchestration.retries import MAX_RETRIES, is_transient_warehouse_error, retry_delay_seconds
 from orchestration.settings import Settings
@@ -237,7 +237,7 @@ def _run_dbt(
         dbt.cli_with_env(args, env, context=context) if window_in_env else dbt.cli(args, context=context)
     )
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.
-    context.instance.add_run_tags(context.run.run_id, {DBT_PID_TAG: str(invocation.process.pid)})
+    context.instance.add_run_tags(context.run.run_id, dbt_process_tags(invocation.process.pid))
     node_results = NodeResultLog(invocation.target_path / "dbt.log")
     try:
         for event in invocation.stream_raw_events():

@@ -22,8 +22,10 @@ from dagster import DagsterInstance, DagsterRun
 #: Run tags a CLI run carries, so a later run can tell whether its process is still alive.
 CLI_PID_TAG = "td/cli_pid"
 CLI_HOST_TAG = "td/cli_host"
-#: The pid of the dbt process a run step started (an orphan once the run's own process is killed).
+#: The pid of the dbt process a run step started (an orphan once the run's own process is killed),
+#: and its start time (process_start_ticks), which tells it from a later process given the same pid.
 DBT_PID_TAG = "td/dbt_pid"
+DBT_STARTED_TAG = "td/dbt_started"
 _POLL_SECONDS = 2.0
 
 
@@ -44,6 +46,21 @@ def process_alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def process_start_ticks(pid: int) -> str | None:
+    """When the process started, in clock ticks after boot (field 22 of Linux's /proc/<pid>/stat,
+    as text); None where there is no /proc or no such process. A pid and this identify a process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def dbt_process_tags(pid: int) -> dict[str, str]:
+    """The run tags that let a later run find and stop this dbt process (stop_orphaned_dbt)."""
+    started = process_start_ticks(pid)
+    return {DBT_PID_TAG: str(pid), **({DBT_STARTED_TAG: started} if started else {})}
 
 
 def holder_is_gone(run: DagsterRun | None) -> bool:
@@ -82,17 +99,22 @@ def release_dead_holders(instance: DagsterInstance, pool: str) -> list[str]:
 
 def stop_orphaned_dbt(run: DagsterRun) -> bool:
     """Stop the dbt process a dead CLI run left behind, so it cannot write while the next run
-    loads the same days; True if one was stopped. The pid is checked to still be a dbt process
-    on this host (pids are reused)."""
+    loads the same days; True if one was stopped. The pid is checked to still be that dbt process
+    on this host (pids are reused): by its start time where the run recorded it (a dbt forked from
+    the run's process has the run's command line), else by a command line that runs dbt."""
     pid = run.tags.get(DBT_PID_TAG, "")
     if run.tags.get(CLI_HOST_TAG) != socket.gethostname() or not pid.isdigit() or not process_alive(int(pid)):
         return False
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False  # no /proc (macOS): leave it, the slot is freed all the same
-    if not any(part.endswith(b"dbt") for part in command[:2]):
-        return False
+    if DBT_STARTED_TAG in run.tags:
+        if process_start_ticks(int(pid)) != run.tags[DBT_STARTED_TAG]:
+            return False
+    else:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False  # no /proc (macOS): leave it, the slot is freed all the same
+        if not any(part.endswith(b"dbt") for part in command[:2]):
+            return False
     os.kill(int(pid), signal.SIGTERM)
     deadline = time.monotonic() + 10
     while process_alive(int(pid)) and time.monotonic() < deadline:

@@ -67,6 +67,8 @@ class Settings:
     late_data_lookback_days: int = 7
     late_data_schedule: str = "0 * * * *"
     load_lookback_days: int = 0
+    #: Start dbt as a fork of the process running the step where that is safe (forked_dbt.py).
+    dbt_fork: bool = True
 
     @property
     def uses_tdlocal(self) -> bool:
@@ -121,6 +123,7 @@ class Settings:
             ),
             late_data_schedule=_cron(env, "TD_LATE_DATA_SCHEDULE", default="0 * * * *"),
             load_lookback_days=_count(env, "TD_LOAD_LOOKBACK_DAYS", default=0, maximum=MAX_LOOKBACK_DAYS),
+            dbt_fork=_flag(env, "TD_DBT_FORK", default=True),
         )
 
 

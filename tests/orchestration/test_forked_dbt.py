@@ -1,0 +1,176 @@
+"""dbt forked from the process running the step (orchestration/forked_dbt.py) behaves as the dbt
+subprocess dagster-dbt would start: same events, errors and exit codes; nothing of the parent's
+logging, output or run state leaks into it; and it is used only where forking is safe.
+
+The forking cases run in a fresh Python process: this test process serves tdlocal from threads,
+and a process with threads must not fork (which is what fork_allowed enforces).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from dagster import DagsterRun, DagsterRunStatus
+
+from orchestration.pool_slots import (
+    CLI_HOST_TAG,
+    CLI_PID_TAG,
+    DBT_PID_TAG,
+    DBT_STARTED_TAG,
+    process_alive,
+    process_start_ticks,
+    stop_orphaned_dbt,
+)
+
+# Runs in a fresh, single-threaded interpreter; prints one JSON object.
+_SCENARIOS = textwrap.dedent(
+    """
+    import json, logging, sys, threading
+    from pathlib import Path
+
+    from orchestration.forked_dbt import fork_allowed
+    from orchestration.project import TdDbtCliResource, dbt_executable, dbt_project, dbt_resource
+    from orchestration.settings import Settings
+
+    log_file = Path(sys.argv[1])
+    handler = logging.FileHandler(log_file)
+    logging.root.addHandler(handler)
+    logging.root.setLevel(logging.DEBUG)
+
+    settings = Settings.from_env()
+    project = dbt_project(settings)
+    report = {"fork_allowed": fork_allowed(dbt_executable()), "fork_dbt": dbt_resource(settings).fork_dbt}
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    report["fork_allowed_with_a_thread"] = fork_allowed(dbt_executable())
+    stop.set()
+    worker.join()
+
+    commands = {
+        "ls": ["ls", "--resource-type", "model", "--output", "name", "--quiet"],
+        "debug": ["debug"],
+        "unknown_macro": ["run-operation", "no_such_macro"],
+        "bad_option": ["ls", "--no-such-option"],
+    }
+    for fork in (True, False):
+        resource = TdDbtCliResource(
+            project_dir=project, target=settings.dbt_target, dbt_executable=dbt_executable(), fork_dbt=fork
+        )
+        for name, args in commands.items():
+            invocation = resource.cli(args, raise_on_error=False, target_path=Path("target", f"fork_test_{name}"))
+            events = list(invocation.stream_raw_events())
+            report[f"{name}/{fork}"] = {
+                "process": type(invocation.process).__name__,
+                "exit_code": invocation.process.wait(),
+                "messages": sorted(
+                    event.raw_event["info"]["msg"] for event in events
+                    if event.raw_event["info"]["level"] in ("info", "error")
+                    and event.raw_event["info"]["name"] in ("PrintEvent", "ListCmdOut", "MainEncounteredError", "RunningOperationUncaughtError")
+                ),
+                "errors": invocation._error_messages,
+                "dbt_log": (invocation.target_path / "dbt.log").is_file(),
+            }
+    handler.flush()
+    print(json.dumps(report))
+    """
+)
+
+
+def _run_scenarios(local_td, tmp_path: Path, **env: str) -> dict:
+    parent_log = tmp_path / "parent.log"
+    completed = subprocess.run(
+        [sys.executable, "-c", _SCENARIOS, str(parent_log)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    report["parent_log"] = parent_log.read_text()
+    return report
+
+
+def test_a_forked_dbt_gives_the_events_errors_and_exit_codes_of_a_dbt_subprocess(local_td, tmp_path):
+    report = _run_scenarios(local_td, tmp_path)
+    # A single-threaded process with this environment's dbt forks; with a second thread it does not.
+    assert report["fork_allowed"] is True
+    assert report["fork_allowed_with_a_thread"] is False
+    for name in ("ls", "debug", "unknown_macro", "bad_option"):
+        forked, started = report[f"{name}/True"], report[f"{name}/False"]
+        assert forked["process"] == "ForkedDbtProcess", name  # dagster-dbt still starts dbt through us
+        assert started["process"] == "Popen", name
+        assert forked["exit_code"] == started["exit_code"], name
+        assert forked["messages"] == started["messages"], name
+        assert forked["errors"] == started["errors"], name
+    ls = report["ls/True"]
+    assert ls["exit_code"] == 0 and ls["dbt_log"]
+    assert {"incremental_events", "user_daily_activity", "stg_events"} <= set(ls["messages"])
+    # `dbt debug` connects to tdlocal: exit code 0 either way.
+    assert report["debug/True"]["exit_code"] == 0
+    # dbt's exit codes: 2 for an error dbt raised (no macro) and for a usage error (click's).
+    assert report["unknown_macro/True"]["exit_code"] == 2
+    assert any("no_such_macro" in error for error in report["unknown_macro/True"]["errors"])
+    assert report["bad_option/True"]["exit_code"] == 2
+    # The parent logs to a file at DEBUG. The forked dbt connects to tdlocal (urllib3 logs each
+    # connection at DEBUG) and logs its own events, none of which may land in the parent's log.
+    assert report["parent_log"].count("Starting new HTTP connection") == 0
+    assert "Running with dbt" not in report["parent_log"]
+
+
+def test_forking_is_turned_off_by_td_dbt_fork(local_td):
+    from dataclasses import replace
+
+    from orchestration.project import dbt_resource
+    from orchestration.settings import Settings
+
+    assert Settings.from_env({**os.environ, "TD_DBT_FORK": "false"}).dbt_fork is False
+    assert Settings.from_env({**os.environ, "TD_DBT_FORK": ""}).dbt_fork is True
+    assert dbt_resource(replace(local_td.settings, dbt_fork=False)).fork_dbt is False
+
+
+def test_a_dbt_of_another_environment_is_never_forked(tmp_path):
+    from orchestration.forked_dbt import fork_allowed
+
+    other = tmp_path / "other_venv" / "bin" / "dbt"
+    other.parent.mkdir(parents=True)
+    other.write_text("#!/bin/sh\nexit 0\n")
+    other.chmod(0o755)
+    assert not fork_allowed(str(other))
+    assert not fork_allowed("no-such-dbt-executable")
+
+
+def test_an_orphaned_forked_dbt_is_told_from_a_reused_pid_by_its_start_time():
+    """A forked dbt's command line is the run's (`td-dagster run ...`), not dbt's: the run records
+    the process's start time, and only the process with that pid and start time is stopped."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        started = process_start_ticks(sleeper.pid)
+        assert started is not None and started.isdigit()
+
+        def run(started_tag: str) -> DagsterRun:
+            tags = {
+                CLI_PID_TAG: "1",
+                CLI_HOST_TAG: socket.gethostname(),
+                DBT_PID_TAG: str(sleeper.pid),
+                DBT_STARTED_TAG: started_tag,
+            }
+            return DagsterRun(
+                job_name="load_and_test", run_id="r1", status=DagsterRunStatus.STARTED, tags=tags
+            )
+
+        assert not stop_orphaned_dbt(run(str(int(started) - 1)))  # same pid, another process
+        assert sleeper.poll() is None
+        assert stop_orphaned_dbt(run(started))
+        sleeper.wait(timeout=15)
+        assert not process_alive(sleeper.pid)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
