@@ -8,8 +8,8 @@ the test suite asserts on time.
   P2  wall and CPU of `td-dagster run --partition D` / the bare `dbt build`s of the same
       selections with the same vars (partitioned models with the partition's vars, then the rest),
       both warm (manifest parsed, tables present).                          goal <= 1.3
-      Then the CPU of the imports alone (Dagster, dagster-dbt with dbt-core, tdlocal): the
-      lowest CPU ratio one more Python process allows.
+      Then the fixed costs of each side: A's imports (Dagster, dagster-dbt with dbt-core),
+      and the start-up of one dbt process, which B pays per build and A's forked dbts do not.
   P1  wall of a 30-day range run / a 1-day run, default sample (2,000 rows a day); and
       with --p1-rows-per-day (100x by default), reported without a goal.    goal <= 1.5
   P3  CPU of loading the code location over a generated project of 2,000 models (200 partitioned,
@@ -168,8 +168,8 @@ class Warehouse:
         self.server.terminate()
         self.server.wait()
 
-    def td_dagster(self, *args: str) -> Callable[[], Cost]:
-        return lambda: measure([str(BIN / "td-dagster"), "run", *args], self.env)
+    def td_dagster(self, *args: str, env: dict[str, str] | None = None) -> Callable[[], Cost]:
+        return lambda: measure([str(BIN / "td-dagster"), "run", *args], {**self.env, **(env or {})})
 
     def bare_dbt_builds(self, day: str) -> Callable[[], Cost]:
         """The two `dbt build`s a partition run makes, by hand: each keeps its own target folder so
@@ -196,6 +196,8 @@ class Warehouse:
 # in-process selection of dbt_assets(select=...) needs dbt's graph), and the instance's SQLite
 # storage imports alembic. The bare side's dbt processes import dbt-core too, but not Dagster.
 RUN_IMPORTS = "import dagster_dbt, dagster._core.storage.sqlite_storage"
+# What a `dbt build` process imports before it reads the project.
+DBT_IMPORTS = "import dbt.cli.main, dbt.adapters.trino.impl"
 
 
 def bench_p2(work_dir: Path, repeats: int) -> None:
@@ -203,23 +205,26 @@ def bench_p2(work_dir: Path, repeats: int) -> None:
     try:
         pairs = interleaved(warehouse.td_dagster("--partition", DAY), warehouse.bare_dbt_builds(DAY), repeats)
         report_pairs("P2", "td-dagster run --partition / bare dbt builds", pairs, 1.3, cpu=True)
-        # The part of A's extra CPU no change to this project removes: one more Python process that
-        # imports Dagster and dbt-core (and tdlocal, which the CLI imports to find or start it).
-        imports = [measure([sys.executable, "-c", RUN_IMPORTS], warehouse.env).cpu for _ in range(repeats)]
-        with_tdlocal = [
+        # The same run with dbt started as a subprocess (as dagster-dbt does): what forking saves.
+        unforked = interleaved(
+            warehouse.td_dagster("--partition", DAY, env={"TD_DBT_FORK": "false"}),
+            warehouse.bare_dbt_builds(DAY),
+            repeats,
+        )
+        report_pairs("P2", "the same, TD_DBT_FORK=false / bare dbt builds", unforked, None, cpu=True)
+        # Where the two sides' fixed costs are: A is one Python process that imports Dagster and
+        # dbt-core, then forks its dbt builds from itself (forked_dbt.py); B starts a Python process
+        # per dbt build, each importing dbt-core and the trino adapter.
+        imports = [
             measure([sys.executable, "-c", f"{RUN_IMPORTS}, tdlocal"], warehouse.env).cpu
             for _ in range(repeats)
         ]
-        floor, tdlocal_cpu = (
-            statistics.median(imports),
-            statistics.median(with_tdlocal) - statistics.median(imports),
-        )
-        bare_cpu = statistics.median(b.cpu for _, b in pairs)
+        dbt_start = [measure([sys.executable, "-c", DBT_IMPORTS], warehouse.env).cpu for _ in range(repeats)]
         print(
-            f"      A's imports alone: Dagster + dagster-dbt (which imports dbt-core) + SQLite storage "
-            f"{floor:.1f} s CPU, tdlocal {tdlocal_cpu:.1f} s: the CPU ratio cannot go below "
-            f"{(bare_cpu + floor) / bare_cpu:.2f} with this architecture ({(bare_cpu + floor + tdlocal_cpu) / bare_cpu:.2f} "
-            "with tdlocal's imports)"
+            f"      A's imports (Dagster, dagster-dbt with dbt-core, SQLite storage, tdlocal's client): "
+            f"{statistics.median(imports):.1f} s CPU, once; a dbt process's start-up (Python, dbt-core, "
+            f"the trino adapter): {statistics.median(dbt_start):.1f} s CPU, paid by each of B's two dbt "
+            "builds and by none of A's (forked from A's process; TD_DBT_FORK=false starts them as B does)"
         )
     finally:
         warehouse.close()
