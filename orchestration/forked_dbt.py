@@ -1,6 +1,6 @@
 """dbt started as a fork of this process instead of a new Python process.
 
-A `dbt build` process spends about 1.9 s of CPU importing dbt-core and its adapter before it reads
+A `dbt build` process spends about 1.8 s of CPU importing dbt-core and its adapter before it reads
 its first file (measured on the benchmark machine: more than a third of the bare `dbt build`s P2
 compares against). A process running Dagster over dbt assets has already imported most of dbt-core
 (dagster-dbt uses dbt's selector in process), so a child forked from it starts dbt with those

@@ -64,7 +64,7 @@ class TdDbtCliResource(DbtCliResource):
     installed package metadata and no adapter is built here. dbt's own process still builds its
     adapter once per invocation.
 
-    dbt is started as a fork of this process where that is safe (forked_dbt.py: about 1.9 s of CPU
+    dbt is started as a fork of this process where that is safe (forked_dbt.py: about 1.8 s of CPU
     less per invocation), else as dagster-dbt starts it.
     """
 
