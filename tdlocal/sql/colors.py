@@ -11,12 +11,15 @@ RGB colours, -(index + 1) for the eight named system colours.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlglot import exp
 
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import PythonFunction
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BAR = "tdlocal_bar"
 COLOR = "tdlocal_color"
@@ -27,7 +30,15 @@ _CELL = "\u2588"
 # Trino's default bar colours: rgb(255, 0, 0) to rgb(0, 255, 0).
 _RED, _GREEN = 0xFF0000, 0x00FF00
 _SYSTEM_COLORS = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
-_F = np.float32
+
+
+def _F(value: float) -> np.float32:
+    """`value` as Java's float (numpy's float32). numpy is imported at the first colour computed,
+    not with the engine: its import starts a BLAS thread pool, and a process with threads (the CLI
+    loading tdlocal's sample data) cannot fork dbt (orchestration/forked_dbt.py)."""
+    import numpy
+
+    return numpy.float32(value)
 
 
 def rgb(red: int, green: int, blue: int) -> int:
