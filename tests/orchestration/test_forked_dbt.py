@@ -174,3 +174,35 @@ def test_an_orphaned_forked_dbt_is_told_from_a_reused_pid_by_its_start_time():
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_the_cli_can_fork_dbt_after_starting_tdlocal_on_a_fresh_data_dir(tmp_path):
+    """The quick start's first run starts tdlocal and loads its sample in the CLI's process; nothing
+    that leaves a thread behind (DuckDB's, numpy's BLAS pool) may stop it from forking dbt."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data_dir = tmp_path / "tdlocal"
+    script = textwrap.dedent(
+        """
+        from orchestration.forked_dbt import fork_allowed
+        from orchestration.local_engine_start import start_tdlocal
+        from orchestration.project import dbt_executable
+        from orchestration.settings import Settings
+
+        assert start_tdlocal(Settings.from_env(), lambda line: None)  # started it, loading the sample
+        print(fork_allowed(dbt_executable()))
+        """
+    )
+    env = {**os.environ, "TDLOCAL_DATA_DIR": str(data_dir), "TDLOCAL_PORT": str(port)}
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        assert completed.stdout.split() == ["True"]
+    finally:
+        subprocess.run(
+            [sys.executable, "-m", "tdlocal.cli", "stop", "--data-dir", str(data_dir)],
+            env=env, capture_output=True, timeout=60,
+        )  # fmt: skip
