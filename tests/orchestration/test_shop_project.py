@@ -10,6 +10,8 @@ next run ends exactly where the uninterrupted one did.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from tdlocal.process import open_engine
 from tests.td_projects import copy_user_project
 
 from .conftest import query_tdlocal
+from .test_definitions import describe
 
 SHOP_PROJECT = Path(__file__).parents[1] / "shop_project"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -276,6 +279,19 @@ def test_the_typed_seed_loads_every_row_with_its_declared_types(shop):
     assert AssetKey("product_catalog") in {
         event.asset_key for event in shop.results["first load"].get_asset_materialization_events()
     }
+
+
+SHOP_SNAPSHOT = Path(__file__).parent / "snapshots" / "shop_definitions.json"
+
+
+def test_the_shop_definitions_match_their_snapshot(shop):
+    # Seeds, snapshots, an ephemeral model, a custom schema and dbt tests as checks: every key,
+    # group, partitioning, automation condition and job of a second project stays as committed.
+    # Regenerate after an intended change with UPDATE_SNAPSHOTS=1.
+    current = describe(shop.definitions)
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SHOP_SNAPSHOT.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+    assert current == json.loads(SHOP_SNAPSHOT.read_text())
 
 
 def test_seeds_and_snapshots_are_assets_in_their_own_groups(shop):
