@@ -110,7 +110,9 @@ class ForkedDbtProcess:
             with contextlib.suppress(AttributeError, ValueError, OSError):
                 stream.flush()
         # The child's garbage collector then skips everything this process had allocated, which
-        # also keeps those pages shared (Python's gc docs: freeze before fork).
+        # also keeps those pages shared (Python's gc docs: freeze before fork). Not thawed after:
+        # gc.unfreeze() would also thaw what orchestration/definitions.py froze, and what a freeze
+        # keeps for good is only the cyclic garbage of this moment.
         gc.freeze()
         try:
             pid = os.fork()
@@ -121,7 +123,6 @@ class ForkedDbtProcess:
             os.close(read_end)
             raise
         finally:
-            gc.unfreeze()
             os.close(write_end)
         self.pid = pid
         self.stdout: IO[bytes] = os.fdopen(read_end, "rb")
