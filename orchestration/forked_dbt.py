@@ -8,11 +8,12 @@ imports done and pays only for what dbt itself does. The child then behaves as t
 script: same arguments, environment, working directory, stdout/stderr pipe and exit code, so
 dagster-dbt streams its JSON events exactly as from a subprocess.
 
-Forking is only safe where the process holds no other thread (a lock held by another thread at the
-fork stays locked forever in the child), so `fork_allowed` is checked before every start and the
-caller falls back to a subprocess otherwise: `td-dagster run` executes its steps in its main
-thread; a Dagster run worker or step process with threads of its own starts dbt as dagster-dbt does.
-`TD_DBT_FORK=false` turns forking off.
+Forking is only safe where no other thread holds something the child needs (a lock held by
+another thread at the fork stays locked forever in the child), so `fork_allowed` is checked before
+every start and the caller falls back to a subprocess otherwise: `td-dagster run` executes its
+steps in its main thread, beside at most the terminal's live display; a Dagster run worker or step
+process with threads of its own starts dbt as dagster-dbt does. `TD_DBT_FORK=false` turns forking
+off.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import gc
 import importlib
 import io
 import logging
+import multiprocessing.resource_tracker
 import multiprocessing.util
 import os
 import shutil
@@ -40,26 +42,41 @@ _POLL_SECONDS = 0.05
 
 
 def fork_allowed(dbt_executable: str) -> bool:
-    """True when dbt may be forked from this process: os.fork exists (POSIX), this process runs one
-    thread only, and `dbt_executable` is the dbt console script installed beside this Python (the
-    dbt-core this process imports). Another dbt (another venv, dbt Fusion) always runs as itself."""
-    if not hasattr(os, "fork") or _thread_count() != 1:
+    """True when dbt may be forked from this process: os.fork exists (POSIX), every other thread is
+    one the child never needs (_fork_safe_thread), and `dbt_executable` is the dbt console script
+    installed beside this Python (the dbt-core this process imports). Another dbt (another venv,
+    dbt Fusion) always runs as itself."""
+    if not hasattr(os, "fork"):
+        return False
+    current = threading.current_thread()
+    others = [thread for thread in threading.enumerate() if thread is not current]
+    if not all(_fork_safe_thread(thread) for thread in others):
+        return False
+    # A thread a library started natively (DuckDB's, numpy's BLAS pool) is not in threading's list.
+    if _os_thread_count() not in (None, len(others) + 1):
         return False
     found = shutil.which(dbt_executable)
     return found is not None and Path(found).parent.resolve() == Path(sys.executable).parent.resolve()
 
 
-def _thread_count() -> int:
-    """The threads of this process, native ones too where the OS says (Linux's /proc: a library's
-    own threads, e.g. DuckDB's, are invisible to the threading module)."""
+def _fork_safe_thread(thread: threading.Thread) -> bool:
+    """A thread that may run while this process forks: rich's live-display refresher, which
+    `td-dagster run` keeps on a terminal. It only redraws the parent's terminal through the
+    parent's console and stdout, which the child replaces before writing anything; whatever lock
+    it holds at the fork, the child never takes."""
+    return type(thread).__module__ == "rich.live" and type(thread).__name__ == "_RefreshThread"
+
+
+def _os_thread_count() -> int | None:
+    """The threads of this process as the OS counts them (Linux's /proc), or None where unknown."""
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
-        return threading.active_count()
+        return None
     for line in status.splitlines():
         if line.startswith("Threads:"):
             return int(line.split()[1])
-    return threading.active_count()
+    return None
 
 
 def preload_dbt(adapter_type: str | None) -> None:
@@ -165,22 +182,22 @@ def _run_dbt_and_exit(args: list[str], env: dict[str, str], cwd: Any, output_fd:
     """In the forked child: become the `dbt` console script with `args`, then exit with its code.
 
     Everything the parent set up for itself is put back as a new process has it: stdout/stderr go
-    to the pipe, the parent's signal handlers (Dagster's SIGINT/SIGTERM) are the defaults again,
-    its logging handlers (which may write to its terminal or the Dagster event log) are detached,
-    and os._exit ends the child without the parent's atexit handlers or finalizers (its temporary
-    folders, its database connections) running twice.
+    to the pipe, signals are as an exec would leave them, the parent's other file descriptors are
+    let go, its logging handlers (which may write to its terminal or the Dagster event log) are
+    detached, and os._exit ends the child without the parent's atexit handlers or finalizers (its
+    temporary folders, its database connections) running twice.
     """
     code = 1
     try:
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
         os.close(output_fd)
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: dbt cancels its queries
-        for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"):
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        # First: the parent's sys.stdout/stderr may be wrapped (rich's live display, a redirect)
+        # behind locks another thread of the parent held at the fork.
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
+        _signals_as_after_exec()
+        _release_inherited_fds()
         _detach_inherited_logging()
         if cwd is not None:
             os.chdir(cwd)
@@ -208,6 +225,55 @@ def _run_dbt_and_exit(args: list[str], env: dict[str, str], cwd: Any, output_fd:
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+def _signals_as_after_exec() -> None:
+    """Signal dispositions as a new dbt process would start with: an exec keeps an ignored signal
+    ignored (a `nohup` run's SIGHUP, a background job's SIGINT) and resets a handled one to the
+    default (Dagster's SIGINT and SIGTERM handlers); Python's start-up then handles SIGINT with
+    KeyboardInterrupt unless it is ignored, and ignores SIGPIPE and SIGXFSZ (POSIX exec; CPython)."""
+    for number in signal.valid_signals():
+        handler = signal.getsignal(number)
+        if callable(handler) and handler is not signal.default_int_handler:
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(number, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def _release_inherited_fds() -> None:
+    """Let go of the parent's open files, sockets and pipes (a subprocess gets only stdin, stdout
+    and stderr): a pipe the child held open would keep `td-dagster run ... | tee` waiting for an
+    orphaned dbt after its run was killed. Each is pointed at /dev/null rather than closed, so its
+    number stays taken: a parent's object still holding it can never close a file dbt opens later.
+
+    Kept: multiprocessing's resource-tracker pipe, so that the tracker still unlinks dbt's named
+    semaphores if this dbt is killed before it unlinks them itself.
+    """
+    keep = {0, 1, 2}
+    tracker_fd = getattr(getattr(multiprocessing.resource_tracker, "_resource_tracker", None), "_fd", None)
+    if isinstance(tracker_fd, int):
+        keep.add(tracker_fd)
+    try:
+        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        open_fds = list(range(3, _max_fd()))
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in open_fds:
+        if fd not in keep and fd != null:
+            with contextlib.suppress(OSError):  # not open (the listing's own fd, a gap in the range)
+                os.dup2(null, fd)
+    os.close(null)
+
+
+def _max_fd() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 65536)
+    except (OSError, ValueError):
+        return 1024
 
 
 #: Handlers the child took off its loggers: kept referenced so that collecting them cannot close

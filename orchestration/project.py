@@ -28,7 +28,7 @@ from pydantic import Field
 
 from orchestration.dbt_packages import local_package_dirs, packages_missing
 from orchestration.forked_dbt import ForkedDbtProcess, fork_allowed, preload_dbt
-from orchestration.settings import Settings
+from orchestration.settings import Settings, dbt_fork_setting
 
 log = logging.getLogger(__name__)
 # dagster-dbt gives each dbt invocation its own target folder: `<op name>-<run id[:7]>-<random[:7]>`.
@@ -43,6 +43,8 @@ _PARSE_ENV_PREFIXES = ("TD_", "DBT_", "TDLOCAL_")
 # dbt flags that only change how dbt prints: the CLI sets DBT_USE_COLORS=false off a terminal, and
 # that must not make the next run on a terminal parse again.
 _OUTPUT_ONLY_ENV = frozenset({"DBT_USE_COLORS", "DBT_USE_COLORS_FILE", "DBT_PRINTER_WIDTH", "DBT_QUIET"})
+# How dbt is started, not what it parses (forked_dbt.py).
+_LAUNCH_ONLY_ENV = frozenset({"TD_DBT_FORK"})
 # Read by the validating macros only while executing, never while parsing (validated_vars.sql):
 # they are not inputs of a parse, and a run sets them for its dbt process only.
 _EXECUTION_ONLY_ENV = frozenset({"TD_RUN_TARGET_RANGE", "TD_RUN_TIMEZONE"})
@@ -68,9 +70,11 @@ class TdDbtCliResource(DbtCliResource):
     less per invocation), else as dagster-dbt starts it.
     """
 
-    fork_dbt: bool = Field(
-        default=True,
-        description="Start dbt as a fork of this process when it runs one thread (TD_DBT_FORK).",
+    fork_dbt: bool | None = Field(
+        default=None,
+        description=(
+            "Start dbt as a fork of this process where that is safe; unset: TD_DBT_FORK (default true)."
+        ),
     )
 
     @cached_property
@@ -84,7 +88,8 @@ class TdDbtCliResource(DbtCliResource):
 
     def cli(self, args: Any, **kwargs: Any) -> DbtCliInvocation:  # type: ignore[override]
         """DbtCliResource.cli, with dbt forked from this process when forked_dbt allows it."""
-        if not (self.fork_dbt and fork_allowed(self.dbt_executable)):
+        fork = dbt_fork_setting() if self.fork_dbt is None else self.fork_dbt
+        if not (fork and fork_allowed(self.dbt_executable)):
             return super().cli(args, **kwargs)
         preload_dbt(TD_DBT_ADAPTER)
         with _dbt_started_by_fork():  # fork_allowed: no other thread can start dbt meanwhile
@@ -208,7 +213,7 @@ def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None
     """sha256 (hex) of what a `dbt parse` of this project reads: its files' paths and contents,
     its local packages' files (td_dbt's macros), and the TD_*, DBT_* and TDLOCAL_* environment
     variables its Jinja may render (not dbt's output-only flags such as DBT_USE_COLORS, nor the
-    TD_RUN_* ones, which the macros read only when executing)."""
+    TD_RUN_* ones, which the macros read only when executing, nor TD_DBT_FORK)."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     for index, root in enumerate((project_dir, *local_package_dirs(project_dir))):
@@ -222,7 +227,7 @@ def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None
             ):
                 digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
     parse_inputs = (name for name in env if name.startswith(_PARSE_ENV_PREFIXES))
-    for name in sorted(set(parse_inputs) - _EXECUTION_ONLY_ENV - _OUTPUT_ONLY_ENV):
+    for name in sorted(set(parse_inputs) - _EXECUTION_ONLY_ENV - _OUTPUT_ONLY_ENV - _LAUNCH_ONLY_ENV):
         digest.update(f"{name}={env[name]}\0".encode())
     return digest.hexdigest()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,8 +124,14 @@ class Settings:
             ),
             late_data_schedule=_cron(env, "TD_LATE_DATA_SCHEDULE", default="0 * * * *"),
             load_lookback_days=_count(env, "TD_LOAD_LOOKBACK_DAYS", default=0, maximum=MAX_LOOKBACK_DAYS),
-            dbt_fork=_flag(env, "TD_DBT_FORK", default=True),
+            dbt_fork=dbt_fork_setting(env),
         )
+
+
+def dbt_fork_setting(environ: Mapping[str, str] | None = None) -> bool:
+    """TD_DBT_FORK (default true): whether dbt may be forked from the process running it
+    (orchestration/forked_dbt.py). Raises SettingsError for a value that is not yes/no."""
+    return _flag(os.environ if environ is None else environ, "TD_DBT_FORK", default=True)
 
 
 def _flag(env, name: str, default: bool) -> bool:

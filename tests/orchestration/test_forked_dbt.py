@@ -16,6 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from dagster import DagsterRun, DagsterRunStatus
 
 from orchestration.pool_slots import (
@@ -77,6 +78,33 @@ _SCENARIOS = textwrap.dedent(
                 "errors": invocation._error_messages,
                 "dbt_log": (invocation.target_path / "dbt.log").is_file(),
             }
+    # While rich's live display refreshes the terminal from its thread (td-dagster run on a
+    # terminal), dbt still forks. A pipe this process holds open is not held by the forked dbt: its
+    # reader sees the end of the pipe while dbt still runs.
+    import io, os, select, time
+    from rich.console import Console
+    from rich.progress import Progress
+
+    resource = TdDbtCliResource(project_dir=project, target=settings.dbt_target, dbt_executable=dbt_executable())
+    with Progress(console=Console(file=io.StringIO(), force_terminal=True)) as display:
+        display.add_task("running", total=None)
+        report["fork_allowed_with_a_live_display"] = fork_allowed(dbt_executable())
+        read_end, write_end = os.pipe()
+        invocation = resource.cli(["debug"], raise_on_error=False, target_path=Path("target", "fork_test_pipe"))
+        os.close(write_end)
+        readable, _, _ = select.select([read_end], [], [], 60)
+        ended = time.monotonic()
+        assert readable and os.read(read_end, 1) == b""
+        report["live_display_process"] = type(invocation.process).__name__
+        invocation.wait()
+        # dbt debug imports, reads the project and connects to tdlocal: about a second after the
+        # fork, where releasing the pipe takes microseconds.
+        report["seconds_dbt_ran_after_the_pipe_ended"] = time.monotonic() - ended
+    # A resource built without fork_dbt (dbt parse, dbt deps) follows TD_DBT_FORK.
+    os.environ["TD_DBT_FORK"] = "false"
+    invocation = resource.cli(["ls", "--quiet"], raise_on_error=False, target_path=Path("target", "fork_test_off"))
+    invocation.wait()
+    report["td_dbt_fork_false_process"] = type(invocation.process).__name__
     handler.flush()
     print(json.dumps(report))
     """
@@ -119,10 +147,56 @@ def test_a_forked_dbt_gives_the_events_errors_and_exit_codes_of_a_dbt_subprocess
     assert report["unknown_macro/True"]["exit_code"] == 2
     assert any("no_such_macro" in error for error in report["unknown_macro/True"]["errors"])
     assert report["bad_option/True"]["exit_code"] == 2
+    assert report["fork_allowed_with_a_live_display"] is True
+    assert report["live_display_process"] == "ForkedDbtProcess"
+    assert report["seconds_dbt_ran_after_the_pipe_ended"] > 0.3
+    assert report["td_dbt_fork_false_process"] == "Popen"
     # The parent logs to a file at DEBUG. The forked dbt connects to tdlocal (urllib3 logs each
     # connection at DEBUG) and logs its own events, none of which may land in the parent's log.
     assert report["parent_log"].count("Starting new HTTP connection") == 0
     assert "Running with dbt" not in report["parent_log"]
+
+
+def test_a_forked_dbt_starts_with_the_signal_dispositions_of_a_new_dbt_process():
+    """As after an exec: an ignored signal stays ignored (`nohup td-dagster run`: SIGHUP; a
+    background job: SIGINT), a handled one is reset (Dagster's SIGTERM handler), and SIGINT raises
+    KeyboardInterrupt as Python's start-up sets it, unless ignored."""
+    script = textwrap.dedent(
+        """
+        import json, signal
+        from orchestration.forked_dbt import _signals_as_after_exec
+
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, lambda *_: None)
+        signal.signal(signal.SIGUSR1, lambda *_: None)
+        _signals_as_after_exec()
+        after = {name: signal.getsignal(getattr(signal, name)) for name in ("SIGHUP", "SIGTERM", "SIGUSR1", "SIGINT")}
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _signals_as_after_exec()
+        after["SIGINT ignored"] = signal.getsignal(signal.SIGINT)
+        names = {signal.SIG_IGN: "ignored", signal.SIG_DFL: "default", signal.default_int_handler: "KeyboardInterrupt"}
+        print(json.dumps({name: names.get(handler, repr(handler)) for name, handler in after.items()}))
+        """
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == {
+        "SIGHUP": "ignored",
+        "SIGTERM": "default",
+        "SIGUSR1": "default",
+        "SIGINT": "KeyboardInterrupt",
+        "SIGINT ignored": "ignored",
+    }
+
+
+def test_a_resource_without_fork_dbt_follows_td_dbt_fork(monkeypatch):
+    from orchestration.settings import SettingsError, dbt_fork_setting
+
+    monkeypatch.setenv("TD_DBT_FORK", "false")
+    assert dbt_fork_setting() is False
+    monkeypatch.setenv("TD_DBT_FORK", "maybe")
+    with pytest.raises(SettingsError, match="TD_DBT_FORK='maybe' is not a yes/no value"):
+        dbt_fork_setting()
 
 
 def test_forking_is_turned_off_by_td_dbt_fork(local_td):

@@ -59,6 +59,9 @@ def test_the_cli_parses_only_when_the_project_or_its_environment_changed(tmp_pat
     monkeypatch.setenv("TD_RUN_TARGET_RANGE", "-1d/2026-11-23")
     monkeypatch.setenv("TD_RUN_TIMEZONE", "Asia/Tokyo")
     assert not parse_if_changed(project)
+    # Nor is how dbt is started (forked or not): switching it must not cost a full parse.
+    monkeypatch.setenv("TD_DBT_FORK", "false")
+    assert not parse_if_changed(project)
 
 
 def test_the_dbt_resource_starts_no_dbt_to_learn_its_version(monkeypatch):
