@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from orchestration.cli import main
+
 from .conftest import copy_dbt_project
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -189,16 +191,23 @@ def test_intermediates_a_killed_run_left_never_block_the_next_run(local_td, proj
     behind; every later rebuild then failed with TABLE_ALREADY_EXISTS until it was dropped by hand.
     Doctor lists such leftovers, and the next rebuild (table model, incremental full refresh)
     drops its own and writes what an uninterrupted run writes."""
-    from orchestration.cli import main
-
-    both = ("--select", "fragile_mart incremental_events")
+    # The mart of the report (a table model with its staging parents), a fixture table model, and
+    # an incremental model, whose full refresh builds beside the old table the same way.
+    models = ("--select", "+user_session_metrics fragile_mart incremental_events")
     window = {"target_range": "-1d/2026-11-06", "td_timezone": "Asia/Tokyo"}
-    dbt(project, "leftover", "run", *both, "--vars", json.dumps({**window, "fragile_input": "7"}))
+    dbt(project, "leftover", "run", *models, "--vars", json.dumps({**window, "fragile_input": "7"}))
     uninterrupted = rows(local_td, "leftover", "incremental_events")
-    assert uninterrupted and local_td.query("select value from td.leftover.fragile_mart") == [(7,)]
+    sessions = rows(local_td, "leftover", "user_session_metrics")
+    assert (
+        uninterrupted and sessions and local_td.query("select value from td.leftover.fragile_mart") == [(7,)]
+    )
     # What killed runs leave: the fixed intermediates (with rows the next run must not publish),
     # and a td_window stage named per invocation (never reused, so it blocks nothing).
     local_td.query("create table td.leftover.fragile_mart__dbt_tmp as select 99 as value, 0 as time")
+    local_td.query(
+        "create table td.leftover.user_session_metrics__dbt_tmp as "
+        "select * from td.leftover.user_session_metrics limit 1"
+    )
     local_td.query(
         "create table td.leftover.incremental_events__dbt_tmp as "
         "select * from td.leftover.incremental_events limit 1"
@@ -212,7 +221,8 @@ def test_intermediates_a_killed_run_left_never_block_the_next_run(local_td, proj
     assert main(["doctor"]) == 0
     listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("leftover"))
     assert listed.endswith(
-        ": fragile_mart__dbt_tmp, incremental_events__dbt_tmp, incremental_events__dbt_tmp_0123456789ab"
+        ": fragile_mart__dbt_tmp, incremental_events__dbt_tmp, incremental_events__dbt_tmp_0123456789ab, "
+        "user_session_metrics__dbt_tmp"
     )
 
     dbt(
@@ -220,19 +230,19 @@ def test_intermediates_a_killed_run_left_never_block_the_next_run(local_td, proj
         "leftover",
         "run",
         "--full-refresh",
-        *both,
+        *models,
         "--vars",
         json.dumps({**window, "fragile_input": "8"}),
     )
     assert local_td.query("select value from td.leftover.fragile_mart") == [(8,)]
     assert rows(local_td, "leftover", "incremental_events") == uninterrupted
+    assert rows(local_td, "leftover", "user_session_metrics") == sessions
     tables = local_td.query(
         "select table_name from td.information_schema.tables where table_schema = 'leftover'"
     )
-    assert sorted(tables) == [
-        ("fragile_mart",),
-        ("incremental_events",),
-        ("incremental_events__dbt_tmp_0123456789ab",),
+    # Only the per-invocation stage stays: it may belong to a run still going, so no run drops it.
+    assert sorted(name for (name,) in tables if "__dbt_" in name) == [
+        "incremental_events__dbt_tmp_0123456789ab"
     ]
 
 
