@@ -7,13 +7,19 @@ to the console and to dbt.log. Here the key is shown only as `****` and its last
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from orchestration.settings import Settings, SettingsError
 from orchestration.warehouse import connect, endpoint, masked_key, prepare_warehouse
 
-#: The suffix of the staging tables td_window and table rebuilds create (see the dbt macros).
-STAGE_MARKER = "__dbt_tmp_"
+#: The names of the intermediate tables dbt runs create beside a model and drop when they end, so
+#: a table so named that outlives its run was left by a run that died: td_window's per-invocation
+#: stages `<model>__dbt_tmp_<id>`, the fixed `<model>__dbt_tmp` of table rebuilds and full refreshes
+#: (td_dbt's on_table_exists_logic, dbt-trino's incremental), and dbt-trino's `<model>__dbt_backup`
+#: (on_table_exists: rename). Not `<snapshot>__td_pending`: the next snapshot run finishes from it.
+LEFTOVER_NAME = re.compile(r"^.+__dbt_(tmp(_[0-9a-z]+)?|backup)$")
 
 
 @dataclass
@@ -69,21 +75,29 @@ def check_connection(settings: Settings) -> ConnectionReport:
                 else:
                     report.ok = False
                     report.lines.append(f"missing:   {name}={value!r} is not a database this key can see")
+            # LIKE only narrows the listing ('_' is its one-character wildcard); the names are
+            # matched exactly below.
             cursor.execute(
                 "select table_name from td.information_schema.tables "
-                f"where table_schema = '{settings.td_database}' and table_name like '%{STAGE_MARKER}%' order by 1"
+                f"where table_schema = '{settings.td_database}' and table_name like '%dbt%' order by 1"
             )
-            stages = [row[0] for row in cursor.fetchall()]
+            stages = leftover_intermediate_tables(row[0] for row in cursor.fetchall())
             if stages:
                 report.lines.append(
                     f"leftover staging tables of failed runs in {settings.td_database} (safe to drop when no "
-                    f"run is active): {', '.join(stages)}"
+                    f"run is active; a model's next rebuild drops its own __dbt_tmp): {', '.join(stages)}"
                 )
     except Exception as error:  # any failure to reach or query the warehouse is the finding
         report.ok = False
         report.lines.append(f"error:     {_without_key(str(error))}")
     report.lines.append("ok" if report.ok else "td-dagster doctor: the target is not usable as configured")
     return report
+
+
+def leftover_intermediate_tables(table_names: Iterable[str]) -> list[str]:
+    """The names among `table_names` (one TD database's tables) that are dbt intermediates
+    (LEFTOVER_NAME), in the order given. Lower case, as TD and Trino list table names."""
+    return [name for name in table_names if LEFTOVER_NAME.match(name)]
 
 
 def _source_database() -> str:

@@ -25,7 +25,7 @@ from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_args import FULL_REFRESH_TAG
 from orchestration.jobs import RANGE_JOB_NAME
 from orchestration.materialization_metadata import QUERY_ID_KEY, ROWS_AFFECTED_KEY
-from orchestration.model_selection import SelectionError, check_selection
+from orchestration.model_selection import SELECTION_SYNTAX, SelectionError, check_selection
 from orchestration.partition_rows import ROWS_KEY
 from orchestration.partitions import target_range_for_keys
 from orchestration.pool_slots import cli_run_tags, wait_for_pool
@@ -210,6 +210,7 @@ def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -
     """The dbt assets a dbt selection string names; SelectionError (before any SQL) if it names
     an unknown model or nothing at all."""
     from dagster_dbt import build_dbt_asset_selection
+    from dbt_common.exceptions import DbtBaseException
 
     from orchestration.assets import DBT_ASSETS_NAMES
 
@@ -222,20 +223,34 @@ def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -
     graph = definitions.get_repository_def().asset_graph
     # dagster-dbt resolves a selection against one dbt definition at a time: take the union.
     with _dbt_events_silenced():
-        keys = sorted(
-            {
-                key
-                for assets in dbt_defs
-                for key in build_dbt_asset_selection([assets], dbt_select=select).resolve(graph)
-            },
-            key=str,
-        )
+        try:
+            keys = sorted(
+                {
+                    key
+                    for assets in dbt_defs
+                    for key in build_dbt_asset_selection([assets], dbt_select=select).resolve(graph)
+                },
+                key=str,
+            )
+        except DbtBaseException as error:
+            # Resolving reads only the manifest (no SQL), so whatever dbt raises here is about the
+            # selection: `@x+`, `test_type:x`, `resource_type:x`, `state:`/`result:` (which need
+            # artifacts of an earlier dbt run that `td-dagster run` does not pass).
+            raise SelectionError(
+                f"--select {select!r}: dbt rejects it: {_dbt_message(error)}. {SELECTION_SYNTAX}"
+            ) from None
     if not keys:
         raise SelectionError(
             f"--select {select!r} selects no model, seed or snapshot of the project: check the "
             "selector with `dbt ls --select ...` in the dbt project"
         )
     return keys
+
+
+def _dbt_message(error: Exception) -> str:
+    """dbt's message without the `Runtime Error` heading its exceptions put first, on one line."""
+    text = getattr(error, "msg", None) or str(error)
+    return " ".join(line.strip() for line in str(text).splitlines() if line.strip()).rstrip(".")
 
 
 @contextmanager

@@ -137,12 +137,18 @@
   one first: stock dbt-trino drops the old table before building, so a build that fails (a bad cast
   upstream) left the table missing. TD's `ALTER TABLE ... RENAME` is unconfirmed, so the new rows
   are copied into place:
-    1. CREATE TABLE <model>__dbt_tmp_<invocation> AS <model SQL>   (failure: the old table is intact)
+    0. DROP TABLE IF EXISTS <model>__dbt_tmp, when dbt's relation cache holds one: a run killed
+       between 1 and 4 left it behind, and step 1 would fail with TABLE_ALREADY_EXISTS on every
+       later run (dbt's own materializations drop a preexisting intermediate the same way)
+    1. CREATE TABLE <model>__dbt_tmp AS <model SQL>   (failure: the old table is intact)
     2. DROP TABLE <model>
     3. CREATE TABLE <model> AS SELECT * FROM the new table
     4. DROP TABLE the new table
   Between 2 and the end of 3 the table is missing; a crash there needs the next run to heal, as for
-  td_window's delete and insert. Other on_table_exists modes, and a first build, keep dbt-trino's
+  td_window's delete and insert. The name is dbt's fixed intermediate name (not per invocation like
+  td_window's stages): two runs rebuilding one whole table at once cannot both succeed anyway, and
+  a fixed name is what lets the next run find and drop a killed run's leftover, so none accumulate.
+  Other on_table_exists modes, and a first build, keep dbt-trino's
   behaviour: `dbt.on_table_exists_logic` is the adapter's original (dbt puts the macros of its
   internal packages, dbt-trino's included, in the `dbt` namespace).
 -#}
@@ -151,6 +157,9 @@
     {%- do dbt.on_table_exists_logic(on_table_exists, existing_relation, intermediate_relation, backup_relation, target_relation) -%}
   {%- else -%}
     {%- set staged = make_intermediate_relation(target_relation) -%}
+    {#- The cache lists the schema's tables when dbt starts (or on first use), so a leftover of a
+        killed run is known without a query; drop_relation_if_exists issues `drop table if exists`. -#}
+    {%- do drop_relation_if_exists(load_cached_relation(staged)) -%}
     {%- call statement('main') -%}
       {{ create_table_as(False, staged, sql) }}
     {%- endcall -%}

@@ -160,6 +160,29 @@ def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys)
     assert local_td.statements_logged() == before
 
 
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        ("bogus:method:x", "--select 'bogus:method:x': 'bogus' is not a dbt selection method."),
+        ("++page_views", "--select '++page_views': '++page_views' repeats a graph operator"),
+        ("", "--select '' is empty"),
+        # What dbt's selector itself rejects while resolving, reported the same way.
+        ("@page_views+", 'dbt rejects it: Invalid node spec @page_views+ - "@" prefix and "+" suffix'),
+        ("state:modified", "dbt rejects it: Got a state selector method, but no comparison manifest."),
+        ("resource_type:table", 'dbt rejects it: Invalid resource_type selector "table".'),
+    ],
+)
+def test_run_select_dbt_rejects_is_one_clear_line_before_any_sql(local_td, capsys, selection, message):
+    before = local_td.statements_logged()
+    assert main(["run", "--partition", "2026-11-20", "--select", selection]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("td-dagster: ") and len(err.strip().splitlines()) == 1, err
+    assert message in err, err
+    # The fix: dbt's selection syntax, or for a bad method dbt's methods.
+    assert "A selection is dbt syntax" in err or "The methods are `access:`" in err, err
+    assert local_td.statements_logged() == before
+
+
 def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
     # dbt's in-process selector warns once per dbt definition, in colour, through the stdout logger
     # a fresh process has; the CLI's own line says what matters. A subprocess: that logger exists

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from orchestration.cli import main
+
 from .conftest import copy_dbt_project
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -182,6 +184,66 @@ def test_a_table_model_whose_rebuild_fails_keeps_the_previous_table(local_td, pr
         "select table_name from td.information_schema.tables where table_schema = 'fragile'"
     )
     assert tables == [("fragile_mart",)]  # the build-beside table is gone after success
+
+
+def test_intermediates_a_killed_run_left_never_block_the_next_run(local_td, project, monkeypatch, capsys):
+    """A run killed between building a model's new table and dropping it leaves `<model>__dbt_tmp`
+    behind; every later rebuild then failed with TABLE_ALREADY_EXISTS until it was dropped by hand.
+    Doctor lists such leftovers, and the next rebuild (table model, incremental full refresh)
+    drops its own and writes what an uninterrupted run writes."""
+    # The mart of the report (a table model with its staging parents), a fixture table model, and
+    # an incremental model, whose full refresh builds beside the old table the same way.
+    models = ("--select", "+user_session_metrics fragile_mart incremental_events")
+    window = {"target_range": "-1d/2026-11-06", "td_timezone": "Asia/Tokyo"}
+    dbt(project, "leftover", "run", *models, "--vars", json.dumps({**window, "fragile_input": "7"}))
+    uninterrupted = rows(local_td, "leftover", "incremental_events")
+    sessions = rows(local_td, "leftover", "user_session_metrics")
+    assert (
+        uninterrupted and sessions and local_td.query("select value from td.leftover.fragile_mart") == [(7,)]
+    )
+    # What killed runs leave: the fixed intermediates (with rows the next run must not publish),
+    # and a td_window stage named per invocation (never reused, so it blocks nothing).
+    local_td.query("create table td.leftover.fragile_mart__dbt_tmp as select 99 as value, 0 as time")
+    local_td.query(
+        "create table td.leftover.user_session_metrics__dbt_tmp as "
+        "select * from td.leftover.user_session_metrics limit 1"
+    )
+    local_td.query(
+        "create table td.leftover.incremental_events__dbt_tmp as "
+        "select * from td.leftover.incremental_events limit 1"
+    )
+    local_td.query(
+        "create table td.leftover.incremental_events__dbt_tmp_0123456789ab as "
+        "select * from td.leftover.incremental_events limit 1"
+    )
+
+    monkeypatch.setenv("TD_DATABASE", "leftover")
+    assert main(["doctor"]) == 0
+    listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("leftover"))
+    assert listed.endswith(
+        ": fragile_mart__dbt_tmp, incremental_events__dbt_tmp, incremental_events__dbt_tmp_0123456789ab, "
+        "user_session_metrics__dbt_tmp"
+    )
+
+    dbt(
+        project,
+        "leftover",
+        "run",
+        "--full-refresh",
+        *models,
+        "--vars",
+        json.dumps({**window, "fragile_input": "8"}),
+    )
+    assert local_td.query("select value from td.leftover.fragile_mart") == [(8,)]
+    assert rows(local_td, "leftover", "incremental_events") == uninterrupted
+    assert rows(local_td, "leftover", "user_session_metrics") == sessions
+    tables = local_td.query(
+        "select table_name from td.information_schema.tables where table_schema = 'leftover'"
+    )
+    # Only the per-invocation stage stays: it may belong to a run still going, so no run drops it.
+    assert sorted(name for (name,) in tables if "__dbt_" in name) == [
+        "incremental_events__dbt_tmp_0123456789ab"
+    ]
 
 
 def test_results_survive_a_rotating_dbt_log(local_td, definitions, instance, monkeypatch):
