@@ -27,6 +27,8 @@ CLI_HOST_TAG = "td/cli_host"
 DBT_PID_TAG = "td/dbt_pid"
 DBT_STARTED_TAG = "td/dbt_started"
 _POLL_SECONDS = 2.0
+#: How long an orphaned dbt gets to cancel its warehouse queries and exit after SIGINT.
+_CANCEL_SECONDS = 15.0
 
 
 def cli_run_tags() -> dict[str, str]:
@@ -101,7 +103,10 @@ def stop_orphaned_dbt(run: DagsterRun) -> bool:
     """Stop the dbt process a dead CLI run left behind, so it cannot write while the next run
     loads the same days; True if one was stopped. The pid is checked to still be that dbt process
     on this host (pids are reused): by its start time where the run recorded it (a dbt forked from
-    the run's process has the run's command line), else by a command line that runs dbt."""
+    the run's process has the run's command line), else by a command line that runs dbt.
+
+    It is interrupted (SIGINT) first, so that dbt cancels its open warehouse queries, unless it
+    ignores SIGINT; then terminated (SIGTERM), then killed."""
     pid = run.tags.get(DBT_PID_TAG, "")
     if run.tags.get(CLI_HOST_TAG) != socket.gethostname() or not pid.isdigit() or not process_alive(int(pid)):
         return False
@@ -115,13 +120,32 @@ def stop_orphaned_dbt(run: DagsterRun) -> bool:
             return False  # no /proc (macOS): leave it, the slot is freed all the same
         if not any(part.endswith(b"dbt") for part in command[:2]):
             return False
-    os.kill(int(pid), signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    while process_alive(int(pid)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if process_alive(int(pid)):
-        os.kill(int(pid), signal.SIGKILL)
+    # SIGINT first, as dagster-dbt stops a dbt it runs: dbt then cancels the queries it has open on
+    # the warehouse (dbt-trino cancels through the client), so an INSERT of the dead run cannot
+    # land after the next run has loaded the same days. SIGTERM ends dbt but not its queries.
+    for sig, grace_seconds in ((signal.SIGINT, _CANCEL_SECONDS), (signal.SIGTERM, 5.0)):
+        if sig == signal.SIGINT and _ignores_signal(int(pid), sig):
+            continue  # a dbt started from a background job or nohup: SIGINT would do nothing
+        os.kill(int(pid), sig)
+        deadline = time.monotonic() + grace_seconds
+        while process_alive(int(pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not process_alive(int(pid)):
+            return True
+    os.kill(int(pid), signal.SIGKILL)
     return True
+
+
+def _ignores_signal(pid: int, sig: int) -> bool:
+    """True if the process ignores `sig` (the SigIgn mask of Linux's /proc/<pid>/status; bit n-1
+    is signal n); False where that cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigIgn:"):
+                return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def wait_for_pool(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -157,6 +158,52 @@ def test_a_dead_runs_orphaned_dbt_process_is_stopped_and_nothing_else(tmp_path):
         assert not process_alive(orphan.pid)
     finally:
         for process in (orphan, bystander):
+            process.kill()
+            process.wait()
+
+
+def test_an_orphaned_dbt_is_interrupted_first_so_that_it_cancels_its_queries(tmp_path):
+    """dbt cancels its open warehouse queries on KeyboardInterrupt (SIGINT), not on SIGTERM: an
+    orphan's INSERT must not land after the next run loaded the same days. One that ignores SIGINT
+    (started from a background job or nohup) is terminated instead."""
+    from dagster import DagsterRunStatus
+
+    from orchestration.pool_slots import DBT_PID_TAG, process_alive, stop_orphaned_dbt
+
+    marker = tmp_path / "cancelled"
+    fake_dbt = tmp_path / "bin" / "dbt"
+    fake_dbt.parent.mkdir()
+    fake_dbt.write_text(
+        "import pathlib, signal, sys, time\n"
+        "def cancel(*_):\n"
+        "    pathlib.Path(sys.argv[1]).write_text('cancelled')  # as dbt cancels its connections\n"
+        "    sys.exit(2)\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN if sys.argv[2] == 'ignore' else cancel)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    interruptible = subprocess.Popen(
+        [sys.executable, str(fake_dbt), str(marker), "cancel"], stdout=subprocess.PIPE
+    )
+    deaf = subprocess.Popen([sys.executable, str(fake_dbt), str(marker), "ignore"], stdout=subprocess.PIPE)
+    try:
+        for process in (interruptible, deaf):
+            assert process.stdout.readline() == b"ready\n"  # its SIGINT disposition is set
+
+        def run(pid: int) -> DagsterRun:
+            tags = {CLI_PID_TAG: "1", CLI_HOST_TAG: socket.gethostname(), DBT_PID_TAG: str(pid)}
+            return DagsterRun(
+                job_name="load_and_test", run_id="r1", status=DagsterRunStatus.STARTED, tags=tags
+            )
+
+        assert stop_orphaned_dbt(run(interruptible.pid))
+        assert interruptible.wait(timeout=30) == 2
+        assert marker.read_text() == "cancelled"
+        assert stop_orphaned_dbt(run(deaf.pid))
+        assert deaf.wait(timeout=30) == -signal.SIGTERM
+        assert not process_alive(deaf.pid)
+    finally:
+        for process in (interruptible, deaf):
             process.kill()
             process.wait()
 
