@@ -23,7 +23,6 @@ import gc
 import importlib
 import io
 import logging
-import multiprocessing.resource_tracker
 import multiprocessing.util
 import os
 import shutil
@@ -229,8 +228,9 @@ def _run_dbt_and_exit(args: list[str], env: dict[str, str], cwd: Any, output_fd:
 
 def _signals_as_after_exec() -> None:
     """Signal dispositions as a new dbt process would start with: an exec keeps an ignored signal
-    ignored (a `nohup` run's SIGHUP, a background job's SIGINT) and resets a handled one to the
-    default (Dagster's SIGINT and SIGTERM handlers); Python's start-up then handles SIGINT with
+    ignored (a `nohup` run's SIGHUP) and resets a handled one to the default (Dagster's SIGINT and
+    SIGTERM handlers; Dagster handles SIGINT during a run even where it was ignored, so a dbt it
+    starts either way is interrupted by it); Python's start-up then handles SIGINT with
     KeyboardInterrupt unless it is ignored, and ignores SIGPIPE and SIGXFSZ (POSIX exec; CPython)."""
     for number in signal.valid_signals():
         handler = signal.getsignal(number)
@@ -250,13 +250,12 @@ def _release_inherited_fds() -> None:
     orphaned dbt after its run was killed. Each is pointed at /dev/null rather than closed, so its
     number stays taken: a parent's object still holding it can never close a file dbt opens later.
 
-    Kept: multiprocessing's resource-tracker pipe, so that the tracker still unlinks dbt's named
-    semaphores if this dbt is killed before it unlinks them itself.
+    multiprocessing's resource-tracker pipe goes too: the tracker, a child of the parent writing
+    to the parent's stdout, lives until every copy of that pipe is closed, and would hold a pipeline
+    open for as long as an orphaned dbt waits on the warehouse. dbt unlinks its named semaphores
+    itself on exit (and on the SIGINT that stops an orphan); only a dbt killed outright leaves them.
     """
     keep = {0, 1, 2}
-    tracker_fd = getattr(getattr(multiprocessing.resource_tracker, "_resource_tracker", None), "_fd", None)
-    if isinstance(tracker_fd, int):
-        keep.add(tracker_fd)
     try:
         open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:

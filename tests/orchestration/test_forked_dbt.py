@@ -100,6 +100,26 @@ _SCENARIOS = textwrap.dedent(
         # dbt debug imports, reads the project and connects to tdlocal: about a second after the
         # fork, where releasing the pipe takes microseconds.
         report["seconds_dbt_ran_after_the_pipe_ended"] = time.monotonic() - ended
+    # Nor the pipe to multiprocessing's resource tracker, a child of this process that writes to
+    # this process's stdout: while the forked dbt holds it, the tracker (and a `| tee`) lives on.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    tracker_pipe = os.readlink(f"/proc/self/fd/{resource_tracker._resource_tracker._fd}")
+    invocation = resource.cli(["debug"], raise_on_error=False, target_path=Path("target", "fork_test_tracker"))
+    held = None
+    while invocation.process.poll() is None:
+        try:
+            fds = os.listdir(f"/proc/{invocation.process.pid}/fd")
+            links = {os.readlink(f"/proc/{invocation.process.pid}/fd/{fd}") for fd in fds}
+        except OSError:
+            continue
+        held = tracker_pipe in links
+        if not held:
+            break
+        time.sleep(0.01)
+    report["dbt_let_go_of_the_tracker_pipe"] = held is False
+    invocation.wait()
     # A resource built without fork_dbt (dbt parse, dbt deps) follows TD_DBT_FORK.
     os.environ["TD_DBT_FORK"] = "false"
     invocation = resource.cli(["ls", "--quiet"], raise_on_error=False, target_path=Path("target", "fork_test_off"))
@@ -150,6 +170,7 @@ def test_a_forked_dbt_gives_the_events_errors_and_exit_codes_of_a_dbt_subprocess
     assert report["fork_allowed_with_a_live_display"] is True
     assert report["live_display_process"] == "ForkedDbtProcess"
     assert report["seconds_dbt_ran_after_the_pipe_ended"] > 0.3
+    assert report["dbt_let_go_of_the_tracker_pipe"] is True
     assert report["td_dbt_fork_false_process"] == "Popen"
     # The parent logs to a file at DEBUG. The forked dbt connects to tdlocal (urllib3 logs each
     # connection at DEBUG) and logs its own events, none of which may land in the parent's log.
@@ -158,8 +179,8 @@ def test_a_forked_dbt_gives_the_events_errors_and_exit_codes_of_a_dbt_subprocess
 
 
 def test_a_forked_dbt_starts_with_the_signal_dispositions_of_a_new_dbt_process():
-    """As after an exec: an ignored signal stays ignored (`nohup td-dagster run`: SIGHUP; a
-    background job: SIGINT), a handled one is reset (Dagster's SIGTERM handler), and SIGINT raises
+    """As after an exec: an ignored signal stays ignored (`nohup td-dagster run`: SIGHUP; SIGINT
+    where nothing handles it, e.g. a background job's `dbt parse` before the run), a handled one is reset (Dagster's SIGTERM handler), and SIGINT raises
     KeyboardInterrupt as Python's start-up sets it, unless ignored."""
     script = textwrap.dedent(
         """
