@@ -239,6 +239,15 @@ def selected_asset_keys(definitions: Definitions, select: str, manifest: dict) -
             raise SelectionError(
                 f"--select {select!r}: dbt rejects it: {_dbt_message(error)}. {SELECTION_SYNTAX}"
             ) from None
+        except Exception as error:  # the same kind, raised outside dbt's exceptions
+            # Still only the manifest is read. dbt's path method raises NotImplementedError for an
+            # absolute path (`path:/etc`); dagster-dbt raises AttributeError for a selection of
+            # tests by name (`test_name:unique`), which selects no model.
+            raise SelectionError(
+                f"--select {select!r} cannot be resolved to the project's models "
+                f"({type(error).__name__}: {error}); select models, seeds or snapshots (their tests "
+                f"run with them), with relative paths. {SELECTION_SYNTAX}"
+            ) from None
     if not keys:
         raise SelectionError(
             f"--select {select!r} selects no model, seed or snapshot of the project: check the "

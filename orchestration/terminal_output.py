@@ -124,8 +124,18 @@ class Terminal:
         self._write(text)
 
     def _write(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        try:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+        except BrokenPipeError:
+            # The reader went away (`td-dagster run ... | head`). The run goes on to its end, as a
+            # load stopped half-way would leave days to re-load; what it would have said goes to
+            # /dev/null, the way Python's docs handle EPIPE (a write would raise again, and
+            # Python's exit would print the error while flushing).
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, self.stream.fileno())
+                os.close(null)
 
     @contextlib.contextmanager
     def follow_run(self, progress: RunProgress) -> Iterator[Callable[[EventLogEntry], None]]:

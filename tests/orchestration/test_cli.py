@@ -170,6 +170,9 @@ def test_run_select_with_an_unknown_model_fails_before_any_sql(local_td, capsys)
         ("@page_views+", 'dbt rejects it: Invalid node spec @page_views+ - "@" prefix and "+" suffix'),
         ("state:modified", "dbt rejects it: Got a state selector method, but no comparison manifest."),
         ("resource_type:table", 'dbt rejects it: Invalid resource_type selector "table".'),
+        # What dbt or dagster-dbt raise outside dbt's exceptions (a second review found them).
+        ("path:/etc", "--select 'path:/etc' cannot be resolved to the project's models (NotImplementedError"),
+        ("test_name:unique", "--select 'test_name:unique' cannot be resolved to the project's models"),
     ],
 )
 def test_run_select_dbt_rejects_is_one_clear_line_before_any_sql(local_td, capsys, selection, message):
@@ -181,6 +184,33 @@ def test_run_select_dbt_rejects_is_one_clear_line_before_any_sql(local_td, capsy
     # The fix: dbt's selection syntax, or for a bad method dbt's methods.
     assert "A selection is dbt syntax" in err or "The methods are `access:`" in err, err
     assert local_td.statements_logged() == before
+
+
+def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td):
+    """`td-dagster run ... | head -1`: the pipe breaks after the first line; the run still loads
+    its day, and neither the progress lines nor the summary turn into broken-pipe errors."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--partition",
+            "2026-11-19",
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()  # what `head -1` reads, then it exits
+    process.stdout.close()
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()
+    assert b"Broken pipe" not in err and b"Traceback" not in err, err.decode()
+    rows = local_td.query(
+        "select count(*) from incremental_events where td_time_range(time, '2026-11-19', '2026-11-20', 'Asia/Tokyo')"
+    )
+    assert rows[0][0] > 0
 
 
 def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
