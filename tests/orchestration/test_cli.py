@@ -23,7 +23,7 @@ import tdlocal
 from orchestration.cli import main
 from orchestration.settings import PROJECT_ROOT
 
-from .conftest import PINNED_NOW, copy_dbt_project
+from .conftest import PINNED_NOW, copy_dbt_project, query_tdlocal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -186,19 +186,23 @@ def test_run_select_dbt_rejects_is_one_clear_line_before_any_sql(local_td, capsy
     assert local_td.statements_logged() == before
 
 
-def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td):
+def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td, tmp_path):
     """`td-dagster run ... | head -1`: the pipe breaks after the first line; the run still loads
     its day, and neither the progress lines nor the summary turn into broken-pipe errors."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {
+        **os.environ,
+        # An instance, a project and a TD database of its own: the shared ones' days stay as they are.
+        "DAGSTER_HOME": str(home),
+        "DBT_PROJECT_DIR": str(copy_dbt_project(tmp_path / "dbt_project")),
+        "TD_DATABASE": "cli_closed_pipe",
+        "TDLOCAL_NOW": PINNED_NOW.isoformat(),
+    }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "run",
-            "--partition",
-            "2026-11-19",
-        ],
-        env=dict(os.environ),
+        [sys.executable, "-m", "orchestration.cli", "run", "--partition", "2026-11-19"],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -207,8 +211,11 @@ def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err.decode()
     assert b"Broken pipe" not in err and b"Traceback" not in err, err.decode()
-    rows = local_td.query(
-        "select count(*) from incremental_events where td_time_range(time, '2026-11-19', '2026-11-20', 'Asia/Tokyo')"
+    rows = query_tdlocal(
+        local_td.port,
+        "select count(*) from incremental_events "
+        "where td_time_range(time, '2026-11-19', '2026-11-20', 'Asia/Tokyo')",
+        schema="cli_closed_pipe",
     )
     assert rows[0][0] > 0
 
