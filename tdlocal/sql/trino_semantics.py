@@ -27,6 +27,7 @@ from tdlocal.sql import (
     datetime_text,
     intervals,
     json_url,
+    late_bound_operands,
     math_functions,
     numeric,
     strings,
@@ -330,13 +331,13 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         left, exp.Interval
     ):
         name = "trino_plus_interval" if isinstance(node, exp.Add) else "trino_minus_interval"
-        return exp.Anonymous(this=macro(name), expressions=[left, right])
+        return late_bound_operands.typed_macro_call(name, left, right)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
-        return exp.Anonymous(this=macro("trino_plus_interval"), expressions=[right, left])
+        return late_bound_operands.typed_macro_call("trino_plus_interval", right, left)
     if isinstance(node, exp.Sub) and _may_be_dates(left, right):
         # date - date read from columns or expressions: an interval day to second, decided
         # when DuckDB binds the operands' types.
-        return exp.Anonymous(this=macro("trino_subtract"), expressions=[left, right])
+        return late_bound_operands.typed_macro_call("trino_subtract", left, right)
     return node
 
 

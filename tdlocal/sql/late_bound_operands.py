@@ -1,0 +1,107 @@
+"""Calls of tdlocal's typed-overload macros on operands that DuckDB types only after expanding them.
+
+The interval operators (intervals.MACROS: `trino_subtract`, `trino_plus_interval`,
+`trino_minus_interval`) have a DATE-typed overload beside an untyped one, and DuckDB 2.0 picks
+the overload from the arguments' types when it expands the macro. An argument holding an
+aggregate or a window function (`max(ts)`, `count(*)`, `min(ts) OVER ()`) has no type yet at
+that point; DuckDB then takes the DATE overload and casts the argument to DATE. So
+`max(ts) - min(ts)` was the difference of the two timestamps' dates (interval 0 within a day: a
+wrong answer without an error), and `max(n) - min(n)` failed with `Unimplemented type for cast
+(INTEGER -> DATE)`. Checked on DuckDB 2.0.0 with `CREATE MACRO g(a DATE, b DATE) AS 'date',
+(a, b) AS 'other'`: `g(max(n), min(n))` is 'date', `g(n, n)` and `g((SELECT max(n) FROM t), 1)`
+are 'other' (a scalar subquery is bound before the macro, so it needs nothing).
+
+Such a call is made inside a lambda over a one-element list of the operands instead:
+`list_extract(list_transform([{'o0': A, 'o1': B}], lambda o: m(struct_extract(o, 'o0'), ...)), 1)`. DuckDB binds
+the list, aggregates and windows included, before the lambda's body, so the macro is expanded
+with the operands' real types and every overload answers as for plain columns. (struct_extract,
+not `o.a`: in HAVING DuckDB reads `o.a` as column `a` of a table `o`.) A typeof() test cannot do
+this: the branches of a CASE must share one type, and `date - date` (interval) and `n - n`
+(a number) do not. The list costs one allocation per group for aggregates and per row for
+windows; every other call keeps the plain macro call, so ordinary statements' SQL is unchanged.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tdlocal.sql.function_library import macro
+
+# Aggregate functions that sqlglot reads as plain function calls (exp.Anonymous), so no
+# exp.AggFunc marks them: Trino 423's docs, "Aggregate functions" (general, bitwise, map,
+# approximate, statistical, lambda and set-digest aggregates) and "Geospatial functions"
+# (the *_agg ones), plus tdlocal's macros holding aggregates (numeric.MACROS: avg of decimals).
+_AGGREGATE_FUNCTION_NAMES = frozenset(
+    [
+        "approx_most_frequent",
+        "approx_set",
+        "bitwise_xor_agg",
+        "checksum",
+        "convex_hull_agg",
+        "every",
+        "geometric_mean",
+        "geometry_union_agg",
+        "histogram",
+        "make_set_digest",
+        "map_agg",
+        "map_union",
+        "merge",
+        "merge_set_digest",
+        "multimap_agg",
+        "numeric_histogram",
+        "qdigest_agg",
+        "reduce_agg",
+        "tdigest_agg",
+        "trino_avg",
+        "trino_avg_distinct",
+    ]
+)
+
+# The lambda's parameter: a name no TD column is likely to have (a column of that name would
+# still not be read: a lambda parameter shadows columns in DuckDB).
+_OPERANDS = "tdlocal_operands"
+
+
+def binds_late(node: exp.Expression) -> bool:
+    """Whether `node` holds an aggregate or window function of its own query (not one inside a
+    subquery, which DuckDB binds first), so DuckDB cannot type it when it expands a macro."""
+    for inner in node.walk(prune=lambda candidate: isinstance(candidate, exp.Query)):
+        if isinstance(inner, (exp.AggFunc, exp.Window)):
+            return True
+        if isinstance(inner, exp.Anonymous) and str(inner.this).lower().rsplit(".", 1)[-1] in (
+            _AGGREGATE_FUNCTION_NAMES
+        ):
+            return True
+    return False
+
+
+def typed_macro_call(name: str, *operands: exp.Expression) -> exp.Expression:
+    """The call `tdlocal.main.<name>(operands...)` of a macro with typed overloads, made so that
+    DuckDB chooses the overload from the operands' bound types (see above).
+
+    Returns the plain call when no operand binds late; else the lambda form.
+    """
+    if not any(binds_late(operand) for operand in operands):
+        return exp.Anonymous(this=macro(name), expressions=list(operands))
+    fields = [f"o{position}" for position in range(len(operands))]
+    parameter = exp.to_identifier(_OPERANDS)
+    packed = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier(field), expression=operand)
+            for field, operand in zip(fields, operands, strict=True)
+        ]
+    )
+    call = exp.Anonymous(
+        this=macro(name),
+        expressions=[
+            exp.Anonymous(
+                this="struct_extract", expressions=[exp.column(_OPERANDS), exp.Literal.string(field)]
+            )
+            for field in fields
+        ],
+    )
+    transform = exp.Anonymous(
+        this="list_transform",
+        expressions=[exp.Array(expressions=[packed]), exp.Lambda(this=call, expressions=[parameter])],
+    )
+    return exp.Anonymous(this="list_extract", expressions=[transform, exp.Literal.number(1)])
