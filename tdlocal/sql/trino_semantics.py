@@ -343,11 +343,12 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
 
 def _may_be_dates(left: exp.Expression, right: exp.Expression) -> bool:
     """Whether both operands of `-` could be dates: neither is a number, string or interval
-    literal, nor visibly a double or year-month interval (rewrites elsewhere read those shapes)."""
+    literal, nor visibly a double, a year-month interval or a count-like aggregate (rewrites
+    elsewhere read those shapes)."""
     for side in (left, right):
         if isinstance(side, (exp.Literal, exp.Interval, exp.Boolean)):
             return False
-        if intervals.is_year_month(side):
+        if intervals.is_year_month(side) or late_bound_operands.is_never_datetime(side):
             return False
     return not numeric.has_double_side(exp.Sub(this=left, expression=right))
 
