@@ -331,13 +331,13 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         left, exp.Interval
     ):
         name = "trino_plus_interval" if isinstance(node, exp.Add) else "trino_minus_interval"
-        return late_bound_operands.typed_macro_call(name, left, right)
+        return late_bound_operands.macro_call(name, left, right)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
-        return late_bound_operands.typed_macro_call("trino_plus_interval", right, left)
+        return late_bound_operands.macro_call("trino_plus_interval", right, left)
     if isinstance(node, exp.Sub) and _may_be_dates(left, right):
         # date - date read from columns or expressions: an interval day to second, decided
         # when DuckDB binds the operands' types.
-        return late_bound_operands.typed_macro_call("trino_subtract", left, right)
+        return late_bound_operands.macro_call("trino_subtract", left, right)
     return node
 
 

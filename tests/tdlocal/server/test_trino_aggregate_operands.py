@@ -2,7 +2,8 @@
 
 tdlocal's interval operators are DuckDB macros with a DATE overload; DuckDB chose it for any
 operand holding an aggregate or window function, so `max(ts) - min(ts)` was silently 0 within a
-day and `max(n) - min(n)` failed with a DATE cast error (tdlocal.sql.late_bound_operands).
+day and `max(n) - min(n)` failed with a DATE cast error (tdlocal.sql.late_bound_operands). CAST(max(ts) AS date) failed the same way: the varchar
+reading's try() refused the aggregate.
 
 Sources (Trino 423):
 - timestamp - timestamp: TimestampOperators.TimestampMinusTimestamp, an interval day to second;
@@ -12,6 +13,10 @@ Sources (Trino 423):
   interval '29' hour` `2012-08-06 20:00:00.000` (docs, Date and time functions and operators).
 - date + interval with hours: INVALID_FUNCTION_ARGUMENT `Cannot add hour, minutes or seconds to
   a date` (DateTimeOperators).
+- CAST(timestamp AS date) is the timestamp's date, CAST(date AS timestamp) its midnight (docs,
+  Conversion functions / TimestampOperators, DateOperators); CAST(varchar AS date) of a text
+  that is no date fails with INVALID_CAST_ARGUMENT `Value cannot be cast to date: <text>`
+  (DateOperators.castFromVarchar), TRY_CAST gives NULL.
 - Result types of the aggregates (docs, Aggregate functions): max/min keep their argument's type
   (integer here), count / count_if / approx_distinct are bigint, sum of double is double, sum of
   integer is bigint; integer - integer is integer, bigint - bigint bigint, double - double double.
@@ -135,3 +140,28 @@ def test_date_aggregates_keep_trinos_date_arithmetic(td_connect):
         _rows(td_connect, f"SELECT min(d) + INTERVAL '1' HOUR FROM {EVENTS}")
     assert caught.value.error_name == "INVALID_FUNCTION_ARGUMENT"
     assert "Cannot add hour, minutes or seconds to a date" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("select", "row"),
+    [
+        (
+            "CAST(max(ts) AS date), TRY_CAST(min(ts) AS date), CAST(max(d) AS timestamp)",
+            [date(2012, 8, 8), date(2012, 8, 8), datetime(2012, 8, 10, 0, 0, 0)],
+        ),
+        (
+            "CAST(max(ts) OVER () AS date), CAST(min(d) OVER () AS timestamp)",
+            [date(2012, 8, 8), datetime(2012, 8, 8, 0, 0, 0)],
+        ),
+        ("TRY_CAST(max(x) AS date), TRY_CAST(max(x) AS timestamp)", [None, None]),
+    ],
+)
+def test_casts_of_aggregates_to_date_and_timestamp(td_connect, select, row):
+    assert _rows(td_connect, f"SELECT DISTINCT {select} FROM {EVENTS}") == [row]
+
+
+def test_cast_of_an_aggregate_text_that_is_no_date_fails_as_trino(td_connect):
+    with pytest.raises(TrinoUserError) as caught:
+        _rows(td_connect, f"SELECT CAST(max(x) AS date) FROM {EVENTS}")
+    assert caught.value.error_name == "INVALID_CAST_ARGUMENT"
+    assert "Value cannot be cast to date: b" in caught.value.message
