@@ -28,8 +28,11 @@ statements' SQL is unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
+from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import macro
 
 # Aggregate functions that sqlglot reads as plain function calls (exp.Anonymous), so no
@@ -103,9 +106,7 @@ def binds_late(node: exp.Expression) -> bool:
     for inner in node.walk(prune=lambda candidate: isinstance(candidate, exp.Query)):
         if isinstance(inner, (exp.AggFunc, exp.Window)):
             return True
-        if isinstance(inner, exp.Anonymous) and str(inner.this).lower().rsplit(".", 1)[-1] in (
-            _AGGREGATE_FUNCTION_NAMES
-        ):
+        if _is_aggregate_name(inner):
             return True
     return False
 
@@ -132,25 +133,87 @@ def macro_call(name: str, *operands: exp.Expression) -> exp.Expression:
     """
     if not any(binds_late(operand) for operand in operands):
         return exp.Anonymous(this=macro(name), expressions=list(operands))
-    fields = [f"o{position}" for position in range(len(operands))]
-    parameter = exp.to_identifier(_OPERANDS)
+    fields = [_field(position) for position in range(len(operands))]
+    call = exp.Anonymous(this=macro(name), expressions=[_extract(field) for field in fields])
+    return _over_values(call, dict(zip(fields, operands, strict=True)))
+
+
+def try_over_aggregates(attempt: exp.Try, context: TranslationContext) -> exp.Expression:
+    """Trino's TRY(x) where x holds aggregates or window functions: `TRY(max(n) / 0)` is NULL
+    (Trino docs, TRY: an error evaluating x gives NULL), where DuckDB's try() refuses the
+    aggregate (`aggregates are not allowed inside the TRY expression`).
+
+    The aggregates, windows and subqueries in x are computed first (each distinct one once) and
+    x's remaining operators run under try() inside the lambda; `attempt` itself when x binds
+    nothing late.
+    """
+    if not binds_late(attempt.this):
+        return attempt
+    fields: dict[exp.Expression, str] = {}  # a value (compared by structure) -> its field
+
+    def hoist(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Lambda):
+            return node  # a lambda of the query's own: its parameters are no values to hoist
+        if isinstance(node, _HOISTED) or _is_aggregate_name(node):
+            if node not in fields:
+                fields[node.copy()] = _field(len(fields))
+            return _extract(fields[node])
+        return node
+
+    body = _transform_outermost(attempt.copy(), hoist)
+    return _over_values(body, {field: value for value, field in fields.items()})
+
+
+# What a TRY over aggregates computes before its lambda: aggregates and windows (DuckDB's try()
+# refuses them) and subqueries (DuckDB refuses them in a lambda). Columns stay in the lambda,
+# which reads them as DuckDB lambdas read outer columns.
+_HOISTED = (exp.AggFunc, exp.Window, exp.Filter, exp.Subquery, exp.Query)
+
+
+def _transform_outermost(
+    tree: exp.Expression, replace: Callable[[exp.Expression], exp.Expression]
+) -> exp.Expression:
+    # Top-down: a replaced (or kept lambda) node's children are left as they are.
+    replaced = replace(tree)
+    if replaced is not tree or isinstance(tree, exp.Lambda):
+        return replaced
+    for child in list(tree.iter_expressions()):
+        new = _transform_outermost(child, replace)
+        if new is not child:
+            child.replace(new)
+    return tree
+
+
+def _is_aggregate_name(node: exp.Expression) -> bool:
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower().rsplit(".", 1)[-1] in _AGGREGATE_FUNCTION_NAMES
+    )
+
+
+def _field(position: int) -> str:
+    return f"o{position}"
+
+
+def _extract(field: str) -> exp.Expression:
+    return exp.Anonymous(
+        this="struct_extract", expressions=[exp.column(_OPERANDS), exp.Literal.string(field)]
+    )
+
+
+def _over_values(body: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+    """`body` (reading the values as struct_extract(tdlocal_operands, field)) evaluated in a
+    lambda over the one-element list of the values."""
     packed = exp.Struct(
         expressions=[
-            exp.PropertyEQ(this=exp.to_identifier(field), expression=operand)
-            for field, operand in zip(fields, operands, strict=True)
+            exp.PropertyEQ(this=exp.to_identifier(field), expression=value) for field, value in values.items()
         ]
-    )
-    call = exp.Anonymous(
-        this=macro(name),
-        expressions=[
-            exp.Anonymous(
-                this="struct_extract", expressions=[exp.column(_OPERANDS), exp.Literal.string(field)]
-            )
-            for field in fields
-        ],
     )
     transform = exp.Anonymous(
         this="list_transform",
-        expressions=[exp.Array(expressions=[packed]), exp.Lambda(this=call, expressions=[parameter])],
+        expressions=[
+            exp.Array(expressions=[packed]),
+            exp.Lambda(this=body, expressions=[exp.to_identifier(_OPERANDS)]),
+        ],
     )
     return exp.Anonymous(this="list_extract", expressions=[transform, exp.Literal.number(1)])

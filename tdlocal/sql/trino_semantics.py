@@ -734,6 +734,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
+    (exp.Try, late_bound_operands.try_over_aggregates),
     (exp.CurrentUser, _session_value),
     (exp.CurrentCatalog, _session_value),
     (exp.CurrentSchema, _session_value),

@@ -3,7 +3,7 @@
 tdlocal's interval operators are DuckDB macros with a DATE overload; DuckDB chose it for any
 operand holding an aggregate or window function, so `max(ts) - min(ts)` was silently 0 within a
 day and `max(n) - min(n)` failed with a DATE cast error (tdlocal.sql.late_bound_operands). CAST(max(ts) AS date) failed the same way: the varchar
-reading's try() refused the aggregate.
+reading's try() refused the aggregate, and so did DuckDB's try() for Trino's TRY(max(n) / 0).
 
 Sources (Trino 423):
 - timestamp - timestamp: TimestampOperators.TimestampMinusTimestamp, an interval day to second;
@@ -17,6 +17,8 @@ Sources (Trino 423):
   Conversion functions / TimestampOperators, DateOperators); CAST(varchar AS date) of a text
   that is no date fails with INVALID_CAST_ARGUMENT `Value cannot be cast to date: <text>`
   (DateOperators.castFromVarchar), TRY_CAST gives NULL.
+- TRY(x): NULL where evaluating x fails with division by zero, an invalid cast ... (docs,
+  Conditional expressions: TRY); its value otherwise.
 - Result types of the aggregates (docs, Aggregate functions): max/min keep their argument's type
   (integer here), count / count_if / approx_distinct are bigint, sum of double is double, sum of
   integer is bigint; integer - integer is integer, bigint - bigint bigint, double - double double.
@@ -165,3 +167,17 @@ def test_cast_of_an_aggregate_text_that_is_no_date_fails_as_trino(td_connect):
         _rows(td_connect, f"SELECT CAST(max(x) AS date) FROM {EVENTS}")
     assert caught.value.error_name == "INVALID_CAST_ARGUMENT"
     assert "Value cannot be cast to date: b" in caught.value.message
+
+
+def test_try_over_aggregates_gives_null_for_an_error_and_the_value_otherwise(td_connect):
+    sql = f"SELECT TRY(max(n) / 0), TRY(max(n) / min(n)), TRY(CAST(max(x) AS integer)) FROM {EVENTS}"
+    assert _rows(td_connect, sql) == [[None, 5, None]]
+    grouped = (
+        f"SELECT x, TRY(count(*) / (max(n) - max(n))), TRY(max(time) - min(time)) FROM {EVENTS} "
+        "GROUP BY x HAVING TRY(max(n) / 0) IS NULL ORDER BY x"
+    )
+    assert _rows(td_connect, grouped) == [["a", None, 7200], ["b", None, 0]]
+    windowed = f"SELECT DISTINCT TRY(sum(n) OVER () / 0), TRY(sum(n) OVER () / 3) FROM {EVENTS}"
+    assert _rows(td_connect, windowed) == [[None, 3]]
+    with_subquery = f"SELECT TRY(max(n) / (SELECT count(*) - 3 FROM {EVENTS})) FROM {EVENTS}"
+    assert _rows(td_connect, with_subquery) == [[None]]
