@@ -38,12 +38,14 @@ from tdlocal.sql.function_library import macro
 # Aggregate functions that sqlglot reads as plain function calls (exp.Anonymous), so no
 # exp.AggFunc marks them: Trino 423's docs, "Aggregate functions" (general, bitwise, map,
 # approximate, statistical, lambda and set-digest aggregates) and "Geospatial functions"
-# (the *_agg ones), plus tdlocal's macros holding aggregates (numeric.MACROS: avg of decimals).
+# (the *_agg ones), plus what tdlocal rewrites some into: DuckDB's bool_and (arrays.every) and
+# tdlocal's macros holding aggregates (numeric.MACROS: avg of decimals).
 _AGGREGATE_FUNCTION_NAMES = frozenset(
     [
         "approx_most_frequent",
         "approx_set",
         "bitwise_xor_agg",
+        "bool_and",
         "checksum",
         "convex_hull_agg",
         "every",
