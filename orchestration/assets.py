@@ -228,14 +228,13 @@ def _run_dbt(
     window_in_env = window_in_env and isinstance(dbt, TdDbtCliResource)
     # Without a window, the variables are set empty: a value left in this process's environment
     # must not narrow the unpartitioned models.
-    env = partition_run_env(load.dbt_vars if load else {}) if window_in_env else {}
-    if isinstance(dbt, TdDbtCliResource):
-        env.update(indirect_selection_env(os.environ))
+    window_env = partition_run_env(load.dbt_vars if load else {}) if window_in_env else {}
+    env = {**window_env, **(indirect_selection_env(os.environ) if isinstance(dbt, TdDbtCliResource) else {})}
     args = dbt_build_args(
         dbt_vars=load.dbt_vars if load and not window_in_env else None,
         full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),
     )
-    shown = "".join(f"{name}={value} " for name, value in sorted(env.items()) if value)
+    shown = "".join(f"{name}={value} " for name, value in sorted(window_env.items()) if value)
     context.log.info("Running %sdbt %s", shown, " ".join(args))
     invocation = dbt.cli_with_env(args, env, context=context) if env else dbt.cli(args, context=context)
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.

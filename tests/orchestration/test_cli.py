@@ -267,6 +267,21 @@ def test_a_model_materialized_alone_fails_neither_its_run_nor_the_later_loads(lo
         ("events", "2026-11-18"),
         ("events", "2026-11-19"),
     ]
+    # incremental_events loaded again alone (after late rows, say): user_daily_activity's day was
+    # built from what it held before, so `td-dagster stale` lists it.
+    again = run("--partition", "2026-11-19", "--select", "incremental_events")
+    assert again.returncode == 0, again.stdout + again.stderr
+    stale = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "stale"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert stale.returncode == 0, stale.stdout + stale.stderr
+    assert "2026-11-19  reads incremental_events 2026-11-19, loaded again since" in stale.stdout, stale.stdout
+    assert "2026-11-18" not in stale.stdout.split("Stale partitions", 1)[-1]
 
 
 def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
