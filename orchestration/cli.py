@@ -55,10 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.filterwarnings("ignore", category=BetaWarning)
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+    from orchestration.unreachable_warehouse import WarehouseUnreachable, is_connection_failure
     from tdlocal.process import PortInUseError, TdlocalStartError
 
     try:
         return args.handler(args)
+    except WarehouseUnreachable as error:
+        return _unreachable(args, error, str(error))
     except (PartitionRangeError, TdTimeError, SettingsError, SelectionError, TdDbtHooksMissing) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
@@ -73,6 +76,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("td-dagster: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        # A connection failure raised where no query wraps it (warehouse.fetch_rows does): the same
+        # one line. Anything else is a bug, and its traceback is what to report.
+        if not is_connection_failure(error):
+            raise
+        return _unreachable(args, error, _unreachable_text(error))
+
+
+def _unreachable(args: argparse.Namespace, error: BaseException, line: str) -> int:
+    """Print a connection failure as one `td-dagster: ...` line (the traceback first with -v); exit 1,
+    as `doctor` and a failed `run` exit."""
+    if _verbosity(args) >= Verbosity.VERBOSE:
+        import traceback
+
+        from orchestration.warehouse import masked_key
+
+        key = os.environ.get("TD_API_KEY", "").strip()
+        text = "".join(traceback.format_exception(error))
+        print(text.replace(key, masked_key(key)) if key else text, file=sys.stderr, end="")
+        print(f"td-dagster: {line}", file=sys.stderr)
+    else:
+        print(f"td-dagster: {line} (-v shows the full error)", file=sys.stderr)
+    return 1
+
+
+def _unreachable_text(error: BaseException) -> str:
+    from orchestration.unreachable_warehouse import unreachable
+    from orchestration.warehouse import endpoint
+
+    settings = Settings.from_env()
+    return str(unreachable(settings, endpoint(settings), str(error), os.environ.get("TD_API_KEY", "")))
 
 
 def console_main() -> None:
@@ -172,11 +206,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also compare each loaded day's rows in the warehouse with its load",
     )
+    _add_verbose(status)
     status.set_defaults(handler=_status)
 
     stale = commands.add_parser(
         "stale", help="observe the TD sources, then print the loaded days whose source rows changed"
     )
+    _add_verbose(stale)
     stale.set_defaults(handler=_stale)
 
     doctor = commands.add_parser(
@@ -184,6 +220,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _add_verbose(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-v", "--verbose", action="store_true", help="on a failure, also the full error and Dagster's events"
+    )
 
 
 def _verbosity(args: argparse.Namespace) -> Verbosity:
@@ -339,7 +381,7 @@ def _mark_stale_days(instance, settings: Settings, statuses, partitions) -> None
 def _stale(args: argparse.Namespace) -> int:
     from orchestration.stale_command import print_stale
 
-    return print_stale(Settings.from_env())
+    return print_stale(Settings.from_env(), verbosity=_verbosity(args))
 
 
 def _doctor(args: argparse.Namespace) -> int:
