@@ -55,7 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.filterwarnings("ignore", category=BetaWarning)
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-    from orchestration.unreachable_warehouse import WarehouseUnreachable, is_connection_failure
+    from orchestration.unreachable_warehouse import (
+        WarehouseUnreachable,
+        is_connection_failure,
+        is_dbt_connection_failure,
+    )
     from tdlocal.process import PortInUseError, TdlocalStartError
 
     try:
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except DagsterDbtCliRuntimeError as error:
         # dbt itself failed outside a run (lint's compile, a parse): its own errors say why.
+        if is_dbt_connection_failure(str(error)):  # dbt could not reach the warehouse
+            return _unreachable(args, error, _unreachable_text(error))
         reasons = [line.strip() for line in str(error).splitlines() if line.strip()][-3:]
         print(f"td-dagster: dbt failed: {' | '.join(reasons)}", file=sys.stderr)
         return 1
@@ -194,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
         "lint", help="report what TD would reject or scan in full, per model (exit 1 if anything is found)"
     )
     lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one array, for CI")
+    _add_verbose(lint)
     lint.set_defaults(handler=_lint)
 
     status = commands.add_parser(

@@ -29,6 +29,7 @@ from pydantic import Field
 from orchestration.dbt_packages import local_package_dirs, packages_missing
 from orchestration.forked_dbt import ForkedDbtProcess, fork_allowed, preload_dbt
 from orchestration.settings import Settings, dbt_fork_setting
+from orchestration.unreachable_warehouse import is_dbt_connection_failure
 
 log = logging.getLogger(__name__)
 # dagster-dbt gives each dbt invocation its own target folder: `<op name>-<run id[:7]>-<random[:7]>`.
@@ -165,9 +166,10 @@ def wait_quietly(invocation: DbtCliInvocation) -> DbtCliInvocation:
     try:
         with redirect_stdout(held):
             return invocation.wait()
-    except Exception:
+    except Exception as error:
         lines = [line for line in held.getvalue().splitlines() if line.strip()][-_HELD_OUTPUT_LINES:]
-        if lines:
+        # Not for a warehouse dbt could not reach: the CLI says that in one line (-v: all of it).
+        if lines and not is_dbt_connection_failure(str(error)):
             print(
                 "td-dagster: the end of dbt's output:",
                 *(f"  {line}" for line in lines),

@@ -33,6 +33,14 @@ _CONNECTION_ERROR_NAMES = frozenset(
 )
 
 
+# dbt passes the trino client's connection failure on as its text: `failed to execute: <requests
+# error>` (TrinoConnectionError), or dbt-trino's FailedToConnectError, `Failed to establish a new
+# connection` (the same rule retries.py reads), each at the start of one of dbt's error lines.
+_DBT_CONNECTION_ERROR = re.compile(
+    r"^\s*(?:failed to execute: |Failed to establish a new connection)", re.MULTILINE
+)
+
+
 class WarehouseUnreachable(Exception):
     """The target's Trino endpoint could not be reached; the message is the one line to print."""
 
@@ -56,6 +64,12 @@ def is_connection_failure(error: BaseException) -> bool:
     return False
 
 
+def is_dbt_connection_failure(dbt_error_text: str) -> bool:
+    """True if a failed dbt command's error text (dagster-dbt's DagsterDbtCliRuntimeError: dbt's
+    error lines) says dbt could not connect to the warehouse."""
+    return bool(_DBT_CONNECTION_ERROR.search(dbt_error_text))
+
+
 def connection_failure_reason(text: str) -> str:
     """A few words for what a connection error's text (`failed to execute: HTTPSConnectionPool(...)
     ... Failed to resolve ...`) says went wrong; its first 120 characters when none fits."""
@@ -67,10 +81,11 @@ def connection_failure_reason(text: str) -> str:
 
 
 def unreachable(
-    settings: Settings, endpoint: str, error_text: str, api_key: str = ""
+    settings: Settings, endpoint: str, error_text: str, api_key: str = "", suggest_doctor: bool = True
 ) -> WarehouseUnreachable:
     """The one-line error for a failed connection to `endpoint` (warehouse.endpoint(settings)),
-    with what to check on this target; `api_key`, if given, is masked out of the text."""
+    with what to check on this target (and `td-dagster doctor`, unless `suggest_doctor` is False:
+    doctor itself); `api_key`, if given, is masked out of the text."""
     reason = connection_failure_reason(error_text.replace(api_key, "****") if api_key.strip() else error_text)
     if settings.uses_tdlocal:
         what = "tdlocal"
@@ -82,7 +97,7 @@ def unreachable(
         what = "Treasure Data"
         check = (
             "check TD_API_HOST (TD's Trino endpoint for your region: api-presto.treasuredata.com, "
-            "api-presto.treasuredata.co.jp, ...) and the network or proxy to it; `td-dagster doctor` "
-            "tests the connection"
+            "api-presto.treasuredata.co.jp, ...) and the network or proxy to it"
+            + ("; `td-dagster doctor` tests the connection" if suggest_doctor else "")
         )
     return WarehouseUnreachable(f"cannot reach {what} at {endpoint} ({reason}): {check}")

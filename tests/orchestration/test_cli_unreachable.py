@@ -61,6 +61,7 @@ def on_td(local_td, project_dir, monkeypatch, tmp_path):
         (UNRESOLVABLE, ["run", "--stale"], "the host name does not resolve"),
         (REFUSED, ["stale"], "the connection was refused"),
         (REFUSED, ["status", "--days", "3", "--verify"], "the connection was refused"),
+        (REFUSED, ["lint", "--format", "json"], "the connection was refused"),  # dbt's compile connects
     ],
 )
 def test_an_unreachable_endpoint_is_one_line_naming_it(on_td, capfd, host, argv, reason):
@@ -73,6 +74,19 @@ def test_an_unreachable_endpoint_is_one_line_naming_it(on_td, capfd, host, argv,
         "...) and the network or proxy to it; `td-dagster doctor` tests the connection (-v shows the full error)"
     ], err
     assert "Traceback" not in out and KEY not in out + err and KEY[-20:] not in out + err
+
+
+def test_doctor_says_why_and_what_to_check_without_the_key(on_td, capfd):
+    on_td.setenv("TD_API_HOST", REFUSED)
+    assert main(["doctor"]) == 1
+    out, err = capfd.readouterr()
+    assert out.splitlines()[-2:] == [
+        f"error:     cannot reach Treasure Data at https://{REFUSED}:443 (the connection was refused): check "
+        "TD_API_HOST (TD's Trino endpoint for your region: api-presto.treasuredata.com, "
+        "api-presto.treasuredata.co.jp, ...) and the network or proxy to it",
+        "td-dagster doctor: the target is not usable as configured",
+    ]
+    assert "API key:   ****cdef" in out and KEY not in out + err and KEY[-20:] not in out + err
 
 
 def test_with_v_the_full_error_comes_first_still_without_the_key(on_td, capfd):
