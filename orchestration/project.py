@@ -296,8 +296,10 @@ def dbt_project(settings: Settings) -> DbtProject:
     changes. Raises DagsterDbtCliRuntimeError when dbt cannot parse the project."""
     project = _project(settings.dbt_project_dir, settings.dbt_target)
     project_dir = Path(project.project_dir)
-    checked = (parse_environment(project_dir), _stored_fingerprint(project))
-    if _checked_in_this_process.get(project_dir) != checked:
+    checked = _checked_in_this_process.get(project_dir)
+    # The first call reads the files once, in parse_if_changed; later calls compare the environment
+    # and the stored fingerprint only.
+    if checked is None or checked != (parse_environment(project_dir), _stored_fingerprint(project)):
         parse_if_changed(project)
     return project
 
