@@ -55,10 +55,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.filterwarnings("ignore", category=BetaWarning)
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+    from orchestration.unreachable_warehouse import (
+        WarehouseUnreachable,
+        is_connection_failure,
+        is_dbt_connection_failure,
+    )
     from tdlocal.process import PortInUseError, TdlocalStartError
 
     try:
         return args.handler(args)
+    except WarehouseUnreachable as error:
+        return _unreachable(args, error, str(error))
     except (PartitionRangeError, TdTimeError, SettingsError, SelectionError, TdDbtHooksMissing) as error:
         print(f"td-dagster: {error}", file=sys.stderr)
         return 2
@@ -67,12 +74,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except DagsterDbtCliRuntimeError as error:
         # dbt itself failed outside a run (lint's compile, a parse): its own errors say why.
+        if is_dbt_connection_failure(str(error)):  # dbt could not reach the warehouse
+            return _unreachable(args, error, _unreachable_text(error))
         reasons = [line.strip() for line in str(error).splitlines() if line.strip()][-3:]
         print(f"td-dagster: dbt failed: {' | '.join(reasons)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("td-dagster: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        # A connection failure raised where no query wraps it (warehouse.fetch_rows does): the same
+        # one line. Anything else is a bug, and its traceback is what to report.
+        if not is_connection_failure(error):
+            raise
+        return _unreachable(args, error, _unreachable_text(error))
+
+
+def _unreachable(args: argparse.Namespace, error: BaseException, line: str) -> int:
+    """Print a connection failure as one `td-dagster: ...` line (the traceback first with -v); exit 1,
+    as `doctor` and a failed `run` exit."""
+    if _verbosity(args) >= Verbosity.VERBOSE:
+        import traceback
+
+        from orchestration.warehouse import masked_key
+
+        key = os.environ.get("TD_API_KEY", "").strip()
+        text = "".join(traceback.format_exception(error))
+        print(text.replace(key, masked_key(key)) if key else text, file=sys.stderr, end="")
+        print(f"td-dagster: {line}", file=sys.stderr)
+    else:
+        print(f"td-dagster: {line} (-v shows the full error)", file=sys.stderr)
+    return 1
+
+
+def _unreachable_text(error: BaseException) -> str:
+    from orchestration.unreachable_warehouse import unreachable
+    from orchestration.warehouse import endpoint
+
+    settings = Settings.from_env()
+    return str(unreachable(settings, endpoint(settings), str(error), os.environ.get("TD_API_KEY", "")))
 
 
 def console_main() -> None:
@@ -160,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
         "lint", help="report what TD would reject or scan in full, per model (exit 1 if anything is found)"
     )
     lint.add_argument("--format", choices=("text", "json"), default="text", help="json: one array, for CI")
+    _add_verbose(lint)
     lint.set_defaults(handler=_lint)
 
     status = commands.add_parser(
@@ -172,11 +213,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also compare each loaded day's rows in the warehouse with its load",
     )
+    _add_verbose(status)
     status.set_defaults(handler=_status)
 
     stale = commands.add_parser(
         "stale", help="observe the TD sources, then print the loaded days whose source rows changed"
     )
+    _add_verbose(stale)
     stale.set_defaults(handler=_stale)
 
     doctor = commands.add_parser(
@@ -184,6 +227,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _add_verbose(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-v", "--verbose", action="store_true", help="on a failure, also the full error and Dagster's events"
+    )
 
 
 def _verbosity(args: argparse.Namespace) -> Verbosity:
@@ -339,7 +388,7 @@ def _mark_stale_days(instance, settings: Settings, statuses, partitions) -> None
 def _stale(args: argparse.Namespace) -> int:
     from orchestration.stale_command import print_stale
 
-    return print_stale(Settings.from_env())
+    return print_stale(Settings.from_env(), verbosity=_verbosity(args))
 
 
 def _doctor(args: argparse.Namespace) -> int:

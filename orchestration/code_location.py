@@ -119,7 +119,13 @@ def _source_specs(
     return specs
 
 
-@lru_cache(maxsize=4)
 def _manifest(project: DbtProject) -> dict:
-    # Cached per project: the same dict (same identity) for every definition built from it.
+    return _manifest_written_at(project, project.manifest_path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _manifest_written_at(project: DbtProject, _mtime_ns: int) -> dict:
+    # Cached per project: the same dict (same identity) for every definition built from it. Keyed
+    # on the file's time too: dbt_project() re-parses when the environment changed (another
+    # TD_DATABASE), and the new relations must be read.
     return json.loads(project.manifest_path.read_text())

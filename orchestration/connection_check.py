@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from orchestration.settings import Settings, SettingsError
+from orchestration.unreachable_warehouse import is_connection_failure, unreachable
 from orchestration.warehouse import connect, endpoint, masked_key, prepare_warehouse
 
 #: The names of the intermediate tables dbt runs create beside a model and drop when they end, so
@@ -89,6 +90,14 @@ def check_connection(settings: Settings) -> ConnectionReport:
                 )
     except Exception as error:  # any failure to reach or query the warehouse is the finding
         report.ok = False
+        if is_connection_failure(error):  # the reason and what to check, not urllib3's internals
+            error = unreachable(
+                settings,
+                endpoint(settings),
+                str(error),
+                os.environ.get("TD_API_KEY", ""),
+                suggest_doctor=False,
+            )
         report.lines.append(f"error:     {_without_key(str(error))}")
     report.lines.append("ok" if report.ok else "td-dagster doctor: the target is not usable as configured")
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,27 @@ def local_instance() -> Iterator[DagsterInstance]:
             os.chdir(previous)
         with instance:
             yield instance
+
+
+def dagster_cli_command(arguments: str, environ: dict[str, str] | None = None) -> str:
+    """A shell command line that runs `dagster <arguments>` on the instance local_instance() opens,
+    as printed advice that works pasted into any shell in any directory.
+
+    Why not the bare `dagster ...`: without DAGSTER_HOME the CLI opens the repository's dagster.yaml
+    itself, and the `dagster` command then refuses to run (DagsterHomeNotSetError); that
+    dagster.yaml's storage paths are relative to the repository root, so the command must also run
+    there (`uv run --directory`). With DAGSTER_HOME set, it is given again in case it was set for
+    td-dagster's command only. Paths are shell-quoted (shlex.quote).
+    """
+    env = os.environ if environ is None else environ
+    home = env.get("DAGSTER_HOME")
+    if home:
+        where = f"--project {shlex.quote(str(PROJECT_ROOT))}"
+        home = str(Path(home).resolve())
+    else:
+        where = f"--directory {shlex.quote(str(PROJECT_ROOT))}"
+        home = str(PROJECT_ROOT)
+    return f"DAGSTER_HOME={shlex.quote(home)} uv run {where} dagster {arguments}"
 
 
 @contextmanager

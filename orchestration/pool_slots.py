@@ -19,6 +19,8 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRun
 
+from orchestration.instance import dagster_cli_command
+
 #: Run tags a CLI run carries, so a later run can tell whether its process is still alive.
 CLI_PID_TAG = "td/cli_pid"
 CLI_HOST_TAG = "td/cli_host"
@@ -168,8 +170,8 @@ def wait_for_pool(
             say(
                 f"waiting for the '{pool}' pool ({info.limit} slot{'s' if info.limit != 1 else ''}): run "
                 f"{run_id} ({job}) holds it. Ctrl-C stops waiting; if that run is stuck, terminate it in "
-                "the UI (Runs) or raise the limit: dagster instance concurrency set "
-                f"{pool} {info.limit + 1}"
+                "the UI (Runs) or raise the limit: "
+                + dagster_cli_command(f"instance concurrency set {pool} {info.limit + 1}")
             )
             announced.add(run_id)
         time.sleep(poll_seconds)

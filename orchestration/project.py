@@ -29,11 +29,18 @@ from pydantic import Field
 from orchestration.dbt_packages import local_package_dirs, packages_missing
 from orchestration.forked_dbt import ForkedDbtProcess, fork_allowed, preload_dbt
 from orchestration.settings import Settings, dbt_fork_setting
+from orchestration.unreachable_warehouse import is_dbt_connection_failure
 
 log = logging.getLogger(__name__)
 # dagster-dbt gives each dbt invocation its own target folder: `<op name>-<run id[:7]>-<random[:7]>`.
 _INVOCATION_DIR = re.compile(r".+-[0-9a-f]{7}-[0-9a-f]{7}")
-_parsed_in_this_process: set[Path] = set()
+# Project dir -> the parse environment (parse_environment) its manifest was last written or found
+# current for in this process, and the fingerprint file's text then: a process checks its manifest
+# again (reading every project file) only when either changed, e.g. when another process parsed
+# the project under other settings meanwhile.
+_checked_in_this_process: dict[Path, tuple[tuple[tuple[str, str | None], ...], str]] = {}
+# Project dir -> the variable names its files pass to env_var(), from the last fingerprint.
+_referenced_env: dict[Path, frozenset[str]] = {}
 #: Where the fingerprint of the inputs of the last `dbt parse` is kept, beside the manifest.
 FINGERPRINT_FILE = "td_parse_fingerprint"
 _PROJECT_FILE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md", ".py", ".jinja"}
@@ -48,6 +55,14 @@ _LAUNCH_ONLY_ENV = frozenset({"TD_DBT_FORK"})
 # Read by the validating macros only while executing, never while parsing (validated_vars.sql):
 # they are not inputs of a parse, and a run sets them for its dbt process only.
 _EXECUTION_ONLY_ENV = frozenset({"TD_RUN_TARGET_RANGE", "TD_RUN_TIMEZONE"})
+# Credentials: the profile's Trino user on TD, and dbt's secret variables, which dbt allows only in
+# profiles.yml and packages.yml and never writes into the manifest (dbt docs, "env_var": secrets).
+# They change no parse, so a rotated key costs none.
+_CREDENTIAL_ENV = frozenset({"TD_API_KEY"})
+_SECRET_ENV_PREFIX = "DBT_ENV_SECRET_"
+# `env_var('NAME'` in a project file: a variable dbt renders while parsing, whatever its name (a
+# project brought here may read MY_SCHEMA); names built at run time cannot be seen, hence the prefixes.
+_ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([^'"]+)['"]""")
 # os.environ is process-wide: one invocation at a time may lend it its variables.
 _environ_lock = threading.Lock()
 # The dbt adapter every target of a TD project uses (TD's Trino; tdlocal speaks the same protocol).
@@ -151,9 +166,10 @@ def wait_quietly(invocation: DbtCliInvocation) -> DbtCliInvocation:
     try:
         with redirect_stdout(held):
             return invocation.wait()
-    except Exception:
+    except Exception as error:
         lines = [line for line in held.getvalue().splitlines() if line.strip()][-_HELD_OUTPUT_LINES:]
-        if lines:
+        # Not for a warehouse dbt could not reach: the CLI says that in one line (-v: all of it).
+        if lines and not is_dbt_connection_failure(str(error)):
             print(
                 "td-dagster: the end of dbt's output:",
                 *(f"  {line}" for line in lines),
@@ -173,9 +189,8 @@ def dbt_executable() -> str:
 def _project(project_dir: Path, target: str) -> DbtProject:
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir, target=target)
     install_packages_if_missing(project)
-    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
-        # `dagster dev` re-parses on every reload; elsewhere only a missing manifest is parsed.
-        parse(project)
+    if project.preparer.using_dagster_dev():
+        parse(project)  # `dagster dev` re-parses on every reload; elsewhere dbt_project() checks
     return project
 
 
@@ -199,23 +214,25 @@ def install_packages_if_missing(project: DbtProject) -> bool:
 def parse(project: DbtProject) -> None:
     """Write the project's manifest with `dbt parse` (no warehouse connection is needed)."""
     log.info("Parsing the dbt project at %s", project.project_dir)
-    _parsed_in_this_process.add(project.project_dir)
-    fingerprint = project_fingerprint(Path(project.project_dir))
+    project_dir = Path(project.project_dir)
+    fingerprint = project_fingerprint(project_dir)
+    stored = project_dir / project.target_path / FINGERPRINT_FILE
+    stored.unlink(missing_ok=True)  # a parse that fails leaves no fingerprint of older inputs
     wait_quietly(
         TdDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
             ["parse", "--quiet"], target_path=project.target_path
         )
     )
-    (Path(project.project_dir) / project.target_path / FINGERPRINT_FILE).write_text(fingerprint)
+    stored.write_text(fingerprint)
+    _checked_in_this_process[project_dir] = (parse_environment(project_dir), fingerprint)
 
 
-def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None) -> str:
+def project_fingerprint(project_dir: Path, environ: Mapping[str, str] | None = None) -> str:
     """sha256 (hex) of what a `dbt parse` of this project reads: its files' paths and contents,
-    its local packages' files (td_dbt's macros), and the TD_*, DBT_* and TDLOCAL_* environment
-    variables its Jinja may render (not dbt's output-only flags such as DBT_USE_COLORS, nor the
-    TD_RUN_* ones, which the macros read only when executing, nor TD_DBT_FORK)."""
-    env = os.environ if environ is None else environ
+    its local packages' files (td_dbt's macros), and the environment variables its Jinja may
+    render (parse_environment)."""
     digest = hashlib.sha256()
+    referenced: set[str] = set()
     for index, root in enumerate((project_dir, *local_package_dirs(project_dir))):
         digest.update(f"root {index}\0".encode())  # the same file name in two roots differs
         for path in sorted(root.rglob("*")):
@@ -225,11 +242,35 @@ def project_fingerprint(project_dir: Path, environ: dict[str, str] | None = None
                 and path.suffix in _PROJECT_FILE_SUFFIXES
                 and not _NOT_PROJECT_FILES & set(relative.parts)
             ):
-                digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    parse_inputs = (name for name in env if name.startswith(_PARSE_ENV_PREFIXES))
-    for name in sorted(set(parse_inputs) - _EXECUTION_ONLY_ENV - _OUTPUT_ONLY_ENV - _LAUNCH_ONLY_ENV):
-        digest.update(f"{name}={env[name]}\0".encode())
+                content = path.read_bytes()
+                digest.update(str(relative).encode() + b"\0" + content + b"\0")
+                referenced.update(_ENV_VAR_CALL.findall(content.decode(errors="replace")))
+    _referenced_env[project_dir] = frozenset(referenced)
+    for name, value in parse_environment(project_dir, environ):
+        # An unset variable and an empty one render differently (env_var's default): both are kept.
+        digest.update(f"{name}={'<unset>' if value is None else '=' + value}\0".encode())
     return digest.hexdigest()
+
+
+def parse_environment(
+    project_dir: Path, environ: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str | None], ...]:
+    """The environment variables a `dbt parse` of the project may render, as sorted (name, value)
+    pairs, value None when unset: every TD_*, DBT_* and TDLOCAL_* variable set, and every name the
+    project's files pass to `env_var('NAME', ...)` (profiles.yml, sources, models, macros), set or
+    not. Not dbt's output-only flags (DBT_USE_COLORS, ...), nor the TD_RUN_* ones, which the macros
+    read only when executing, nor TD_DBT_FORK (how dbt starts), nor credentials (TD_API_KEY,
+    DBT_ENV_SECRET_*), which dbt never writes into the manifest.
+
+    The names referenced are those the last project_fingerprint() of this process read (read
+    now if none did).
+    """
+    env = os.environ if environ is None else environ
+    if project_dir not in _referenced_env:
+        project_fingerprint(project_dir, env)
+    names = {name for name in env if name.startswith(_PARSE_ENV_PREFIXES)} | _referenced_env[project_dir]
+    names -= _EXECUTION_ONLY_ENV | _OUTPUT_ONLY_ENV | _LAUNCH_ONLY_ENV | _CREDENTIAL_ENV
+    return tuple((name, env.get(name)) for name in sorted(names) if not name.startswith(_SECRET_ENV_PREFIX))
 
 
 def parse_if_changed(project: DbtProject) -> bool:
@@ -238,30 +279,43 @@ def parse_if_changed(project: DbtProject) -> bool:
     Saves a dbt start-up (seconds) on every CLI run of an unchanged project.
     """
     install_packages_if_missing(project)
-    stored = Path(project.project_dir) / project.target_path / FINGERPRINT_FILE
-    manifest_is_current = (
-        project.manifest_path.exists()
-        and stored.exists()
-        and stored.read_text() == project_fingerprint(Path(project.project_dir))
-    )
-    if manifest_is_current:
-        _parsed_in_this_process.add(project.project_dir)
+    project_dir = Path(project.project_dir)
+    fingerprint = project_fingerprint(project_dir)
+    if project.manifest_path.exists() and _stored_fingerprint(project) == fingerprint:
+        _checked_in_this_process[project_dir] = (parse_environment(project_dir), fingerprint)
         return False
     parse(project)
     return True
 
 
 def dbt_project(settings: Settings) -> DbtProject:
-    """The (cached) DbtProject for these settings, with its manifest prepared."""
-    return _project(settings.dbt_project_dir, settings.dbt_target)
+    """The (cached) DbtProject for these settings, its manifest written for the project's files and
+    the environment as they are now: re-parsed (parse_if_changed) when either changed since the
+    manifest was written, e.g. after a run under another TD_DATABASE, whose relations the manifest
+    would otherwise still name. Within one process, checked again only when the environment
+    changes. Raises DagsterDbtCliRuntimeError when dbt cannot parse the project."""
+    project = _project(settings.dbt_project_dir, settings.dbt_target)
+    project_dir = Path(project.project_dir)
+    checked = _checked_in_this_process.get(project_dir)
+    # The first call reads the files once, in parse_if_changed; later calls compare the environment
+    # and the stored fingerprint only.
+    if checked is None or checked != (parse_environment(project_dir), _stored_fingerprint(project)):
+        parse_if_changed(project)
+    return project
+
+
+def _stored_fingerprint(project: DbtProject) -> str | None:
+    """The fingerprint written beside the manifest by the last parse, None if there is none."""
+    try:
+        return (Path(project.project_dir) / project.target_path / FINGERPRINT_FILE).read_text()
+    except FileNotFoundError:
+        return None
 
 
 def refresh_manifest(settings: Settings) -> DbtProject:
-    """The project with a manifest that reflects its files now (the CLI wants edits to count)."""
-    project = dbt_project(settings)
-    if project.project_dir not in _parsed_in_this_process:
-        parse_if_changed(project)
-    return project
+    """dbt_project(): the project with a manifest that reflects its files and environment now
+    (the CLI wants edits to count)."""
+    return dbt_project(settings)
 
 
 @lru_cache(maxsize=8)

@@ -8,14 +8,17 @@ import sys
 from orchestration.settings import Settings
 
 
-def observe_and_find_stale(settings: Settings):
+def observe_and_find_stale(settings: Settings, verbosity=None):
     """Run the observation job (one query per watched source) in the local instance, then return
-    the StaleReport (late_data.py). Raises SettingsError before any query on bad settings."""
+    the StaleReport (late_data.py). Raises SettingsError before any query on bad settings, and
+    the observation's own error when it fails (WarehouseUnreachable when the endpoint cannot be
+    reached); Dagster's events, and its step-failure traces, are shown only at Verbosity.VERBOSE."""
     from orchestration.code_location import build_definitions
     from orchestration.instance import local_instance
     from orchestration.late_data import OBSERVE_JOB_NAME, find_stale, watched_sources
     from orchestration.partitions import daily_partitions_def
     from orchestration.project import refresh_manifest
+    from orchestration.terminal_output import Verbosity
     from orchestration.warehouse import prepare_warehouse, reference_now
 
     prepare_warehouse(settings)
@@ -23,11 +26,14 @@ def observe_and_find_stale(settings: Settings):
     definitions = build_definitions(settings)
     partitions = daily_partitions_def()
     watched = watched_sources(project, project_manifest(project))
+    log_level = "WARNING" if verbosity is not None and verbosity >= Verbosity.VERBOSE else "CRITICAL"
     with local_instance() as instance:
         if watched.relations:
             definitions.resolve_job_def(OBSERVE_JOB_NAME).execute_in_process(
                 instance=instance,
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                # A failed observation is raised and told by the CLI in one line; Dagster's console
+                # logger would print its step-failure stack first (hundreds of lines).
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             )
         return find_stale(
             instance, watched, partitions, reference_now(settings), settings.late_data_lookback_days
@@ -40,9 +46,9 @@ def project_manifest(project) -> dict:
     return json.loads(project.manifest_path.read_text())
 
 
-def print_stale(settings: Settings) -> int:
+def print_stale(settings: Settings, verbosity=None) -> int:
     """`td-dagster stale`: a heading per model, one stale key per line with the changed source days."""
-    print(observe_and_find_stale(settings).render())
+    print(observe_and_find_stale(settings, verbosity).render())
     return 0
 
 
@@ -55,7 +61,7 @@ def run_stale(settings: Settings, verbosity=None) -> int:
     from orchestration.partition_rows import partition_keys_between
     from orchestration.terminal_output import Verbosity
 
-    report = observe_and_find_stale(settings)
+    report = observe_and_find_stale(settings, verbosity)
     print(report.render())
     sys.stdout.flush()
     exit_code = 0

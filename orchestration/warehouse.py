@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from orchestration.settings import Settings, SettingsError
+from orchestration.unreachable_warehouse import is_connection_failure, unreachable
 
 #: The Trino user on tdlocal, where any user is accepted: it names this tool in the engine's log.
 LOCAL_USER = "td-dagster"
@@ -93,9 +94,20 @@ def connect(settings: Settings) -> Iterator:
 
 
 def fetch_rows(settings: Settings, sql: str) -> tuple[list[tuple], str | None]:
-    """The rows of one query and its Trino query id (on TD, the job id)."""
+    """The rows of one query and its Trino query id (on TD, the job id).
+
+    Raises WarehouseUnreachable (unreachable_warehouse.py: one line naming the endpoint and what
+    to check) when the endpoint cannot be reached, and the trino client's error for a query error.
+    """
     with connect(settings) as connection:
         cursor = connection.cursor()
-        cursor.execute(sql)
-        rows = [tuple(row) for row in cursor.fetchall()]
+        try:
+            cursor.execute(sql)
+            rows = [tuple(row) for row in cursor.fetchall()]
+        except Exception as error:
+            if is_connection_failure(error):
+                raise unreachable(
+                    settings, endpoint(settings), str(error), os.environ.get("TD_API_KEY", "")
+                ) from error
+            raise
         return rows, cursor.query_id

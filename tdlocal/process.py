@@ -391,6 +391,13 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> Probe:
         body = response.read(1_000_000)
     except ConnectionRefusedError:
         return Probe(listening=False)
+    except socket.gaierror as error:
+        # A host name that does not resolve: nothing listens there, and tdlocal cannot either.
+        host = host_port.rsplit(":", 1)[0]
+        raise TdlocalStartError(
+            f"the host {host!r} of {url} does not resolve ({error.strerror}): set TDLOCAL_HOST to an "
+            "address of this machine, e.g. 127.0.0.1"
+        ) from None
     except (OSError, http.client.HTTPException) as error:
         return Probe(listening=True, problem=f"it did not answer like an HTTP server ({error})")
     finally:

@@ -679,3 +679,51 @@ def test_status_prints_a_calendar_per_partitioned_model(local_td, capsys, monkey
     days = json.loads(capsys.readouterr().out)["models"]["incremental_events"]["days"]
     assert days == {"2026-11-20": "missing", "2026-11-21": "missing", "2026-11-22": "missing"}
     assert main(["status", "--days", "0"]) == 2
+
+
+def test_status_verify_counts_the_tables_of_its_own_td_database(local_td, capsys, monkeypatch, tmp_path):
+    """A command under another TD_DATABASE (a run, a lint) leaves dbt's manifest naming that
+    database's relations; `status --verify` must count the tables of the database it is run with
+    (the manifest is parsed again for the environment), not report mismatches, or "ok", for the
+    other database's tables."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # An instance, a project and TD databases of its own: the shared ones' days stay as they are.
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(copy_dbt_project(tmp_path / "dbt_project")))
+    monkeypatch.setenv("TD_DATABASE", "cli_verify_a")
+    assert main(["run", "--partition", "2026-11-20", "-q"]) == 0
+    capsys.readouterr()
+
+    # What any command under cli_verify_b does first, in a process of its own as a user runs it.
+    prepare = "from orchestration.project import refresh_manifest as r; from orchestration.settings import Settings as S; r(S.from_env())"
+    other = subprocess.run(
+        [sys.executable, "-c", prepare], env={**os.environ, "TD_DATABASE": "cli_verify_b"}, timeout=300
+    )
+    assert other.returncode == 0
+
+    def verified() -> dict[str, str]:  # as a user runs it: a process of its own, under cli_verify_a
+        argv = [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "status",
+            "--days",
+            "3",
+            "--verify",
+            "--format",
+            "json",
+        ]
+        status = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+        assert status.returncode == 0, status.stderr
+        return json.loads(status.stdout)["models"]["incremental_events"]["days"]
+
+    assert verified() == {"2026-11-20": "loaded", "2026-11-21": "missing", "2026-11-22": "missing"}
+    # And it is cli_verify_a's table that is counted: one row fewer there is a mismatch.
+    day = "td_time_range(time, '2026-11-20', '2026-11-21', 'Asia/Tokyo')"
+    (first,) = query_tdlocal(
+        local_td.port, f"select min(time) from incremental_events where {day}", "cli_verify_a"
+    )
+    query_tdlocal(local_td.port, f"delete from incremental_events where time = {first[0]}", "cli_verify_a")
+    assert verified()["2026-11-20"] == "mismatch"

@@ -1,5 +1,6 @@
 """dbt's target/ keeps the newest per-invocation folders only, and nothing of dbt's own."""
 
+import json
 import os
 
 import pytest
@@ -62,6 +63,29 @@ def test_the_cli_parses_only_when_the_project_or_its_environment_changed(tmp_pat
     # Nor is how dbt is started (forked or not): switching it must not cost a full parse.
     monkeypatch.setenv("TD_DBT_FORK", "false")
     assert not parse_if_changed(project)
+    # Nor a credential, which dbt never writes into the manifest: a rotated key costs no parse.
+    monkeypatch.setenv("TD_API_KEY", "1/rotated-key-0000")
+    assert not parse_if_changed(project)
+
+    # A variable the project reads through env_var() is an input whatever its name (a project
+    # brought here may name its own), set or unset.
+    (project_dir / "models" / "env_probe.sql").write_text(
+        "{{ config(materialized='table', alias=env_var('PROBE_ALIAS', 'probe')) }}\nselect 1 as one\n"
+    )
+
+    def probe_relation() -> str:
+        return json.loads(project.manifest_path.read_text())["nodes"]["model.td_analytics.env_probe"][
+            "relation_name"
+        ]
+
+    assert parse_if_changed(project)
+    assert probe_relation() == '"td"."another_database"."probe"'
+    monkeypatch.setenv("PROBE_ALIAS", "renamed_probe")
+    assert parse_if_changed(project)
+    assert probe_relation() == '"td"."another_database"."renamed_probe"'
+    monkeypatch.delenv("PROBE_ALIAS")
+    assert parse_if_changed(project)
+    assert probe_relation() == '"td"."another_database"."probe"'
 
 
 def test_the_dbt_resource_starts_no_dbt_to_learn_its_version(monkeypatch):

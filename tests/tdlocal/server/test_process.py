@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -111,6 +112,18 @@ def test_ensure_running_refuses_a_port_held_by_something_else(tmp_path: Path) ->
     finally:
         other.shutdown()
         other.server_close()
+
+
+def test_a_host_that_does_not_resolve_is_named_not_taken_for_another_program(tmp_path: Path) -> None:
+    # RFC 6761: no name under .invalid resolves. Nothing listens there; before, the DNS error was
+    # read as "something else listens on ...", sending the user to look for a program on a port.
+    with pytest.raises(
+        tdlocal.TdlocalStartError,
+        match=re.escape("the host 'tdlocal-test.invalid' of http://tdlocal-test.invalid:"),
+    ) as raised:
+        tdlocal.ensure_running(tmp_path / "data", host="tdlocal-test.invalid", port=8765, timeout=10)
+    assert not isinstance(raised.value, tdlocal.PortInUseError)
+    assert "set TDLOCAL_HOST to an address of this machine" in str(raised.value)
 
 
 ENSURE_RUNNING = """
