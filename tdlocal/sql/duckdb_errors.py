@@ -141,6 +141,12 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "INVALID_FUNCTION_ARGUMENT",
     ),
+    # tdlocal.sql.numeric's integer sums beyond bigint (Trino's LongSumAggregation).
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^bigint addition overflow: ", re.S),
+        "NUMERIC_VALUE_OUT_OF_RANGE",
+    ),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

@@ -62,6 +62,19 @@ MACROS: dict[str, str] = {
         "tdlocal.main.decimal_quotient_type(a, b)) "
         "ELSE cast_to_type(a / b, tdlocal.main.decimal_quotient_type(a, b)) END"
     ),
+    # sum() of tinyint..bigint is a bigint in Trino and fails once it leaves bigint's range
+    # (LongSumAggregation adds with BigintOperators.add: "bigint addition overflow",
+    # NUMERIC_VALUE_OUT_OF_RANGE, also as a window function in 423). DuckDB sums integers into
+    # a HUGEINT that holds the wider value, which the client would receive as a bigint. typeof()
+    # is constant, so sums of other types (double, decimal) keep only the ELSE branch; the
+    # error() branch leaves the result's type DuckDB's.
+    "trino_integer_sum": (
+        "(s) AS CASE WHEN typeof(s) = 'HUGEINT' "
+        "AND NOT (TRY_CAST(s AS HUGEINT) BETWEEN -9223372036854775808 AND 9223372036854775807) "
+        "THEN error('bigint addition overflow: the sum ' || CAST(s AS VARCHAR) "
+        "|| ' is outside the range of bigint; cast the argument to decimal(38,0) or double to sum it') "
+        "ELSE s END"
+    ),
 }
 
 # Exact decimal quotients in Python's decimal module: DuckDB divides decimals as doubles, and a
@@ -641,16 +654,42 @@ PYTHON_FUNCTIONS.append(
 
 
 def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
-    """The fixes for windows: random orderings, averages of decimals, max() over NaN."""
-    return maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+    """The fixes for windows: random orderings, averages of decimals, max() over NaN, integer sums."""
+    return _checked_integer_sum(
+        maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+    )
 
 
 def aggregate_filter(node: exp.Filter, context: TranslationContext) -> exp.Expression:
-    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN."""
+    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN, integer sums."""
     fixed = refuse_decimal_average(node, context)
     if isinstance(node.parent, exp.Window) or not isinstance(fixed, exp.Filter):
         return fixed  # under OVER, `window` splits max() around the whole window
-    return maximum_over(fixed)
+    return _checked_integer_sum(maximum_over(fixed))
+
+
+def integer_sum(node: exp.Sum, context: TranslationContext) -> exp.Expression:
+    """sum(x): for integers, a bigint that fails beyond bigint's range, as Trino's
+    LongSumAggregation (NUMERIC_VALUE_OUT_OF_RANGE "bigint addition overflow").
+
+    Under OVER or FILTER the check wraps the whole window or filter (`window`, `aggregate_filter`).
+    Trino fails when a running total leaves the range even if the final one would fit; tdlocal
+    checks the final total only (DuckDB's HUGEINT holds every partial sum), so an order-dependent
+    failure of Trino's is not reproduced.
+    """
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    return exp.Anonymous(this=macro("trino_integer_sum"), expressions=[node])
+
+
+def _checked_integer_sum(node: exp.Expression) -> exp.Expression:
+    # sum(x) OVER (...), sum(x) FILTER (...), sum(x) FILTER (...) OVER (...).
+    if not isinstance(node, (exp.Window, exp.Filter)):
+        return node
+    aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
+    if not isinstance(aggregate, exp.Sum):
+        return node
+    return exp.Anonymous(this=macro("trino_integer_sum"), expressions=[node])
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

@@ -780,6 +780,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ApproxDistinct, _approx_distinct),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
+    (exp.Sum, numeric.integer_sum),
     (exp.Max, numeric.maximum),
 ]
 
