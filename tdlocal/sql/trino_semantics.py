@@ -720,6 +720,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
     (exp.Date, _date_of),
     (exp.TimeToStr, _time_to_str),
+    (exp.Extract, zoned_timestamps.extract),
     *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
     *((kind, _compare) for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)),
     (exp.Greatest, _greatest_least),

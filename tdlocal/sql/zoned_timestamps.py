@@ -314,6 +314,51 @@ def field(node: exp.Expression, context: TranslationContext) -> exp.Expression:
     return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[node.this])
 
 
+# EXTRACT(field FROM x): Trino's fields (Extract.Field in Trino's parser) and the function each
+# one is (Trino docs, Date and time functions: "The extract function supports the following
+# fields", each the same as the function of that name). DuckDB's own EXTRACT reads DOW as 0 for
+# Sunday (Trino: day_of_week, ISO, 7) and accepts fields Trino's parser refuses (EPOCH, ISODOW,
+# MILLISECOND, ...).
+_EXTRACT_FIELDS: dict[str, str] = {
+    "YEAR": "year",
+    "QUARTER": "quarter",
+    "MONTH": "month",
+    "WEEK": "weekofyear",
+    "DAY": "day",
+    "DAY_OF_MONTH": "day",
+    "DAY_OF_WEEK": "isodow",
+    "DOW": "isodow",
+    "DAY_OF_YEAR": "dayofyear",
+    "DOY": "dayofyear",
+    "HOUR": "hour",
+    "MINUTE": "minute",
+    "SECOND": "second",
+    "TIMEZONE_HOUR": "timezone_hour",
+    "TIMEZONE_MINUTE": "timezone_minute",
+}
+_EXTRACT_YEAR_OF_WEEK = {"YEAR_OF_WEEK", "YOW"}
+
+
+def extract(node: exp.Extract, context: TranslationContext) -> exp.Expression:
+    """EXTRACT(field FROM x) as Trino's function of that field (`DOW` is day_of_week: 7 on a
+    Sunday), read in x's own zone; in strict mode a field Trino's parser lacks is its
+    SYNTAX_ERROR `Invalid EXTRACT field: EPOCH` (lenient mode keeps DuckDB's)."""
+    field_name = node.name.upper()
+    value = node.expression
+    if field_name in _EXTRACT_YEAR_OF_WEEK:
+        return exp.YearOfWeek(this=value)  # as year_of_week(x) is translated
+    function = _EXTRACT_FIELDS.get(field_name)
+    if function is None:
+        if not context.strict:
+            return node
+        raise TrinoError(
+            f"Invalid EXTRACT field: {field_name}. Trino's fields are {', '.join(sorted(_EXTRACT_FIELDS))}, "
+            "YEAR_OF_WEEK, YOW (for epoch seconds use to_unixtime(x))",
+            "SYNTAX_ERROR",
+        )
+    return exp.Anonymous(this=macro(f"trino_{function}"), expressions=[value])
+
+
 def millisecond(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
     """millisecond(x) in x's own zone."""
     return exp.Anonymous(this=macro("trino_millisecond"), expressions=list(node.expressions))
