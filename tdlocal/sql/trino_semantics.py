@@ -28,6 +28,7 @@ from tdlocal.sql import (
     intervals,
     json_url,
     math_functions,
+    mysql_date_formats,
     numeric,
     strings,
     zoned_timestamps,
@@ -35,6 +36,7 @@ from tdlocal.sql import (
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
+from tdlocal.sql.parsing import TRINO_FORMAT_META
 from tdlocal.sql.templates import fill
 from tdlocal.sql.tree_walk import rewrite_bottom_up
 
@@ -466,6 +468,9 @@ def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Express
     """date_parse(s, format) is a timestamp(3) (Trino docs, DateTimeFunctions.dateParse): Joda's
     parser keeps milliseconds of `%f` and drops further digits. DuckDB's strptime keeps
     microseconds; its cast to TIMESTAMP_MS would round, so the value is truncated first."""
+    trino_format = node.meta.get(TRINO_FORMAT_META)
+    if trino_format is not None:
+        mysql_date_formats.check_parse_format(trino_format)
     truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), node])
     return exp.Cast(this=truncated, to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
@@ -478,9 +483,16 @@ def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
 
 
 def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expression:
-    # date_format(x, f): the wall clock of x in its own zone.
-    node.set("this", zoned_timestamps.local_wall_clock(node.this))
-    return node
+    """date_format(x, f): the wall clock of x in its own zone, printed with Trino's specifiers
+    (tdlocal.sql.mysql_date_formats) when f is a literal; a computed f keeps sqlglot's reading."""
+    wall_clock = zoned_timestamps.local_wall_clock(node.this)
+    trino_format = node.meta.get(TRINO_FORMAT_META)
+    if trino_format is None:
+        node.set("this", wall_clock)
+        return node
+    # strftime() by name: sqlglot would rewrite a TimeToStr's format letters again for DuckDB.
+    strftime_format = exp.Literal.string(mysql_date_formats.strftime_format(trino_format))
+    return exp.Anonymous(this="strftime", expressions=[wall_clock, strftime_format])
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
