@@ -753,6 +753,8 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.RegexpLike, strings.regexp_like),
     (exp.RegexpReplace, strings.regexp_replace),
     (exp.RegexpExtractAll, strings.regexp_extract_all),
+    (exp.RegexpSplit, strings.regexp_split),
+    (exp.RegexpCount, strings.regexp_count),
     (exp.Substring, strings.substr),
     (exp.SplitPart, strings.split_part),
     (exp.StrPosition, strings.strpos),
