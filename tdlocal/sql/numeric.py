@@ -75,6 +75,10 @@ MACROS: dict[str, str] = {
         "|| ' is outside the range of bigint; cast the argument to decimal(38,0) or double to sum it') "
         "ELSE s END"
     ),
+    # corr, regr_slope and regr_intercept are NULL where their double is not finite (Trino's
+    # DoubleCorrelationAggregation / DoubleRegressionAggregation: `if (Double.isFinite(result))`,
+    # else appendNull): a constant x, or a NaN among the inputs. DuckDB answers NaN.
+    "trino_finite_or_null": "(r) AS CASE WHEN isfinite(r) THEN r END",
 }
 
 # Exact decimal quotients in Python's decimal module: DuckDB divides decimals as doubles, and a
@@ -654,42 +658,55 @@ PYTHON_FUNCTIONS.append(
 
 
 def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
-    """The fixes for windows: random orderings, averages of decimals, max() over NaN, integer sums."""
-    return _checked_integer_sum(
+    """The fixes for windows: random orderings, averages of decimals, max() over NaN, the outputs
+    of integer sums and of corr/regr_*."""
+    return _aggregate_output(
         maximum_over(refuse_decimal_average(random_window_order(node, context), context))
     )
 
 
 def aggregate_filter(node: exp.Filter, context: TranslationContext) -> exp.Expression:
-    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN, integer sums."""
+    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN, aggregate outputs."""
     fixed = refuse_decimal_average(node, context)
     if isinstance(node.parent, exp.Window) or not isinstance(fixed, exp.Filter):
         return fixed  # under OVER, `window` splits max() around the whole window
-    return _checked_integer_sum(maximum_over(fixed))
+    return _aggregate_output(maximum_over(fixed))
 
 
-def integer_sum(node: exp.Sum, context: TranslationContext) -> exp.Expression:
-    """sum(x): for integers, a bigint that fails beyond bigint's range, as Trino's
-    LongSumAggregation (NUMERIC_VALUE_OUT_OF_RANGE "bigint addition overflow").
+# Aggregates whose DuckDB result needs Trino's check, and the macro that applies it:
+# sum(x) of integers is a bigint that fails beyond bigint's range, as Trino's LongSumAggregation
+# (NUMERIC_VALUE_OUT_OF_RANGE "bigint addition overflow"); Trino fails when a running total
+# leaves the range even if the final one would fit, while tdlocal checks the final total only
+# (DuckDB's HUGEINT holds every partial sum), so an order-dependent failure is not reproduced.
+# corr / regr_slope / regr_intercept give NULL for a non-finite double.
+_OUTPUT_CHECKS: dict[type[exp.Expression], str] = {
+    exp.Sum: "trino_integer_sum",
+    exp.Corr: "trino_finite_or_null",
+    exp.RegrSlope: "trino_finite_or_null",
+    exp.RegrIntercept: "trino_finite_or_null",
+}
+CHECKED_AGGREGATES = tuple(_OUTPUT_CHECKS)
+
+
+def aggregate_output(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """sum(x), corr(y, x), regr_slope(y, x), regr_intercept(y, x) with Trino's output check.
 
     Under OVER or FILTER the check wraps the whole window or filter (`window`, `aggregate_filter`).
-    Trino fails when a running total leaves the range even if the final one would fit; tdlocal
-    checks the final total only (DuckDB's HUGEINT holds every partial sum), so an order-dependent
-    failure of Trino's is not reproduced.
     """
     if isinstance(node.parent, (exp.Window, exp.Filter)):
         return node
-    return exp.Anonymous(this=macro("trino_integer_sum"), expressions=[node])
+    return exp.Anonymous(this=macro(_OUTPUT_CHECKS[type(node)]), expressions=[node])
 
 
-def _checked_integer_sum(node: exp.Expression) -> exp.Expression:
-    # sum(x) OVER (...), sum(x) FILTER (...), sum(x) FILTER (...) OVER (...).
+def _aggregate_output(node: exp.Expression) -> exp.Expression:
+    # f(x) OVER (...), f(x) FILTER (...), f(x) FILTER (...) OVER (...).
     if not isinstance(node, (exp.Window, exp.Filter)):
         return node
     aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
-    if not isinstance(aggregate, exp.Sum):
+    check = _OUTPUT_CHECKS.get(type(aggregate))
+    if check is None:
         return node
-    return exp.Anonymous(this=macro("trino_integer_sum"), expressions=[node])
+    return exp.Anonymous(this=macro(check), expressions=[node])
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

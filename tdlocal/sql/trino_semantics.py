@@ -795,7 +795,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ApproxDistinct, _approx_distinct),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
-    (exp.Sum, numeric.integer_sum),
+    *((kind, numeric.aggregate_output) for kind in numeric.CHECKED_AGGREGATES),
     (exp.Max, numeric.maximum),
 ]
 
