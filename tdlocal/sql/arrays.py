@@ -75,6 +75,12 @@ MACROS: dict[str, str] = {
     # Trino's set functions keep the first occurrences in the order of the first array (and of
     # the second, for array_union), comparing with IS NOT DISTINCT FROM (one NULL is kept).
     # DuckDB's list_distinct / array_intersect order by hash.
+    # array_remove keeps NULL elements and is NULL for a NULL value (Trino's ArrayRemoveFunction:
+    # a null element is kept; the function is called on non-null arguments only); DuckDB's
+    # list_filter(a, x -> x <> v) drops NULLs, and everything for a NULL v.
+    "trino_array_remove": (
+        "(a, v) AS CASE WHEN v IS NULL THEN NULL ELSE list_filter(a, lambda e: e IS NULL OR e <> v) END"
+    ),
     "trino_array_union": "(a, b) AS tdlocal.main.trino_array_distinct(list_concat(a, b))",
     "trino_array_except": (
         "(a, b) AS list_filter(tdlocal.main.trino_array_distinct(a), "
@@ -106,6 +112,11 @@ MACROS: dict[str, str] = {
 def array_distinct(node: exp.ArrayDistinct, context: TranslationContext) -> exp.Expression:
     """array_distinct(a): first-seen order, one NULL kept."""
     return exp.Anonymous(this=macro("trino_array_distinct"), expressions=[node.this])
+
+
+def array_remove(node: exp.ArrayRemove, context: TranslationContext) -> exp.Expression:
+    """array_remove(a, v): NULL elements stay, a NULL v gives NULL (ArrayRemoveFunction)."""
+    return exp.Anonymous(this=macro("trino_array_remove"), expressions=[node.this, node.expression])
 
 
 def subscript(node: exp.Bracket, context: TranslationContext) -> exp.Expression:

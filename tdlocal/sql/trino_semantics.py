@@ -774,6 +774,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.SHA, strings.sha1),
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
+    (exp.ArrayRemove, arrays.array_remove),
     (exp.Bracket, arrays.subscript),
     (exp.Repeat, arrays.repeat),
     (exp.ArrayExcept, arrays.array_except),
