@@ -401,6 +401,26 @@ MACROS: dict[str, str] = {
 }
 
 
+# What Trino's one-argument trim / ltrim / rtrim remove: airlift's SliceUtf8.trim, whose
+# whitespace is Java's Character.isWhitespace (tab, line feed, vertical tab, form feed, carriage
+# return, the four information separators U+001C..U+001F, and the Unicode space, line and
+# paragraph separators except the no-break spaces U+00A0, U+2007, U+202F). DuckDB's trim removes
+# spaces only, so a value ending in a tab or a newline kept it.
+JAVA_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680"
+    + "".join(chr(code) for code in range(0x2000, 0x200B) if code != 0x2007)
+    + "\u2028\u2029\u205f\u3000"
+)
+
+
+def trim(node: exp.Trim, context: TranslationContext) -> exp.Expression:
+    """trim(s) / ltrim(s) / rtrim(s) / TRIM(BOTH FROM s): Java's whitespace, not only spaces.
+    With characters given (trim(s, 'x'), TRIM(LEADING 'x' FROM s)) DuckDB's answer is Trino's."""
+    if node.args.get("expression") is None:
+        node.set("expression", exp.Literal.string(JAVA_WHITESPACE))
+    return node
+
+
 def substr(node: exp.Substring, context: TranslationContext) -> exp.Expression:
     """substr(s, start[, length]) with Trino's out-of-range answers."""
     start = node.args.get("start")

@@ -756,6 +756,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.RegexpSplit, strings.regexp_split),
     (exp.RegexpCount, strings.regexp_count),
     (exp.Substring, strings.substr),
+    (exp.Trim, strings.trim),
     (exp.SplitPart, strings.split_part),
     (exp.StrPosition, strings.strpos),
     (exp.StrToMap, strings.split_to_map_call),
