@@ -538,6 +538,19 @@ def _format(node: exp.Format, context: TranslationContext) -> exp.Expression:
     return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
 
 
+def _fetch(node: exp.Fetch, context: TranslationContext) -> exp.Expression:
+    """FETCH FIRST n ROWS WITH TIES also returns the rows tied with the n-th (Trino docs, SELECT:
+    "WITH TIES"); DuckDB has no such clause and sqlglot wrote a plain LIMIT n, which drops them."""
+    options = node.args.get("limit_options")
+    if options is not None and options.args.get("with_ties"):
+        raise TrinoError(
+            "tdlocal cannot run FETCH FIRST ... ROWS WITH TIES (DuckDB would drop the tied rows): "
+            "filter on rank() OVER (ORDER BY ...) <= n in a subquery instead",
+            "NOT_SUPPORTED",
+        )
+    return node
+
+
 def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
     """reduce(array, initial, (s, x) -> ..., s -> finish): DuckDB has no finish step; apply it."""
     finish = node.args.get("finish")
@@ -742,6 +755,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.JSONExtract, _json_extract),
     (exp.Format, _format),
     (exp.Reduce, _reduce),
+    (exp.Fetch, _fetch),
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
