@@ -244,6 +244,14 @@ def _check_coercions(
 
 
 def _default_precisions(data_type: exp.DataType) -> None:
+    if data_type.this in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR):
+        # Trino's char(n) pads to n with spaces and compares without trailing spaces (docs, Data
+        # types: CHAR); DuckDB reads it as varchar, so CAST('a' AS char(3)) would be 'a', not 'a  '.
+        raise TrinoError(
+            "tdlocal cannot run Trino's char(n) type (values padded with spaces to n, compared "
+            "without trailing spaces): use varchar",
+            "NOT_SUPPORTED",
+        )
     if data_type.expressions:
         return
     if data_type.this == exp.DataType.Type.TIMESTAMP:
