@@ -141,6 +141,12 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "INVALID_FUNCTION_ARGUMENT",
     ),
+    # tdlocal.sql.trino_semantics: a date_add / date_trunc / date_diff unit the value's type lacks.
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^'[^']*' is not a valid (DATE|TIME|TIMESTAMP) field", re.S),
+        "INVALID_FUNCTION_ARGUMENT",
+    ),
     # tdlocal.sql.numeric's integer sums beyond bigint (Trino's LongSumAggregation).
     (
         duckdb.InvalidInputException,

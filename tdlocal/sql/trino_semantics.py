@@ -303,14 +303,54 @@ def _same_type_as(node: exp.Expression, template: exp.Expression) -> exp.Express
     return exp.Anonymous(this="cast_to_type", expressions=[node, template.copy()])
 
 
+# The units Trino's date_trunc / date_add / date_diff take per type (DateTimeFunctions'
+# getDateField, getTimeField, getTimestampField; Trino docs, "Interval functions": millisecond,
+# second, minute, hour, day, week, month, quarter, year; lower-cased, singular only).
+_DATE_UNITS = frozenset({"day", "week", "month", "quarter", "year"})
+_TIME_UNITS = frozenset({"millisecond", "second", "minute", "hour"})
+_TIMESTAMP_UNITS = _DATE_UNITS | _TIME_UNITS
+
+
+def _unit_name(node: exp.Expression) -> str | None:
+    unit = node.args.get("unit")
+    return unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
+
+
+def _checked_unit(node: exp.Expression, value: exp.Expression, result: exp.Expression) -> exp.Expression:
+    """`result`, or Trino's INVALID_FUNCTION_ARGUMENT "'hour' is not a valid DATE field" where the
+    unit does not apply to `value`'s type (known when DuckDB binds the query: typeof() is
+    constant). DuckDB's date_add('hour', 1, DATE ...) answered the same date, its date_diff('hour',
+    ...) of dates 24, and it accepted units Trino lacks ('days', 'decade')."""
+    name = _unit_name(node)
+    if name is None or name in _DATE_UNITS:
+        return result
+    kind = exp.Anonymous(this="typeof", expressions=[value.copy()])
+
+    def refusal(type_name: str) -> exp.Expression:
+        return exp.Anonymous(
+            this="error", expressions=[exp.Literal.string(f"'{name}' is not a valid {type_name} field")]
+        )
+
+    ifs = [exp.If(this=exp.EQ(this=kind, expression=exp.Literal.string("DATE")), true=refusal("DATE"))]
+    if name not in _TIME_UNITS:
+        in_time = exp.In(
+            this=kind.copy(),
+            expressions=[exp.Literal.string("TIME"), exp.Literal.string("TIME WITH TIME ZONE")],
+        )
+        ifs.append(exp.If(this=in_time, true=refusal("TIME")))
+    # A unit no type takes is refused for every value (DuckDB might not even bind its own call).
+    default = result if name in _TIMESTAMP_UNITS else refusal("TIMESTAMP")
+    return exp.Case(ifs=ifs, default=default)
+
+
 def _date_trunc(node: exp.TimestampTrunc, context: TranslationContext) -> exp.Expression:
     # Trino: date_trunc('month', DATE '2020-01-15') is DATE '2020-01-01'; DuckDB gives a TIMESTAMP.
-    return _same_type_as(node, node.this)
+    return _checked_unit(node, node.this, _same_type_as(node, node.this))
 
 
 def _date_add(node: exp.DateAdd, context: TranslationContext) -> exp.Expression:
     # Trino: date_add('day', 1, DATE '2020-01-15') is DATE '2020-01-16'.
-    return _same_type_as(node, node.this)
+    return _checked_unit(node, node.this, _same_type_as(node, node.this))
 
 
 def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expression:
@@ -322,7 +362,10 @@ def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expressio
     name = unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
     if not name:
         raise TrinoError("tdlocal needs date_diff's unit to be a string literal", "NOT_SUPPORTED")
-    return exp.Anonymous(this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this])
+    elapsed = exp.Anonymous(
+        this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this]
+    )
+    return _checked_unit(node, node.this, elapsed)
 
 
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
