@@ -126,6 +126,9 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "TYPE_MISMATCH",
     ),
+    # tdlocal's trino_varchar: Trino has no cast from arrays, maps and rows to varchar (checked
+    # before the INVALID_CAST_ARGUMENT texts below, which also start "Cannot cast").
+    (duckdb.InvalidInputException, re.compile(r"^Cannot cast \S+.* to varchar$", re.S), "TYPE_MISMATCH"),
     # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL, and
     # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
     (

@@ -628,6 +628,27 @@ PYTHON_FUNCTIONS = [
 ]
 
 
+# CAST(real AS varchar): Trino's RealOperators formats Double.parseDouble(Float.toString(f)) with
+# DecimalFormat("0.0#####E0"): at most seven significant digits, rounded HALF_EVEN (DecimalFormat's
+# default), at least one after the point. Python's decimal rounds the float's shortest digits
+# (DuckDB's text of it) the same way; Java 17's Float.toString may give a longer text for a few
+# floats, not reproduced.
+REAL_TEXT = "tdlocal_real_text"
+
+
+def _real_text(shortest: str) -> str:
+    value = decimal.Decimal(shortest)
+    exponent = value.adjusted()
+    mantissa = value.scaleb(-exponent).quantize(decimal.Decimal("1.000000"), rounding=decimal.ROUND_HALF_EVEN)
+    if abs(mantissa) >= 10:  # 9.9999999 rounded up to 10.000000
+        mantissa, exponent = (mantissa / 10).quantize(decimal.Decimal("1.000000")), exponent + 1
+    whole, _, fraction = f"{mantissa:f}".partition(".")
+    return f"{whole}.{fraction.rstrip('0') or '0'}E{exponent}"
+
+
+PYTHON_FUNCTIONS.append(PythonFunction(REAL_TEXT, _real_text, ["VARCHAR"], "VARCHAR"))
+
+
 def _three_argument_call(name: str, udf: str):
     def rewrite(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
         if len(node.expressions) != 3:

@@ -47,21 +47,31 @@ DEFAULT_DECIMAL = (38, 0)
 
 # SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
 MACROS: dict[str, str] = {
-    # Java's Double.toString, which Trino's CAST(double AS varchar) uses: plain notation for
-    # 1e-3 <= |d| < 1e7 ('100.0'), else computerized scientific notation ('1.0E20'). Both use
-    # the shortest digits that identify the double, as DuckDB's own cast does; DuckDB prints
-    # plain notation in that range too, so only other magnitudes are rewritten (always in
-    # scientific notation), from the digits and exponent of DuckDB's text.
-    "java_double_text": (
+    # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since Trino 367, so in 423):
+    # DecimalFormat("0.0###################E0"), scientific notation always, from the shortest
+    # digits that identify the double, at least one after the point ('1.5E0', '1.0E2', '1.0E-4'),
+    # '0E0' / '-0E0' for zeros, 'NaN', 'Infinity'. The digits and exponent come from DuckDB's own
+    # shortest text. (Java's Double.toString, which tdlocal used before, prints '1.5' and '100.0'.)
+    "trino_double_text": (
         "(d) AS CASE "
         "WHEN d IS NULL THEN NULL "
-        "WHEN abs(d) >= 0.001 AND abs(d) < 10000000 THEN CAST(d AS VARCHAR) "
         "WHEN isnan(d) THEN 'NaN' "
         "WHEN isinf(d) THEN CASE WHEN d > 0 THEN 'Infinity' ELSE '-Infinity' END "
-        "WHEN d = 0 THEN CAST(d AS VARCHAR) "
+        "WHEN d = 0 THEN CASE WHEN CAST(d AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
         "ELSE (CASE WHEN d < 0 THEN '-' ELSE '' END) || tdlocal.main.java_scientific_text("
         "tdlocal.main.shortest_digits(CAST(abs(d) AS VARCHAR)), "
         "tdlocal.main.shortest_exponent(CAST(abs(d) AS VARCHAR))) END"
+    ),
+    # Trino's CAST(real AS varchar) (RealOperators.castToVarchar): the same notation with at most
+    # seven significant digits, DecimalFormat("0.0#####E0") rounding HALF_EVEN the float's
+    # shortest digits (Float.toString's), e.g. REAL '12345678.9' is '1.234568E7'.
+    "trino_real_text": (
+        "(f) AS CASE "
+        "WHEN f IS NULL THEN NULL "
+        "WHEN isnan(f) THEN 'NaN' "
+        "WHEN isinf(f) THEN CASE WHEN f > 0 THEN 'Infinity' ELSE '-Infinity' END "
+        "WHEN f = 0 THEN CASE WHEN CAST(f AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
+        f"ELSE {numeric.REAL_TEXT}(CAST(f AS VARCHAR)) END"
     ),
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
@@ -75,7 +85,7 @@ MACROS: dict[str, str] = {
         "THEN length(ltrim(split_part(s, '.', 2), '0')) - length(split_part(s, '.', 2)) - 1 "
         "ELSE position('.' IN s) - 2 END"
     ),
-    # CAST(x AS varchar) as Trino prints it: doubles in Java's notation, timestamps with their
+    # CAST(x AS varchar) as Trino prints it: doubles and reals in scientific notation, timestamps with their
     # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and
     # typeof() is constant, so DuckDB keeps only the branch for x's type.
     # Zoned timestamps print as Trino's `2024-01-13 00:00:00.000 UTC`: DuckDB holds them as
@@ -86,11 +96,16 @@ MACROS: dict[str, str] = {
         f"WHEN typeof(x) = '{zoned_timestamps.ZONED_TYPE_TEXT}' "
         "THEN strftime(tdlocal.main.zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || "
         f"struct_extract(TRY_CAST(x AS {zoned_timestamps.ZONED_TYPE}), '{zoned_timestamps.ZONE_FIELD}') "
+        # Trino has no cast from an array, map or row to varchar (TYPE_MISMATCH "Cannot cast
+        # array(integer) to varchar"); DuckDB would print '[1, 2]'.
+        "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' "
+        f"THEN error('Cannot cast ' || {TRINO_TYPE_UDF}(typeof(x)) || ' to varchar') "
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
         "WHEN typeof(x) = 'INTERVAL' THEN tdlocal.main.trino_day_second_text(TRY_CAST(x AS INTERVAL)) "
-        "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
+        "WHEN typeof(x) = 'DOUBLE' THEN tdlocal.main.trino_double_text(TRY_CAST(x AS DOUBLE)) "
+        "WHEN typeof(x) = 'FLOAT' THEN tdlocal.main.trino_real_text(TRY_CAST(x AS FLOAT)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
         "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
         "ELSE CAST(x AS VARCHAR) END"
@@ -546,6 +561,22 @@ def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expres
     return exp.Anonymous(this="strftime", expressions=[wall_clock, strftime_format])
 
 
+def _array_join(node: exp.ArrayToString, context: TranslationContext) -> exp.Expression:
+    """array_join(a, sep[, null_text]) writes each element as CAST(element AS varchar) does
+    (Trino's ArrayJoin calls the element type's cast to varchar): doubles '1.5E0', timestamps with
+    their fraction. DuckDB's array_to_string printed its own texts ('1.5')."""
+    zone = exp.Literal.string(trino_zone_name(context))
+    text = "tdlocal.main.trino_varchar(tdlocal_element, {zone})"
+    null_text = node.args.get("null")
+    if null_text is not None:
+        text = f"COALESCE({text}, {{null_text}})"
+    template = f"array_to_string(list_transform({{a}}, lambda tdlocal_element: {text}), {{sep}})"
+    holes = {"a": node.this, "sep": node.expression, "zone": zone}
+    if null_text is not None:
+        holes["null_text"] = null_text
+    return fill(template, **holes)
+
+
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
     # Trino: greatest(1, NULL) is NULL; DuckDB skips NULLs and gives 1. greatest skips NaN.
     arguments = [node.this, *node.expressions]
@@ -800,6 +831,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
     *((kind, _compare) for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)),
     (exp.Greatest, _greatest_least),
+    (exp.ArrayToString, _array_join),
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
     (exp.JSONExtractScalar, _json_extract_scalar),

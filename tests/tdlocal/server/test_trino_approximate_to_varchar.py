@@ -1,0 +1,58 @@
+"""CAST of a double or real to varchar, and array_join of such values, print Trino 423's
+scientific notation, through the `trino` client against a strict server.
+
+Expected values: Trino's DoubleOperators.castToVarchar formats with DecimalFormat
+"0.0###################E0" (zeros as 0E0 / -0E0) and RealOperators with "0.0#####E0" (at most seven
+significant digits); the notation follows the SQL standard since trinodb/trino#10211 (Trino 367,
+cherry-picked into Presto as "Follow the SQL standard in cast from double or real to varchar").
+Values from TestDoubleOperators.testCastToVarchar (37.7E0 -> 3.77E1, 12e2 -> 1.2E3, 12345678.9e0 ->
+1.23456789E7) and TestRealOperators (REAL '754.1985' -> 7.541985E2, REAL '12345678.9e0' ->
+1.234568E7). Trino's ArrayJoin casts each element with that same cast, and has no cast from an
+array to varchar (TYPE_MISMATCH). tdlocal used to print Java's Double.toString ('1.5', '100.0').
+"""
+
+from __future__ import annotations
+
+import pytest
+from trino.exceptions import TrinoUserError
+
+
+def test_doubles_and_reals_cast_to_varchar_in_scientific_notation(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT CAST(37.7E0 AS varchar), CAST(12e2 AS varchar), CAST(12345678.9e0 AS varchar), "
+        "CAST(1.5e0 AS varchar), CAST(0e0 AS varchar), CAST(-0e0 AS varchar), CAST(nan() AS varchar), "
+        "CAST(REAL '754.1985' AS varchar), CAST(REAL '12345678.9e0' AS varchar), CAST(CAST(0.1 AS real) AS varchar)"
+    )
+    assert cursor.fetchall() == [
+        [
+            "3.77E1",
+            "1.2E3",
+            "1.23456789E7",
+            "1.5E0",
+            "0E0",
+            "-0E0",
+            "NaN",
+            "7.541985E2",
+            "1.234568E7",
+            "1.0E-1",
+        ]
+    ]
+
+
+def test_a_double_column_and_array_join_use_the_same_text(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT CAST(x AS varchar), array_join(ARRAY[x, 100e0], ','), array_join(ARRAY[1, NULL], '-', 'N') "
+        "FROM (VALUES 2.5e0) t(x)"
+    )
+    assert cursor.fetchall() == [["2.5E0", "2.5E0,1.0E2", "1-N"]]
+
+
+def test_an_array_does_not_cast_to_varchar(td_connect) -> None:
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute("SELECT CAST(ARRAY[1, 2] AS varchar)")
+        cursor.fetchall()
+    assert raised.value.error_name == "TYPE_MISMATCH"
+    assert raised.value.message == "Cannot cast array(integer) to varchar"
