@@ -706,17 +706,32 @@ _OUTPUT_CHECKS: dict[type[exp.Expression], str] = {
     exp.RegrSlope: "trino_finite_or_null",
     exp.RegrIntercept: "trino_finite_or_null",
 }
-CHECKED_AGGREGATES = tuple(_OUTPUT_CHECKS)
+
+
+# skewness and kurtosis from the count n and DuckDB's value m of the same rows. Trino's
+# CentralMomentsAggregation: skewness is sqrt(n) * M3 / M2^1.5 (the population coefficient; NULL
+# below 3 values), where DuckDB's is the sample-adjusted one, sqrt(n(n-1)) / (n-2) times it;
+# kurtosis is the same formula in both (NULL below 4 values). For constant values Trino divides 0
+# by 0 (NaN) where DuckDB gives NULL.
+_MOMENTS: dict[type[exp.Expression], str] = {
+    exp.Skewness: (
+        "CASE WHEN {n} < 3 THEN NULL "
+        "ELSE coalesce({m} * ({n} - 2) / sqrt({n} * ({n} - 1)), CAST('NaN' AS DOUBLE)) END"
+    ),
+    exp.Kurtosis: "CASE WHEN {n} < 4 THEN NULL ELSE coalesce({m}, CAST('NaN' AS DOUBLE)) END",
+}
+CHECKED_AGGREGATES = (*_OUTPUT_CHECKS, *_MOMENTS)
 
 
 def aggregate_output(node: exp.Expression, context: TranslationContext) -> exp.Expression:
-    """sum(x), corr(y, x), regr_slope(y, x), regr_intercept(y, x) with Trino's output check.
+    """sum(x), corr(y, x), regr_slope(y, x), regr_intercept(y, x) with Trino's output check;
+    skewness(x) and kurtosis(x) with Trino's formula.
 
     Under OVER or FILTER the check wraps the whole window or filter (`window`, `aggregate_filter`).
     """
     if isinstance(node.parent, (exp.Window, exp.Filter)):
         return node
-    return exp.Anonymous(this=macro(_OUTPUT_CHECKS[type(node)]), expressions=[node])
+    return _checked(node, node)
 
 
 def _aggregate_output(node: exp.Expression) -> exp.Expression:
@@ -724,10 +739,23 @@ def _aggregate_output(node: exp.Expression) -> exp.Expression:
     if not isinstance(node, (exp.Window, exp.Filter)):
         return node
     aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
-    check = _OUTPUT_CHECKS.get(type(aggregate))
-    if check is None:
+    if type(aggregate) not in CHECKED_AGGREGATES:
         return node
-    return exp.Anonymous(this=macro(check), expressions=[node])
+    return _checked(node, aggregate)
+
+
+def _checked(outer: exp.Expression, aggregate: exp.Expression) -> exp.Expression:
+    """`outer` (the aggregate, or the window or filter holding it) with Trino's output check."""
+    check = _OUTPUT_CHECKS.get(type(aggregate))
+    if check is not None:
+        return exp.Anonymous(this=macro(check), expressions=[outer])
+    count = outer.copy()
+    counted = exp.Count(this=aggregate.this.copy())
+    if count is outer or outer is aggregate:
+        count = counted
+    else:
+        next(node for node in count.walk() if type(node) is type(aggregate)).replace(counted)
+    return fill(_MOMENTS[type(aggregate)], n=count, m=outer)
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:
