@@ -47,7 +47,8 @@ DEFAULT_DECIMAL = (38, 0)
 
 # SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
 MACROS: dict[str, str] = {
-    # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since Trino 367, so in 423):
+    # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since trinodb/trino#10657,
+    # January 2022, so in 423):
     # DecimalFormat("0.0###################E0"), scientific notation always, from the shortest
     # digits that identify the double, at least one after the point ('1.5E0', '1.0E2', '1.0E-4'),
     # '0E0' / '-0E0' for zeros, 'NaN', 'Infinity'. The digits and exponent come from DuckDB's own

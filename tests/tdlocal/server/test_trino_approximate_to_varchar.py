@@ -3,8 +3,8 @@ scientific notation, through the `trino` client against a strict server.
 
 Expected values: Trino's DoubleOperators.castToVarchar formats with DecimalFormat
 "0.0###################E0" (zeros as 0E0 / -0E0) and RealOperators with "0.0#####E0" (at most seven
-significant digits); the notation follows the SQL standard since trinodb/trino#10211 (Trino 367,
-cherry-picked into Presto as "Follow the SQL standard in cast from double or real to varchar").
+significant digits); the notation follows the SQL standard since trinodb/trino#10657 ("Follow the
+SQL standard in cast from double or real to varchar", merged January 2022, before Trino 423).
 Values from TestDoubleOperators.testCastToVarchar (37.7E0 -> 3.77E1, 12e2 -> 1.2E3, 12345678.9e0 ->
 1.23456789E7) and TestRealOperators (REAL '754.1985' -> 7.541985E2, REAL '12345678.9e0' ->
 1.234568E7). Trino's ArrayJoin casts each element with that same cast, and has no cast from an
