@@ -129,6 +129,12 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
     # tdlocal's trino_varchar: Trino has no cast from arrays, maps and rows to varchar (checked
     # before the INVALID_CAST_ARGUMENT texts below, which also start "Cannot cast").
     (duckdb.InvalidInputException, re.compile(r"^Cannot cast \S+.* to varchar$", re.S), "TYPE_MISMATCH"),
+    # tdlocal.sql.trino_semantics: a value whose text is longer than CAST(... AS varchar(n)).
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^Value .* cannot be represented as varchar\(\d+\)$", re.S),
+        "INVALID_CAST_ARGUMENT",
+    ),
     # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL, and
     # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
     (

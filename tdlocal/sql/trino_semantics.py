@@ -74,6 +74,16 @@ MACROS: dict[str, str] = {
         "WHEN f = 0 THEN CASE WHEN CAST(f AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
         f"ELSE {numeric.REAL_TEXT}(CAST(f AS VARCHAR)) END"
     ),
+    # CAST(x AS varchar(n)) of the text Trino's cast gives: a varchar keeps its first n code points
+    # (Presto/Trino's VarcharToVarcharCast truncates), any other value whose text is longer fails
+    # with INVALID_CAST_ARGUMENT "Value 12.4 cannot be represented as varchar(3)" (Trino's
+    # TestExpressionInterpreter for decimals, doubles, dates). DuckDB ignored the length.
+    "trino_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) > n "
+        "THEN error('Value ' || text || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')') "
+        "ELSE text END"
+    ),
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
     # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
@@ -674,14 +684,26 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     if intervals.is_year_month(value):
         text = intervals.year_to_month_text(value)
         return exp.Cast(this=text, to=target) if target.expressions else text
+    length = _varchar_length(target)
     if isinstance(value, exp.Literal) and value.is_string:
-        return node
+        # CAST('abc' AS varchar(2)) keeps the first 2 code points (VarcharToVarcharCast truncates).
+        return node if length is None else exp.Literal.string(value.this[:length])
     call = exp.Anonymous(
         this=macro("trino_varchar"), expressions=[value, exp.Literal.string(trino_zone_name(context))]
     )
-    if target.expressions:  # varchar(n)
-        return exp.Cast(this=call, to=target)
-    return call
+    if length is None:
+        return call
+    return exp.Anonymous(
+        this=macro("trino_varchar_length"), expressions=[value.copy(), call, exp.Literal.number(length)]
+    )
+
+
+def _varchar_length(target: exp.DataType) -> int | None:
+    if not target.expressions:
+        return None
+    size = target.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    return int(size.name) if isinstance(size, exp.Literal) and size.is_int else None
 
 
 def _multiply(node: exp.Mul, context: TranslationContext) -> exp.Expression:

@@ -56,3 +56,22 @@ def test_an_array_does_not_cast_to_varchar(td_connect) -> None:
         cursor.fetchall()
     assert raised.value.error_name == "TYPE_MISMATCH"
     assert raised.value.message == "Cannot cast array(integer) to varchar"
+
+
+def test_cast_to_bounded_varchar_truncates_text_and_refuses_longer_values(td_connect) -> None:
+    # A varchar keeps its first n code points (VarcharToVarcharCast truncates); any other value
+    # whose text is longer fails (Trino's TestExpressionInterpreter: "Value 12.4 cannot be
+    # represented as varchar(3)", "Value 2013-02-02 cannot be represented as varchar(9)").
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT CAST('abc' AS varchar(2)), CAST(x AS varchar(2)), CAST(DATE '2013-02-02' AS varchar(10)), "
+        "CAST(12e2 AS varchar(5)) FROM (VALUES '日本語') t(x)"
+    )
+    assert cursor.fetchall() == [["ab", "日本", "2013-02-02", "1.2E3"]]
+    for expression, text in [("DECIMAL '12.4'", "12.4"), ("DATE '2013-02-02'", "2013-02-02"), ("12", "12")]:
+        length = len(text) - 1
+        with pytest.raises(TrinoUserError) as raised:
+            cursor.execute(f"SELECT CAST({expression} AS varchar({length}))")
+            cursor.fetchall()
+        assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
+        assert raised.value.message == f"Value {text} cannot be represented as varchar({length})"
