@@ -84,6 +84,10 @@ MACROS: dict[str, str] = {
         "THEN error('Value ' || text || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')') "
         "ELSE text END"
     ),
+    "trino_try_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) > n THEN NULL ELSE text END"
+    ),
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
     # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
@@ -182,6 +186,13 @@ def _try_of_a_cast(attempt: exp.Try) -> None:
     if isinstance(attempt.this, exp.Cast) and not isinstance(attempt.this, exp.TryCast):
         cast = attempt.this
         attempt.replace(exp.TryCast(this=cast.this, to=cast.args["to"]))
+    elif (
+        isinstance(attempt.this, exp.Date)
+        and not attempt.this.expressions
+        and attempt.this.args.get("zone") is None
+    ):
+        # date(x) is CAST(x AS date), so TRY(date(x)) is TRY_CAST(x AS date).
+        attempt.replace(exp.TryCast(this=attempt.this.this, to=exp.DataType.build("DATE")))
 
 
 #: Where a type check that runs with the query (DuckDB's error(), volatile) breaks the statement:
@@ -553,10 +564,11 @@ def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Express
 
 
 def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
-    # date(x) is CAST(x AS date): a zoned value's date in its own zone.
+    # date(x) is CAST(x AS date) (Trino docs, Date and time functions): text is read as that cast
+    # reads it ('2024-01-05 10:00:00' fails), a zoned value gives its date in its own zone.
     if node.expressions or node.args.get("zone") is not None:
         return node
-    return exp.Anonymous(this=macro("trino_to_date"), expressions=[node.this])
+    return _cast(exp.Cast(this=node.this, to=exp.DataType.build("DATE")), context)
 
 
 def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expression:
@@ -658,7 +670,7 @@ def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
 
 
 def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
-    # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
+    # Casts as Trino reads and prints values (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
     value = node.this
     is_literal_text = isinstance(value, exp.Literal) and value.is_string
@@ -693,9 +705,9 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     )
     if length is None:
         return call
-    return exp.Anonymous(
-        this=macro("trino_varchar_length"), expressions=[value.copy(), call, exp.Literal.number(length)]
-    )
+    # TRY_CAST gives NULL where CAST fails.
+    bounded = "trino_try_varchar_length" if isinstance(node, exp.TryCast) else "trino_varchar_length"
+    return exp.Anonymous(this=macro(bounded), expressions=[value.copy(), call, exp.Literal.number(length)])
 
 
 def _varchar_length(target: exp.DataType) -> int | None:

@@ -75,3 +75,12 @@ def test_cast_to_bounded_varchar_truncates_text_and_refuses_longer_values(td_con
             cursor.fetchall()
         assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
         assert raised.value.message == f"Value {text} cannot be represented as varchar({length})"
+
+
+def test_try_cast_to_bounded_varchar_is_null_where_cast_fails(td_connect) -> None:
+    # Trino docs, Conversion functions: try_cast is like cast but returns NULL if the cast fails.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT try_cast(12 AS varchar(1)), try(CAST(12 AS varchar(1))), try_cast(12 AS varchar(2))"
+    )
+    assert cursor.fetchall() == [[None, None, "12"]]
