@@ -233,6 +233,44 @@ def _json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# json_extract_scalar of a number: Trino's JsonExtract.ScalarValueJsonExtractor returns Jackson's
+# getText(), the number as written in the document ('1.50', '1e2', '-0'); DuckDB's
+# json_extract_string prints the parsed double ('1.5', '100.0'). Only values DuckDB types as
+# DOUBLE come here (integers print as written in both). The path is Trino's JsonPath subset:
+# `$`, `.name`, `["name"]`, `[index]`; any other path is left to DuckDB (None).
+_PATH_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]')
+
+
+def json_number_text(document: str, path: str) -> str | None:
+    """The source text of the number `path` selects in `document`, or None."""
+    if not path.startswith("$"):
+        return None
+    steps, position = [], 1
+    while position < len(path):
+        step = _PATH_STEP.match(path, position)
+        if step is None:
+            return None
+        name, quoted, index = step.groups()
+        steps.append(
+            int(index) if index is not None else name if name is not None else json.loads(f'"{quoted}"')
+        )
+        position = step.end()
+    try:
+        value = _JSON_DECODER.decode(document)
+    except ValueError:
+        return None
+    for step in steps:
+        in_array = isinstance(step, int) and isinstance(value, list) and step < len(value)
+        in_object = isinstance(step, str) and isinstance(value, dict) and step in value
+        if not (in_array or in_object):
+            return None
+        value = value[step]
+    return str(value) if isinstance(value, _NumberText) else None
+
+
+JSON_NUMBER_TEXT = "tdlocal_json_number_text"
+
+
 def json_array_get(json_array: str, index: int) -> str | None:
     """json_array_get(json_array, index) -> json, as Trino 423 answers it.
 
@@ -264,6 +302,11 @@ def json_array_get(json_array: str, index: int) -> str | None:
 
 
 JSON_ARRAY_GET = "tdlocal_json_array_get"
+PYTHON_FUNCTIONS.append(
+    PythonFunction(
+        JSON_NUMBER_TEXT, _null_in_null_out(json_number_text), ["VARCHAR", "VARCHAR"], "VARCHAR", True
+    )
+)
 PYTHON_FUNCTIONS.append(
     PythonFunction(JSON_ARRAY_GET, _null_in_null_out(json_array_get), ["VARCHAR", "BIGINT"], "JSON", True)
 )

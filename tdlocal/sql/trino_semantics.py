@@ -628,8 +628,24 @@ def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContex
     # Trino: json_extract_scalar returns NULL when the path selects an object or an array.
     kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
     composite = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")])
+    # A non-integer number is returned as written ('1.50'), as Jackson's getText() gives it.
+    number_text = exp.Coalesce(
+        this=exp.Anonymous(
+            this=json_url.JSON_NUMBER_TEXT,
+            expressions=[
+                exp.Cast(this=node.this.copy(), to=exp.DataType.build("VARCHAR")),
+                node.expression.copy(),
+            ],
+        ),
+        expressions=[node.copy()],
+    )
+    is_double = exp.EQ(this=kind.copy(), expression=exp.Literal.string("DOUBLE"))
     return exp.Case(
-        ifs=[exp.If(this=_not_json(node), true=exp.Null()), exp.If(this=composite, true=exp.Null())],
+        ifs=[
+            exp.If(this=_not_json(node), true=exp.Null()),
+            exp.If(this=composite, true=exp.Null()),
+            exp.If(this=is_double, true=number_text),
+        ],
         default=node,
     )
 

@@ -1,0 +1,29 @@
+"""json_extract_scalar returns a number as it is written in the document, as Trino 423 does,
+through the `trino` client against a strict server.
+
+Expected values: Trino's JsonExtract.ScalarValueJsonExtractor returns `jsonParser.getText()`, and
+Jackson's getText() of a number token is its text in the input: 1.50 stays '1.50', 1e2 '1e2'.
+DuckDB's json_extract_string printed the parsed double ('1.5', '100.0'). Integers, strings and
+booleans were already Trino's text.
+"""
+
+from __future__ import annotations
+
+
+def test_json_extract_scalar_keeps_the_written_number(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        """SELECT json_extract_scalar('{"a":1.50}', '$.a'), json_extract_scalar('{"a":1e2}', '$.a'), """
+        """json_extract_scalar('{"a":[0, 2.50]}', '$.a[1]'), json_extract_scalar('{"a b":{"c":3.0}}', '$["a b"].c'), """
+        """json_extract_scalar('{"a":12}', '$.a'), json_extract_scalar('{"a":"x"}', '$.a'), """
+        """json_extract_scalar('{"a":true}', '$.a')"""
+    )
+    assert cursor.fetchall() == [["1.50", "1e2", "2.50", "3.0", "12", "x", "true"]]
+
+
+def test_json_extract_scalar_of_a_column(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        """SELECT json_extract_scalar(j, '$.price') FROM (VALUES '{"price": 19.90}', '{"price": 5}', NULL) t(j)"""
+    )
+    assert cursor.fetchall() == [["19.90"], ["5"], [None]]
