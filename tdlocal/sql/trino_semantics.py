@@ -624,7 +624,26 @@ def _not_json(node: exp.JSONExtract | exp.JSONExtractScalar) -> exp.Expression:
     return exp.Not(this=exp.Coalesce(this=valid, expressions=[exp.true()]))
 
 
+def _path_duckdb_reads_otherwise(node: exp.JSONExtract | exp.JSONExtractScalar) -> str | None:
+    """Trino's text of a path DuckDB would read another way, else None. Trino's JsonPathTokenizer
+    makes every step a field name or an index: `[*]` and `.*` name the field "*" and `[-1]` the
+    field "-1" (NULL on an array); DuckDB reads `*` (quoted too) as a wildcard returning every
+    element and `[-1]` as the last element."""
+    path = node.expression
+    if not isinstance(path, exp.JSONPath):
+        return None
+    differs = any(
+        isinstance(step.this, exp.JSONPathWildcard)
+        or (isinstance(step, exp.JSONPathSubscript) and isinstance(step.this, int) and step.this < 0)
+        for step in path.expressions
+    )
+    return json_url.trino_path_text(path) if differs else None
+
+
 def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContext) -> exp.Expression:
+    trino_path = _path_duckdb_reads_otherwise(node)
+    if trino_path is not None:
+        return _json_in_python(json_url.JSON_PATH_SCALAR, node, trino_path)
     # Trino: json_extract_scalar returns NULL when the path selects an object or an array.
     kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
     composite = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")])
@@ -650,7 +669,15 @@ def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContex
     )
 
 
+def _json_in_python(udf: str, node: exp.Expression, trino_path: str) -> exp.Expression:
+    text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("VARCHAR"))
+    return exp.Anonymous(this=udf, expressions=[text, exp.Literal.string(trino_path)])
+
+
 def _json_extract(node: exp.JSONExtract, context: TranslationContext) -> exp.Expression:
+    trino_path = _path_duckdb_reads_otherwise(node)
+    if trino_path is not None:
+        return _json_in_python(json_url.JSON_PATH_JSON, node, trino_path)
     return exp.Case(ifs=[exp.If(this=_not_json(node), true=exp.Null())], default=node)
 
 

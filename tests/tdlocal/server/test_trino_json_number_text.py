@@ -5,6 +5,11 @@ Expected values: Trino's JsonExtract.ScalarValueJsonExtractor returns `jsonParse
 Jackson's getText() of a number token is its text in the input: 1.50 stays '1.50', 1e2 '1e2'.
 DuckDB's json_extract_string printed the parsed double ('1.5', '100.0'). Integers, strings and
 booleans were already Trino's text.
+
+Paths: Trino's JsonPathTokenizer reads every step as a field name or an array index, so `[*]`,
+`.*` and `[-1]` look up the fields "*" and "-1" (NULL on an array: ObjectFieldJsonExtractor finds
+no index there). DuckDB read `*` as a wildcard (an array of every element) and `[-1]` as the last
+element.
 """
 
 from __future__ import annotations
@@ -27,3 +32,14 @@ def test_json_extract_scalar_of_a_column(td_connect) -> None:
         """SELECT json_extract_scalar(j, '$.price') FROM (VALUES '{"price": 19.90}', '{"price": 5}', NULL) t(j)"""
     )
     assert cursor.fetchall() == [["19.90"], ["5"], [None]]
+
+
+def test_wildcards_and_negative_indexes_are_field_names(td_connect) -> None:
+    cursor = td_connect().cursor()
+    cursor.execute(
+        """SELECT json_extract_scalar('[1,2,3]', '$[-1]'), json_extract('[1,2]', '$[*]'), """
+        """json_extract('{"a":{"b":1},"c":{"b":2}}', '$.*.b'), json_extract_scalar('{"*":5}', '$.*'), """
+        """json_extract_scalar('{"-1":7}', '$[-1]')"""
+    )
+    assert cursor.fetchall() == [[None, None, None, "5", "7"]]
+    assert [column[1] for column in cursor.description][:3] == ["varchar", "json", "json"]
