@@ -121,6 +121,8 @@ def array_remove(node: exp.ArrayRemove, context: TranslationContext) -> exp.Expr
 
 def subscript(node: exp.Bracket, context: TranslationContext) -> exp.Expression:
     """a[i] / m[k]: an error where Trino raises one; element_at (safe) keeps DuckDB's NULL."""
+    if node.args.get("safe") and len(node.expressions) == 1:
+        return _element_at(node)
     if node.args.get("safe") or len(node.expressions) != 1:
         return node
     if node.args.get("json_access"):
@@ -128,6 +130,19 @@ def subscript(node: exp.Bracket, context: TranslationContext) -> exp.Expression:
     # sqlglot stores Trino's 1-based index 0-based and adds the offset back when writing DuckDB.
     index = _one_based_index(node)
     return exp.Anonymous(this=macro("trino_subscript"), expressions=[node.this, index])
+
+
+def _element_at(node: exp.Bracket) -> exp.Expression:
+    """element_at(array, 0) fails as Trino's (ArrayElementAtFunction: "SQL array indices start at
+    1"; out-of-range indexes give NULL); DuckDB answered NULL. A map's key 0 is looked up."""
+    index = node.expressions[0]
+    if isinstance(index, exp.Literal) and index.is_int and int(index.this) != 0:
+        return node
+    zero_on_array = fill(
+        "typeof({a}) NOT LIKE 'MAP(%' AND TRY_CAST({i} AS BIGINT) = 0", a=node.this, i=_one_based_index(node)
+    )
+    refused = exp.Anonymous(this="error", expressions=[exp.Literal.string("SQL array indices start at 1")])
+    return exp.Case(ifs=[exp.If(this=zero_on_array, true=refused)], default=node)
 
 
 def _one_based_index(node: exp.Bracket) -> exp.Expression:
