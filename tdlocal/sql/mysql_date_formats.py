@@ -81,6 +81,6 @@ def strftime_format(trino_format: str) -> str:
     return "".join(parts)
 
 
-def check_parse_format(trino_format: str) -> None:
-    """Raise Trino's error when date_parse's format holds a specifier Trino refuses."""
-    _specifiers(trino_format)
+def check_parse_format(trino_format: str) -> frozenset[str]:
+    """The specifier letters of date_parse's format; raises Trino's error for one Trino refuses."""
+    return frozenset(character for is_specifier, character in _specifiers(trino_format) if is_specifier)

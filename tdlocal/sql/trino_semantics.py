@@ -557,9 +557,18 @@ def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Express
     parser keeps milliseconds of `%f` and drops further digits. DuckDB's strptime keeps
     microseconds; its cast to TIMESTAMP_MS would round, so the value is truncated first."""
     trino_format = node.meta.get(TRINO_FORMAT_META)
+    parsed: exp.Expression = node
     if trino_format is not None:
-        mysql_date_formats.check_parse_format(trino_format)
-    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), node])
+        specifiers = mysql_date_formats.check_parse_format(trino_format)
+        if not specifiers & {"Y", "y", "x"}:
+            # Joda fills the fields the text lacks from 1970-01-01 (date_parse('5', '%d') is
+            # 1970-01-05); DuckDB's strptime from 1900-01-01.
+            parsed = fill("{t} + INTERVAL 70 YEAR", t=parsed)
+        if "y" in specifiers:
+            # Trino docs, date_parse: %y reads 70..99 as 1970..1999 and 00..69 as 2000..2069;
+            # strptime reads 69 as 1969.
+            parsed = fill("CASE WHEN year({t}) = 1969 THEN {t} + INTERVAL 100 YEAR ELSE {t} END", t=parsed)
+    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), parsed])
     return exp.Cast(this=truncated, to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
 

@@ -14,6 +14,8 @@ week 2 of 2001; 2024-12-30 is in ISO week 1 of 2025. DuckDB printed `%u` as the 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from trino.exceptions import TrinoUserError
 
@@ -59,3 +61,24 @@ def test_specifiers_trino_does_not_support_are_refused(td_connect, function, spe
         cursor.fetchall()
     assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
     assert raised.value.message == f"%{specifier} not supported in date format string"
+
+
+def test_date_parse_fills_missing_fields_from_1970_and_pivots_two_digit_years(td_connect) -> None:
+    # Trino's date_parse parses with a Joda formatter, whose missing fields come from
+    # 1970-01-01T00:00 (DuckDB's strptime: 1900-01-01); Trino docs, MySQL date functions, %y:
+    # "when parsing, two-digit year format assumes range 1970 .. 2069, so "70" will result in year
+    # 1970 but "69" will produce 2069" (strptime: 1969).
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT date_parse('5', '%d'), date_parse('10:30', '%H:%i'), date_parse('69-01-05', '%y-%m-%d'), "
+        "date_parse('70-01-05', '%y-%m-%d'), date_parse('2024-1-5', '%Y-%m-%d')"
+    )
+    assert cursor.fetchall() == [
+        [
+            datetime.datetime(1970, 1, 5),
+            datetime.datetime(1970, 1, 1, 10, 30),
+            datetime.datetime(2069, 1, 5),
+            datetime.datetime(1970, 1, 5),
+            datetime.datetime(2024, 1, 5),
+        ]
+    ]
