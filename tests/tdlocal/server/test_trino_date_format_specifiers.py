@@ -82,3 +82,15 @@ def test_date_parse_fills_missing_fields_from_1970_and_pivots_two_digit_years(td
             datetime.datetime(2024, 1, 5),
         ]
     ]
+
+
+def test_parse_datetime_fills_missing_fields_from_1970(td_connect) -> None:
+    # parse_datetime parses with Joda's DateTimeFormatter too (Trino docs, Java date functions):
+    # the fields the text lacks come from 1970-01-01T00:00, read in the session zone (UTC here).
+    cursor = td_connect().cursor()
+    cursor.execute("SELECT parse_datetime('10:30', 'HH:mm'), parse_datetime('05', 'dd')")
+    utc = datetime.UTC
+    rows = cursor.fetchall()
+    assert [[value.astimezone(utc) for value in row] for row in rows] == [
+        [datetime.datetime(1970, 1, 1, 10, 30, tzinfo=utc), datetime.datetime(1970, 1, 5, tzinfo=utc)]
+    ]
