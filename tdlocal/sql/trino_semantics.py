@@ -74,6 +74,21 @@ MACROS: dict[str, str] = {
         "WHEN f = 0 THEN CASE WHEN CAST(f AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
         f"ELSE {numeric.REAL_TEXT}(CAST(f AS VARCHAR)) END"
     ),
+    # CAST(json AS varchar) (Trino's JsonOperators.currentTokenAsVarchar): a string is its text
+    # unquoted, an integer as written, a non-integer number as CAST(double AS varchar) prints it,
+    # true/false, NULL for JSON null, and an object or array fails. DuckDB printed the JSON text
+    # ('"abc"' with its quotes).
+    "trino_json_text": (
+        "(j) AS CASE json_type(j) "
+        "WHEN 'VARCHAR' THEN json_extract_string(j, '$') "
+        "WHEN 'NULL' THEN NULL "
+        "WHEN 'BOOLEAN' THEN CAST(j AS VARCHAR) "
+        "WHEN 'OBJECT' THEN error('Cannot cast to varchar. Unexpected token when cast to varchar: {') "
+        "WHEN 'ARRAY' THEN error('Cannot cast to varchar. Unexpected token when cast to varchar: [') "
+        "WHEN 'DOUBLE' THEN CASE WHEN regexp_full_match(trim(CAST(j AS VARCHAR)), '-?[0-9]+') "
+        "THEN trim(CAST(j AS VARCHAR)) ELSE tdlocal.main.trino_double_text(TRY_CAST(j AS DOUBLE)) END "
+        "ELSE trim(CAST(j AS VARCHAR)) END"
+    ),
     # CAST(x AS varchar(n)) of the text Trino's cast gives: a varchar keeps its first n code points
     # (Presto/Trino's VarcharToVarcharCast truncates), any other value whose text is longer fails
     # with INVALID_CAST_ARGUMENT "Value 12.4 cannot be represented as varchar(3)" (Trino's
@@ -119,6 +134,7 @@ MACROS: dict[str, str] = {
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
         "WHEN typeof(x) = 'INTERVAL' THEN tdlocal.main.trino_day_second_text(TRY_CAST(x AS INTERVAL)) "
+        "WHEN typeof(x) = 'JSON' THEN tdlocal.main.trino_json_text(TRY_CAST(x AS JSON)) "
         "WHEN typeof(x) = 'DOUBLE' THEN tdlocal.main.trino_double_text(TRY_CAST(x AS DOUBLE)) "
         "WHEN typeof(x) = 'FLOAT' THEN tdlocal.main.trino_real_text(TRY_CAST(x AS FLOAT)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "

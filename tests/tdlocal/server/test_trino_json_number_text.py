@@ -14,6 +14,9 @@ element.
 
 from __future__ import annotations
 
+import pytest
+from trino.exceptions import TrinoUserError
+
 
 def test_json_extract_scalar_keeps_the_written_number(td_connect) -> None:
     cursor = td_connect().cursor()
@@ -43,3 +46,24 @@ def test_wildcards_and_negative_indexes_are_field_names(td_connect) -> None:
     )
     assert cursor.fetchall() == [[None, None, None, "5", "7"]]
     assert [column[1] for column in cursor.description][:3] == ["varchar", "json", "json"]
+
+
+def test_cast_of_json_to_varchar_is_the_scalar_text(td_connect) -> None:
+    # Trino's JsonOperators.currentTokenAsVarchar: a string unquoted, an integer as written, a
+    # non-integer number through CAST(double AS varchar), true/false, NULL for JSON null; Trino
+    # docs, JSON functions, "Cast from JSON": CAST(JSON '"abc"' AS VARCHAR) is abc.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        """SELECT CAST(JSON '"abc"' AS varchar), CAST(json_extract('{"n":"alice"}', '$.n') AS varchar), """
+        """CAST(JSON '12' AS varchar), CAST(JSON '1.50' AS varchar), CAST(JSON 'true' AS varchar), """
+        """CAST(JSON 'null' AS varchar)"""
+    )
+    assert cursor.fetchall() == [["abc", "alice", "12", "1.5E0", "true", None]]
+
+
+def test_cast_of_a_json_object_to_varchar_fails(td_connect) -> None:
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute("""SELECT CAST(JSON '{"a":1}' AS varchar)""")
+        cursor.fetchall()
+    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
