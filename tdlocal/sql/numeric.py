@@ -38,6 +38,10 @@ MACROS: dict[str, str] = {
     **{
         f"trino_to_{name.lower()}": (
             f"(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+            f"THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS {name}) "
+            # A JSON number with a fraction is read as a double and rounded the same way
+            # (JsonOperators: DoubleOperators.castToLong(parser.getDoubleValue())).
+            f"WHEN typeof(x) = 'JSON' AND json_type(TRY_CAST(x AS JSON)) = 'DOUBLE' "
             f"THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS {name}) ELSE CAST(x AS {name}) END"
         )
         for name in _INTEGER_TYPES.values()

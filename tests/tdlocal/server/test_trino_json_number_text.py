@@ -67,3 +67,13 @@ def test_cast_of_a_json_object_to_varchar_fails(td_connect) -> None:
         cursor.execute("""SELECT CAST(JSON '{"a":1}' AS varchar)""")
         cursor.fetchall()
     assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
+
+
+def test_cast_of_a_json_fraction_to_an_integer_rounds_half_up(td_connect) -> None:
+    # JsonOperators casts a JSON number with a fraction through DoubleOperators.castToLong, which
+    # rounds half away from zero (TestDoubleOperators: 17.5E0 is 18); DuckDB rounded half to even.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT CAST(JSON '2.5' AS bigint), CAST(JSON '-2.5' AS integer), CAST(JSON '\"123\"' AS integer)"
+    )
+    assert cursor.fetchall() == [[3, -3, 123]]
