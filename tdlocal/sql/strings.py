@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+import sqlglot
 from sqlglot import exp
 
 from tdlocal.errors import TrinoError
@@ -411,14 +412,23 @@ JAVA_WHITESPACE = (
     + "".join(chr(code) for code in range(0x2000, 0x200B) if code != 0x2007)
     + "\u2028\u2029\u205f\u3000"
 )
+# The same characters as SQL: chr() calls DuckDB folds into one constant. Written as characters
+# in a literal, U+2028 / U+2029 (line and paragraph separators) would break the statement log's
+# lines for readers that split on them.
+_JAVA_WHITESPACE_SQL = " || ".join(f"chr({ord(character)})" for character in JAVA_WHITESPACE)
 
 
 def trim(node: exp.Trim, context: TranslationContext) -> exp.Expression:
     """trim(s) / ltrim(s) / rtrim(s) / TRIM(BOTH FROM s): Java's whitespace, not only spaces.
     With characters given (trim(s, 'x'), TRIM(LEADING 'x' FROM s)) DuckDB's answer is Trino's."""
     if node.args.get("expression") is None:
-        node.set("expression", exp.Literal.string(JAVA_WHITESPACE))
+        node.set("expression", _java_whitespace_expression().copy())
     return node
+
+
+@functools.lru_cache(maxsize=1)
+def _java_whitespace_expression() -> exp.Expression:
+    return sqlglot.parse_one(_JAVA_WHITESPACE_SQL, read="duckdb")
 
 
 def substr(node: exp.Substring, context: TranslationContext) -> exp.Expression:
