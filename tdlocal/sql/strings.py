@@ -256,11 +256,56 @@ def _may_match_empty(pattern: str) -> bool:
 
 def _group_may_not_participate(pattern: str, group: exp.Expression) -> bool:
     """Whether a group other than 0 is read from a pattern where it may be left out of a match
-    (under `?`, `*`, `{0,`, `|`): RE2 gives '' for such a group, Trino NULL. Conservative: any of
-    those characters in the pattern counts."""
-    if isinstance(group, exp.Literal) and group.is_int and int(group.this) == 0:
+    (inside an optional repeat, an alternative or a look-around): RE2 gives '' for such a group,
+    Trino NULL. Read from Python's regex parser's tree; any doubt (a computed group number, a
+    pattern Python cannot read) counts as may."""
+    if not (isinstance(group, exp.Literal) and group.is_int):
+        return True
+    number = int(group.this)
+    if number == 0:
         return False
-    return any(character in pattern for character in "?*|{")
+    optional = _optional_groups(pattern)
+    return optional is None or number in optional
+
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+@lru_cache(maxsize=256)
+def _optional_groups(pattern: str) -> frozenset[int] | None:
+    try:
+        from re import _parser  # the standard library's parser: the tree, not own rules
+
+        tree = _parser.parse(_java_to_engine_pattern(pattern))
+    except Exception:
+        return None
+    optional: set[int] = set()
+
+    def walk(items, inside_optional: bool) -> None:
+        for op, argument in items:
+            name = str(op)
+            if name == "SUBPATTERN":
+                number, _, _, sub = argument
+                if number is not None and inside_optional:
+                    optional.add(number)
+                walk(sub, inside_optional)
+            elif name in _REPEATS:
+                low, _, sub = argument
+                walk(sub, inside_optional or low == 0)
+            elif name == "BRANCH":
+                for sub in argument[1]:
+                    walk(sub, True)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(argument[1], True)
+            elif name == "GROUPREF_EXISTS":
+                for sub in argument[1:]:
+                    if sub is not None:
+                        walk(sub, True)
+            elif name == "ATOMIC_GROUP":
+                walk(argument, inside_optional)
+
+    walk(tree, False)
+    return frozenset(optional)
 
 
 def _check_literal_group(node: exp.Expression, pattern: str | None) -> None:

@@ -37,6 +37,9 @@ import pytest
         ("regexp_split('a1b2c', '\\d')", ["a", "b", "c"]),
         ("regexp_replace('a1b22', '\\d+', '#')", "a#b#"),
         ("regexp_extract('abc123', '[a-z]+(\\d+)', 1)", "123"),
+        # A group that always takes part (the repeat is inside it) matches '' as itself: ''.
+        ("regexp_extract('id=&x', 'id=([^&]*)', 1)", ""),
+        ("regexp_extract('ab', '((a)(c)?)+', 3)", None),
     ],
 )
 def test_regexp_functions_step_over_matches_as_trino(td_connect, expression, value) -> None:
