@@ -7,7 +7,12 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    SensorDefinition,
+    run_failure_sensor,
+)
 
 _TIMEOUT_SECONDS = 10
 _MAX_ERROR_CHARS = 2000
@@ -48,9 +53,20 @@ def post_json(url: str, payload: Mapping[str, Any]) -> None:
             raise OSError(f"webhook answered HTTP {response.status}")
 
 
-def build_failure_sensor(webhook_url: str | None, webserver_url: str | None = None):
-    @run_failure_sensor(name="alert_on_run_failure", default_status=DefaultSensorStatus.RUNNING)
-    def alert_on_run_failure(context: RunFailureSensorContext) -> None:
+def build_failure_sensors(
+    webhook_url: str | None, webserver_url: str | None = None
+) -> list[SensorDefinition]:
+    """The sensors that alert on this code location's failed runs, each failure once.
+
+    `alert_on_run_failure` sees the runs launched through this code location (the UI, schedules,
+    sensors, backfills): Dagster's run-status sensors match a run by the code location it was
+    launched from. A run executed in a process of its own (`td-dagster run`, `dagster asset
+    materialize`, `dagster job execute`) has no such origin, so `alert_on_local_run_failure`
+    watches every location's runs and takes only those without an origin whose job is one of this
+    code location's: a `td-dagster run` from cron does not fail silently.
+    """
+
+    def alert(context: RunFailureSensorContext) -> None:
         run = context.dagster_run
         error = context.failure_event.message if context.failure_event else None
         payload = failure_payload(run.job_name, run.run_id, error, run.tags, webserver_url)
@@ -62,4 +78,24 @@ def build_failure_sensor(webhook_url: str | None, webserver_url: str | None = No
         except OSError as problem:  # an alert channel outage must not fail the sensor forever
             context.log.error(f"Could not post the failure alert to ALERT_WEBHOOK_URL: {problem}")
 
-    return alert_on_run_failure
+    @run_failure_sensor(name="alert_on_run_failure", default_status=DefaultSensorStatus.RUNNING)
+    def alert_on_run_failure(context: RunFailureSensorContext) -> None:
+        alert(context)
+
+    @run_failure_sensor(
+        name="alert_on_local_run_failure",
+        monitor_all_code_locations=True,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Alerts on failed runs of this code location's jobs executed outside the "
+        "webserver and daemon (td-dagster run, dagster asset materialize).",
+    )
+    def alert_on_local_run_failure(context: RunFailureSensorContext) -> None:
+        # Nothing is returned for the runs left alone: one tick handles several runs, and a
+        # SkipReason beside another run's alert is refused.
+        run = context.dagster_run
+        repository = context.repository_def
+        launched = run.remote_job_origin is not None  # alert_on_run_failure's, or another location's
+        if not launched and repository is not None and repository.has_job(run.job_name):
+            alert(context)
+
+    return [alert_on_run_failure, alert_on_local_run_failure]

@@ -6,6 +6,7 @@ The bodies only build a dbt command line (dbt_args.py) and stream dbt's events, 
 warehouse's own metadata to each materialization.
 """
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ from pydantic import Field
 from orchestration.dbt_args import (
     dbt_build_args,
     full_refresh_requested,
+    indirect_selection_env,
     partition_run_env,
     partitioned_dbt_vars,
     reads_run_env,
@@ -226,16 +228,15 @@ def _run_dbt(
     window_in_env = window_in_env and isinstance(dbt, TdDbtCliResource)
     # Without a window, the variables are set empty: a value left in this process's environment
     # must not narrow the unpartitioned models.
-    env = partition_run_env(load.dbt_vars if load else {})
+    window_env = partition_run_env(load.dbt_vars if load else {}) if window_in_env else {}
+    env = {**window_env, **(indirect_selection_env(os.environ) if isinstance(dbt, TdDbtCliResource) else {})}
     args = dbt_build_args(
         dbt_vars=load.dbt_vars if load and not window_in_env else None,
         full_refresh=full_refresh_requested(config.full_refresh, context.run.tags),
     )
-    shown = "".join(f"{name}={value} " for name, value in sorted(env.items()) if value and window_in_env)
+    shown = "".join(f"{name}={value} " for name, value in sorted(window_env.items()) if value)
     context.log.info("Running %sdbt %s", shown, " ".join(args))
-    invocation = (
-        dbt.cli_with_env(args, env, context=context) if window_in_env else dbt.cli(args, context=context)
-    )
+    invocation = dbt.cli_with_env(args, env, context=context) if env else dbt.cli(args, context=context)
     # If this run's process dies (SIGKILL), its dbt child lives on; the next run stops it by this pid.
     context.instance.add_run_tags(context.run.run_id, dbt_process_tags(invocation.process.pid))
     node_results = NodeResultLog(invocation.target_path / "dbt.log")

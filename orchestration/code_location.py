@@ -8,7 +8,7 @@ from functools import lru_cache
 from dagster import AssetKey, AssetSelection, AssetSpec, Definitions
 from dagster_dbt import DbtProject
 
-from orchestration.alerting import build_failure_sensor
+from orchestration.alerting import build_failure_sensors
 from orchestration.assets import build_dbt_assets
 from orchestration.dbt_packages import require_td_dbt_hooks
 from orchestration.jobs import DAILY_JOB_NAME, SNAPSHOT_JOB_NAME, build_jobs
@@ -52,7 +52,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
     sensors = [
         build_automation_sensor(AssetSelection.assets(*dbt_defs.models), settings.schedules_enabled),
-        build_failure_sensor(settings.alert_webhook_url),
+        *build_failure_sensors(settings.alert_webhook_url),
         *late_sensors,
     ]
     if SNAPSHOT_JOB_NAME in jobs_by_name:

@@ -16,6 +16,16 @@ RUN_ENV_BY_VAR = {"target_range": "TD_RUN_TARGET_RANGE", "td_timezone": "TD_RUN_
 #: macros predates it would ignore them and read its default range: it gets --vars instead.
 RUN_ENV_MACRO = "td_run_value"
 
+#: dbt's indirect selection for the tests of a step's models (dbt docs, "Test selection examples":
+#: eager, cautious, buildable, empty). dbt's default, eager, also runs a test of an unselected
+#: model when one of its other parents is selected: materializing incremental_events alone ran the
+#: singular test attached to user_daily_activity, which compares the two, and failed the run on a
+#: day user_daily_activity had not loaded yet. buildable runs a test only when every model it
+#: references is selected or upstream of the selection, so a check of user_daily_activity runs with
+#: it (its parent incremental_events is upstream) and never with incremental_events alone.
+INDIRECT_SELECTION_ENV = "DBT_INDIRECT_SELECTION"
+INDIRECT_SELECTION = "buildable"
+
 #: Run tag that asks a partitioned run (or a backfill, which takes no run config) for a full refresh.
 FULL_REFRESH_TAG = "td/full_refresh"
 
@@ -61,6 +71,15 @@ def partition_run_env(dbt_vars: Mapping[str, str]) -> dict[str, str]:
     variables read only while executing leave its saved parse valid from one partition to the next.
     """
     return {env_name: dbt_vars.get(name, "") for name, env_name in RUN_ENV_BY_VAR.items()}
+
+
+def indirect_selection_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The DBT_INDIRECT_SELECTION a step's `dbt build` runs with: INDIRECT_SELECTION, unless the
+    user's environment (`environ`, e.g. os.environ) sets a value of its own. dagster-dbt still
+    replaces it with `empty` when it lists a step's tests itself (a subset of its checks)."""
+    if environ.get(INDIRECT_SELECTION_ENV, "").strip():
+        return {}
+    return {INDIRECT_SELECTION_ENV: INDIRECT_SELECTION}
 
 
 def dbt_build_args(

@@ -197,6 +197,7 @@ def _run_dbt_and_exit(args: list[str], env: dict[str, str], cwd: Any, output_fd:
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
         _signals_as_after_exec()
         _release_inherited_fds()
+        _forget_parent_resource_tracker()
         _detach_inherited_logging()
         if cwd is not None:
             os.chdir(cwd)
@@ -252,8 +253,8 @@ def _release_inherited_fds() -> None:
 
     multiprocessing's resource-tracker pipe goes too: the tracker, a child of the parent writing
     to the parent's stdout, lives until every copy of that pipe is closed, and would hold a pipeline
-    open for as long as an orphaned dbt waits on the warehouse. dbt unlinks its named semaphores
-    itself on exit (and on the SIGINT that stops an orphan); only a dbt killed outright leaves them.
+    open for as long as an orphaned dbt waits on the warehouse (_forget_parent_resource_tracker
+    gives dbt a tracker of its own instead).
     """
     keep = {0, 1, 2}
     try:
@@ -266,6 +267,24 @@ def _release_inherited_fds() -> None:
             with contextlib.suppress(OSError):  # not open (the listing's own fd, a gap in the range)
                 os.dup2(null, fd)
     os.close(null)
+
+
+def _forget_parent_resource_tracker() -> None:
+    """Make dbt start a resource tracker of its own, as a new dbt process does at its first named
+    semaphore (dbt makes its locks in multiprocessing's spawn context, which names them).
+
+    The parent's tracker, if it started one, is only reachable through the pipe that
+    _release_inherited_fds pointed at /dev/null: registering there succeeds and reaches nobody, so
+    a dbt killed outright (SIGKILL, the OOM killer) would leave its semaphores in /dev/shm for good.
+    Its own tracker sees its pipe close when dbt dies, however it dies, and unlinks them. The lock
+    is replaced too: a thread of the parent may have held it at the fork.
+    """
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker
+    tracker._lock = type(tracker._lock)()
+    tracker._fd = None
+    tracker._pid = None
 
 
 def _max_fd() -> int:

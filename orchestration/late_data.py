@@ -65,6 +65,7 @@ from orchestration.stale_partitions import (
     Observed,
     Reason,
     Reload,
+    read_reloaded_parent_days,
     reload_runs,
     stale_days,
     with_downstream_models,
@@ -288,7 +289,7 @@ def latest_loads(instance: DagsterInstance, asset_key: AssetKey, days: Iterable[
             versions = value.value if value is not None else None
             if isinstance(versions, str):
                 versions = json.loads(versions)
-            loads[day] = Loaded(records[0].storage_id, versions)
+            loads[day] = Loaded(records[0].storage_id, versions, records[0].run_id)
     return loads
 
 
@@ -338,11 +339,25 @@ def find_stale(
         uid: [day for day, mark in marks.get(key, {}).items() if mark == LOADED]
         for uid, key in watched.model_keys.items()
     }
-    direct = {
-        uid: stale_days(latest_loads(instance, watched.model_keys[uid], loaded_days[uid]), observed)
-        for uid in watched.reads
-        if watched.reads[uid].sources
-    }
+    loads = {uid: latest_loads(instance, watched.model_keys[uid], loaded_days[uid]) for uid in watched.reads}
+    names = {uid: reads.name for uid, reads in watched.reads.items()}
+    direct: dict[str, dict[str, list[Reason]]] = {}
+    for uid, reads in watched.reads.items():
+        days_stale = stale_days(loads[uid], observed) if reads.sources else {}
+        if reads.partitioned_parents:
+            # The parents' days this model's loads read, lookback included, as loaded last.
+            parent_loads = {
+                parent: latest_loads(
+                    instance,
+                    watched.model_keys[parent],
+                    sorted({read for day in loads[uid] for read in reads.days_read(day)}),
+                )
+                for parent in reads.partitioned_parents
+                if parent in watched.model_keys
+            }
+            for day, reasons in read_reloaded_parent_days(loads[uid], reads, parent_loads, names).items():
+                days_stale.setdefault(day, []).extend(reasons)
+        direct[uid] = days_stale
     stale = with_downstream_models(direct, watched.reads, loaded_days)
     return StaleReport(
         observed_days=source_window(partitions, now, lookback_days, watched),

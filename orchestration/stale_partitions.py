@@ -12,8 +12,10 @@ before dbt ran). So:
 - a day loaded before its loads recorded source versions is not compared until its next load.
 
 A partitioned model reading a stale model (user_daily_activity reads incremental_events) is
-stale on the days whose load read a stale day of it. Pure logic: the instance is read in
-late_data.py.
+stale on the days whose load read a stale day of it; and on the days whose load read a day of it
+that was loaded again afterwards by another run (incremental_events materialized on its own from
+the UI, after late rows): its rows were built from rows the parent no longer holds. Pure logic:
+the instance is read in late_data.py.
 """
 
 from __future__ import annotations
@@ -37,27 +39,32 @@ class Observed:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A model day's latest materialization: its storage id and the source data versions its load
-    recorded (source -> {day -> version}; None when the load recorded none)."""
+    """A model day's latest materialization: its storage id, the source data versions its load
+    recorded (source -> {day -> version}; None when the load recorded none), and its run's id."""
 
     storage_id: int
     source_versions: Mapping[str, Mapping[str, str]] | None
+    run_id: str = ""
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a day is stale: `source` day `day` went from `loaded_version` to `observed_version`,
-    or (upstream=True) the partitioned model `source` it reads is stale on `day` (and loads first)."""
+    """Why a day is stale: `source` day `day` went from `loaded_version` to `observed_version`;
+    or (upstream=True) the partitioned model `source` it reads is stale on `day` (and loads first);
+    or (reloaded=True) that model's `day` was loaded again, by another run, after this day's load."""
 
     source: str
     day: str
     loaded_version: str = ""
     observed_version: str = ""
     upstream: bool = False
+    reloaded: bool = False
 
     def __str__(self) -> str:
         if self.upstream:
             return f"reads {self.source} {self.day}, which is stale too"
+        if self.reloaded:
+            return f"reads {self.source} {self.day}, loaded again since"
         return f"{self.source} {self.day} changed ({_rows(self.loaded_version)} -> {_rows(self.observed_version)})"
 
 
@@ -80,6 +87,32 @@ def stale_days(
                 latest = observed.get(source, {}).get(source_day)
                 if latest and latest.storage_id > load.storage_id and latest.data_version != version:
                     stale.setdefault(day, []).append(Reason(source, source_day, version, latest.data_version))
+    return stale
+
+
+def read_reloaded_parent_days(
+    loaded: Mapping[str, Loaded],
+    reads: ModelReads,
+    parent_loads: Mapping[str, Mapping[str, Loaded]],
+    names: Mapping[str, str],
+) -> dict[str, list[Reason]]:
+    """day -> why, for the loaded days (`loaded`: day -> Loaded) of one partitioned model (`reads`)
+    whose load read a day of a partitioned parent that another run loaded again later.
+
+    `parent_loads`: parent unique id -> day -> the day's latest Loaded; `names`: unique id -> the
+    name a Reason shows. A parent day loaded by the run that loaded the model's day (one dbt build
+    loads both, the parent first) is what the model read: not stale, whichever event came first.
+    """
+    stale: dict[str, list[Reason]] = {}
+    for day, load in sorted(loaded.items()):
+        for parent in reads.partitioned_parents:
+            for read in reads.days_read(day):
+                parent_load = parent_loads.get(parent, {}).get(read)
+                if parent_load is None or parent_load.storage_id < load.storage_id:
+                    continue
+                if parent_load.run_id and parent_load.run_id == load.run_id:
+                    continue
+                stale.setdefault(day, []).append(Reason(names.get(parent, parent), read, reloaded=True))
     return stale
 
 

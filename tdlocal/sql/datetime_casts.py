@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from sqlglot import exp
 
 from tdlocal.errors import TrinoError
+from tdlocal.sql import late_bound_operands
 from tdlocal.sql.function_library import macro
 
 # What airlift's SliceUtf8.trim removes (Character.isWhitespace, ASCII part).
@@ -166,8 +167,9 @@ def from_text(node: exp.Cast, rest: exp.Expression) -> exp.Expression:
     if target.this == exp.DataType.Type.DATE:
         if is_literal:
             return _date_literal(node, value.this, rest)
-        converted: exp.Expression = exp.Anonymous(
-            this=macro(f"trino_text_to_date{suffix}"), expressions=[_text(value)]
+        # try() in the macro's body: an aggregate operand needs the late-bound call.
+        converted: exp.Expression = late_bound_operands.macro_call(
+            f"trino_text_to_date{suffix}", _text(value)
         )
     elif target.this in _TIMESTAMP_TARGETS:
         precision = _precision(target)
@@ -176,8 +178,8 @@ def from_text(node: exp.Cast, rest: exp.Expression) -> exp.Expression:
         if is_literal:
             return _timestamp_literal(node, value.this, precision, rest)
         text = _text(value)
-        call = exp.Anonymous(
-            this=macro(f"trino_text_to_timestamp{suffix}"), expressions=[text, exp.Literal.number(precision)]
+        call = late_bound_operands.macro_call(
+            f"trino_text_to_timestamp{suffix}", text, exp.Literal.number(precision)
         )
         # `yyyy-MM-dd[ HH:mm:ss[.f]]` with at most p fraction digits needs no rounding: DuckDB's
         # cast reads it exactly, at a tiny fraction of the general reading's cost per row.

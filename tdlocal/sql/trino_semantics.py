@@ -27,6 +27,7 @@ from tdlocal.sql import (
     datetime_text,
     intervals,
     json_url,
+    late_bound_operands,
     math_functions,
     mysql_date_formats,
     numeric,
@@ -436,23 +437,24 @@ def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -
         left, exp.Interval
     ):
         name = "trino_plus_interval" if isinstance(node, exp.Add) else "trino_minus_interval"
-        return exp.Anonymous(this=macro(name), expressions=[left, right])
+        return late_bound_operands.macro_call(name, left, right)
     if isinstance(left, exp.Interval) and not isinstance(right, exp.Interval) and isinstance(node, exp.Add):
-        return exp.Anonymous(this=macro("trino_plus_interval"), expressions=[right, left])
+        return late_bound_operands.macro_call("trino_plus_interval", right, left)
     if isinstance(node, exp.Sub) and _may_be_dates(left, right):
         # date - date read from columns or expressions: an interval day to second, decided
         # when DuckDB binds the operands' types.
-        return exp.Anonymous(this=macro("trino_subtract"), expressions=[left, right])
+        return late_bound_operands.macro_call("trino_subtract", left, right)
     return node
 
 
 def _may_be_dates(left: exp.Expression, right: exp.Expression) -> bool:
     """Whether both operands of `-` could be dates: neither is a number, string or interval
-    literal, nor visibly a double or year-month interval (rewrites elsewhere read those shapes)."""
+    literal, nor visibly a double, a year-month interval or a count-like aggregate (rewrites
+    elsewhere read those shapes)."""
     for side in (left, right):
         if isinstance(side, (exp.Literal, exp.Interval, exp.Boolean)):
             return False
-        if intervals.is_year_month(side):
+        if intervals.is_year_month(side) or late_bound_operands.is_never_datetime(side):
             return False
     return not numeric.has_double_side(exp.Sub(this=left, expression=right))
 
@@ -945,6 +947,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
+    (exp.Try, late_bound_operands.try_over_aggregates),
     (exp.CurrentUser, _session_value),
     (exp.CurrentCatalog, _session_value),
     (exp.CurrentSchema, _session_value),

@@ -220,6 +220,70 @@ def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td,
     assert rows[0][0] > 0
 
 
+def test_a_model_materialized_alone_fails_neither_its_run_nor_the_later_loads(local_td, tmp_path):
+    """incremental_events loaded on its own (the UI's "Materialize selected", `--select`) runs its
+    own tests only: not the check of user_daily_activity that compares the two models, which would
+    fail on the day user_daily_activity has not loaded. The next full load of another day then
+    passes that check, which compares only the days it loaded."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {
+        **os.environ,
+        # An instance, a project and a TD database of their own: the shared days stay as they are.
+        "DAGSTER_HOME": str(home),
+        "DBT_PROJECT_DIR": str(copy_dbt_project(tmp_path / "dbt_project")),
+        "TD_DATABASE": "cli_model_alone",
+        "TDLOCAL_NOW": PINNED_NOW.isoformat(),
+    }
+    env.pop("DBT_INDIRECT_SELECTION", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "run", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    alone = run("--partition", "2026-11-18", "--select", "incremental_events")
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "assert_daily_activity_matches_events" not in alone.stdout + alone.stderr
+    assert "indirect selection" not in alone.stdout + alone.stderr
+    assert "incremental_events           1 partition" in alone.stdout
+    both = run("--partition", "2026-11-19")
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert re.search(r"checks: (\d+) of \1 passed", both.stdout), both.stdout
+    days = query_tdlocal(
+        local_td.port,
+        "select 'events', event_date from incremental_events union all "
+        "select 'activity', event_date from user_daily_activity group by 1, 2",
+        schema="cli_model_alone",
+    )
+    assert sorted(set(days)) == [
+        ("activity", "2026-11-19"),
+        ("events", "2026-11-18"),
+        ("events", "2026-11-19"),
+    ]
+    # incremental_events loaded again alone (after late rows, say): user_daily_activity's day was
+    # built from what it held before, so `td-dagster stale` lists it.
+    again = run("--partition", "2026-11-19", "--select", "incremental_events")
+    assert again.returncode == 0, again.stdout + again.stderr
+    stale = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "stale"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert stale.returncode == 0, stale.stdout + stale.stderr
+    assert "2026-11-19  reads incremental_events 2026-11-19, loaded again since" in stale.stdout, stale.stdout
+    assert "2026-11-18" not in stale.stdout.split("Stale partitions", 1)[-1]
+
+
 def test_run_select_matching_nothing_is_one_line_without_dbts_warnings(local_td):
     # dbt's in-process selector warns once per dbt definition, in colour, through the stdout logger
     # a fresh process has; the CLI's own line says what matters. A subprocess: that logger exists

@@ -10,6 +10,7 @@ from orchestration.dbt_args import (
     FULL_REFRESH_TAG,
     dbt_build_args,
     full_refresh_requested,
+    indirect_selection_env,
     partition_run_env,
     partitioned_dbt_vars,
     reads_run_env,
@@ -107,3 +108,10 @@ def test_a_project_reading_a_window_var_directly_gets_vars():
     assert reads_run_env(manifest("where TD_INTERVAL(time, '{{ td_dbt.target_range() }}')"))
     assert not reads_run_env(manifest("""where TD_INTERVAL(time, '{{ var("target_range") }}')"""))
     assert not reads_run_env(manifest("select 1", macro_sql="{{ return(var( 'td_timezone' )) }}"))
+
+
+def test_a_steps_tests_are_selected_buildable_unless_the_user_chose_a_mode():
+    # dbt's modes (dbt docs, "Test selection examples"): eager, cautious, buildable, empty.
+    assert indirect_selection_env({}) == {"DBT_INDIRECT_SELECTION": "buildable"}
+    assert indirect_selection_env({"DBT_INDIRECT_SELECTION": " "}) == {"DBT_INDIRECT_SELECTION": "buildable"}
+    assert indirect_selection_env({"DBT_INDIRECT_SELECTION": "eager"}) == {}

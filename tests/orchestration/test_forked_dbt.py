@@ -120,6 +120,27 @@ _SCENARIOS = textwrap.dedent(
         time.sleep(0.01)
     report["dbt_let_go_of_the_tracker_pipe"] = held is False
     invocation.wait()
+    # A forked dbt killed outright (SIGKILL, the OOM killer) has its named semaphores unlinked all
+    # the same: it registers them with a resource tracker of its own (this process's is out of its
+    # reach), which unlinks them and warns of them on dbt's output when dbt's end closes its pipe.
+    invocation = resource.cli(["debug"], raise_on_error=False, target_path=Path("target", "fork_test_kill"))
+    pid, tracker = invocation.process.pid, None
+    while tracker is None and invocation.process.poll() is None:
+        try:
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+                if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    tracker = int(child)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    time.sleep(0.02)  # dbt registers its semaphore right after starting the tracker
+    report["killed_dbt_was_running"] = invocation.process.poll() is None
+    invocation.process.kill()
+    invocation.process.wait()
+    report["killed_dbt_had_a_tracker_of_its_own"] = tracker is not None
+    report["killed_dbt_semaphores_unlinked"] = (
+        b"leaked semaphore objects to clean up" in invocation.process.stdout.read()
+    )
     # A resource built without fork_dbt (dbt parse, dbt deps) follows TD_DBT_FORK.
     os.environ["TD_DBT_FORK"] = "false"
     invocation = resource.cli(["ls", "--quiet"], raise_on_error=False, target_path=Path("target", "fork_test_off"))
@@ -171,6 +192,9 @@ def test_a_forked_dbt_gives_the_events_errors_and_exit_codes_of_a_dbt_subprocess
     assert report["live_display_process"] == "ForkedDbtProcess"
     assert report["seconds_dbt_ran_after_the_pipe_ended"] > 0.3
     assert report["dbt_let_go_of_the_tracker_pipe"] is True
+    assert report["killed_dbt_had_a_tracker_of_its_own"] is True
+    assert report["killed_dbt_was_running"] is True  # else the kill came too late to test anything
+    assert report["killed_dbt_semaphores_unlinked"] is True
     assert report["td_dbt_fork_false_process"] == "Popen"
     # The parent logs to a file at DEBUG. The forked dbt connects to tdlocal (urllib3 logs each
     # connection at DEBUG) and logs its own events, none of which may land in the parent's log.

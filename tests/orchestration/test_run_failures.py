@@ -10,16 +10,16 @@ from types import SimpleNamespace
 
 import pytest
 from dagster import (
-    DagsterEventType,
+    Definitions,
     RetryRequested,
-    build_run_status_sensor_context,
+    build_sensor_context,
     instance_for_test,
     job,
     op,
 )
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.alerting import build_failure_sensor
+from orchestration.alerting import build_failure_sensors
 from orchestration.assets import DbtRunConfig, _run_dbt
 from orchestration.settings import Settings
 
@@ -63,7 +63,10 @@ def test_sql_errors_and_exhausted_retries_fail_the_run():
         run_failing_dbt("503 Service Unavailable", retry_number=3)
 
 
-def test_a_failed_run_is_posted_to_the_webhook():
+def test_a_failed_run_executed_outside_the_daemon_is_posted_to_the_webhook_once():
+    """`td-dagster run` executes its job in its own process: the run has no code-location origin,
+    which Dagster's run-failure sensors match runs by. It is still alerted, once; a failed run of
+    a job this code location does not define is not."""
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -83,22 +86,39 @@ def test_a_failed_run_is_posted_to_the_webhook():
     def nightly():
         breaks()
 
+    @job
+    def elsewhere():
+        breaks()
+
     server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.handle_request, daemon=True).start()
-    sensor = build_failure_sensor(f"http://127.0.0.1:{server.server_port}/hook")
-    with instance_for_test() as instance:
-        result = nightly.execute_in_process(
-            instance=instance, raise_on_error=False, tags={"dagster/partition": "2026-11-22"}
-        )
-        failure = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_FAILURE)
-        context = build_run_status_sensor_context(
-            sensor_name=sensor.name,
-            dagster_event=failure,
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-        ).for_run_failure()
-        sensor(context)
-    server.server_close()
-    assert len(received) == 1
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sensors = build_failure_sensors(f"http://127.0.0.1:{server.server_port}/hook")
+    repository = Definitions(jobs=[nightly], sensors=sensors).get_repository_def()
+    cursors: dict[str, str | None] = {}
+
+    def tick_every_sensor(instance) -> None:
+        for sensor in sensors:
+            # As the daemon evaluates them: in the code location's repository.
+            context = build_sensor_context(
+                instance=instance,
+                repository_def=repository,
+                repository_name=repository.name,
+                cursor=cursors.get(sensor.name),
+            )
+            cursors[sensor.name] = sensor.evaluate_tick(context).cursor
+
+    try:
+        with instance_for_test() as instance:
+            tick_every_sensor(instance)  # a run-status sensor's first tick starts from now
+            nightly.execute_in_process(
+                instance=instance, raise_on_error=False, tags={"dagster/partition": "2026-11-22"}
+            )
+            elsewhere.execute_in_process(instance=instance, raise_on_error=False)
+            tick_every_sensor(instance)
+            tick_every_sensor(instance)  # nothing is alerted twice
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(received) == 1, [(alert["job"], alert["run_id"]) for alert in received]
     assert received[0]["job"] == "nightly" and received[0]["partition"] == "2026-11-22"
     assert received[0]["text"].startswith("Dagster run of nightly failed for 2026-11-22")

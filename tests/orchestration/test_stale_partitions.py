@@ -26,6 +26,7 @@ from orchestration.stale_partitions import (
     Observed,
     Reason,
     Reload,
+    read_reloaded_parent_days,
     reload_runs,
     stale_days,
     with_downstream_models,
@@ -135,6 +136,34 @@ def test_models_reading_a_stale_model_are_stale_on_the_days_they_read_it():
     # never loaded, so it is not stale.
     assert sorted(result["model.p.daily"]) == ["2026-11-20", "2026-11-21"]
     assert str(result["model.p.daily"]["2026-11-21"][0]) == "reads events 2026-11-20, which is stale too"
+
+
+def test_a_day_that_read_a_parent_day_another_run_loaded_again_is_stale():
+    manifest = {
+        "nodes": {
+            "model.p.events": _node("events", depends=["source.p.raw.events"]),
+            "model.p.daily": _node("daily", depends=["model.p.events"], code="lookback_days=1"),
+        }
+    }
+    reads = model_reads(manifest)["model.p.daily"]
+    daily = {
+        "2026-11-20": Loaded(20, None, "run-a"),
+        "2026-11-21": Loaded(40, None, "run-b"),
+        "2026-11-22": Loaded(60, None, "run-c"),
+    }
+    events = {
+        "2026-11-19": Loaded(10, None, "run-a"),
+        "2026-11-20": Loaded(50, None, "run-x"),  # loaded again alone, after daily's 11-20 and 11-21
+        "2026-11-21": Loaded(35, None, "run-b"),
+        "2026-11-22": Loaded(65, None, "run-c"),  # the run that loaded daily 11-22: recorded after it
+    }
+    result = read_reloaded_parent_days(daily, reads, {"model.p.events": events}, {"model.p.events": "events"})
+    # daily's load of day D reads events D-1..D.
+    assert result == {
+        "2026-11-20": [Reason("events", "2026-11-20", reloaded=True)],
+        "2026-11-21": [Reason("events", "2026-11-20", reloaded=True)],
+    }
+    assert str(result["2026-11-21"][0]) == "reads events 2026-11-20, loaded again since"
 
 
 def test_consecutive_days_with_the_same_stale_models_are_one_run_and_nothing_else_is_reloaded():
