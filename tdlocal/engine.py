@@ -308,7 +308,7 @@ class Engine:
         running.check()
         _check_requirements(plan, cursor)
         _run_column_checks(plan, cursor)
-        _run_insert_check(plan, cursor)
+        converted_insert = _run_insert_check(plan, cursor)
         if plan.writes:
             self._acquire_write_lock(running)
         try:
@@ -316,6 +316,8 @@ class Engine:
             last = len(plan.sql) - 1
             for index, statement in enumerate(plan.sql):
                 running.check()
+                if converted_insert is not None and index == last:
+                    statement = converted_insert
                 if index == last and plan.parameters is not None:
                     cursor.execute(statement, plan.parameters)
                 else:
@@ -441,13 +443,14 @@ def _run_column_checks(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
                 raise error from None
 
 
-def _run_insert_check(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
-    """Strict mode: refuse an INSERT ... SELECT whose query types Trino would not coerce to the
-    table's (tdlocal.sql.insert_types). A probe or table that cannot be read is left for the
-    statement itself to report; so are column counts that differ (the statement's own error)."""
+def _run_insert_check(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> str | None:
+    """An INSERT ... SELECT against its table's types (tdlocal.sql.insert_types): strict mode
+    refuses query types Trino would not coerce; returns the INSERT writing Trino's casts where
+    DuckDB's would write other values, else None. A probe or table that cannot be read is left for
+    the statement itself to report; so are column counts that differ (the statement's own error)."""
     check = plan.insert_check
     if check is None:
-        return
+        return None
     try:
         cursor.execute(check.probe_sql)
         query_types = [trino_type(column[1]) for column in cursor.description or []]
@@ -457,19 +460,23 @@ def _run_insert_check(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
             [TD_CATALOG, check.table.schema, check.table.name],
         ).fetchall()
     except duckdb.Error:
-        return
+        return None
     types_by_name = {name.lower(): trino_type_from_text(kind) for name, kind in table_columns}
     if check.columns is None:
         table_types = [trino_type_from_text(kind) for _, kind in table_columns]
     elif all(column in types_by_name for column in check.columns):
         table_types = [types_by_name[column] for column in check.columns]
     else:
-        return
+        return None
     if len(table_types) != len(query_types):
-        return
+        return None
     error = insert_types.mismatch(table_types, query_types)
-    if error is not None:
+    if error is not None and check.strict:
         raise error
+    converted = insert_types.conversions(table_types, query_types)
+    if error is not None or not any(converted):
+        return None
+    return insert_types.converted_insert(check, converted)
 
 
 def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:

@@ -1,17 +1,23 @@
-"""Strict mode: an INSERT ... SELECT whose query types Trino would not coerce to the table's is
-refused with Trino's error, instead of DuckDB's silent cast.
+"""An INSERT ... SELECT writes what Trino writes: query types Trino cannot coerce to the table's
+are refused with Trino's error (strict mode), and the values written are Trino's casts.
 
-Trino's StatementAnalyzer.visitInsert fails with TYPE_MISMATCH "Insert query has mismatched column
-types: Table: [bigint], Query: [double]" unless each query column's type coerces implicitly to the
-table column's (TypeCoercion.canCoerce: integers to wider numbers, decimals to decimals and
-doubles, real to double, date to timestamp, varchar to varchar; never a number to varchar, text to
-a number or date, a double or decimal to an integer, a timestamp to a date). DuckDB casts instead:
-2.5e0 into a bigint column became 2 (half to even), 12 into a varchar column '12'.
+Trino 423's StatementAnalyzer.typesMatchForInsert accepts a query column when
+TypeCoercion.isCompatible(query, table) holds: the two types have a common supertype (numbers
+among themselves, date / timestamp / timestamp with time zone among themselves, varchar / char).
+LogicalPlanner then casts the query value to the table type, so a double into a bigint is rounded
+HALF_UP (DoubleOperators.castToLong: 2.5e0 -> 3) and a timestamp into a date is its date
+(AbstractDistributedEngineOnlyQueries.testInsertWithCoercion inserts 1e0 into tinyint, integer,
+decimal(5,3) and real columns and TIMESTAMP '2019-11-18 22:13:40' into a date column). Anything
+else fails with TYPE_MISMATCH "Insert query has mismatched column types: Table: [bigint], Query:
+[varchar]": a number into varchar, text into a number, date or boolean, a boolean and a number.
 
-The check compares type categories only, where tdlocal's types are Trino's by construction;
-within a category (integer widths, decimal precisions, timestamp precisions) and for nested,
-interval, binary and JSON types it lets DuckDB's answer stand rather than refuse a query TD runs.
-INSERT ... VALUES is not checked (dbt seeds bind their values as parameters of their own types).
+DuckDB's own insert cast differs where Trino rounds: double or real into an integer column is
+half to even in DuckDB (2.5e0 -> 2), and double into decimal reads the binary value (1.005e0 ->
+1.00) where Trino reads Java's shortest text (BigDecimal.valueOf: 1.01). Those columns are
+written through Trino's cast instead (`conversions`), as is a timestamp with time zone, whose
+wall clock DuckDB cannot cast from tdlocal's zoned struct. The check compares type categories
+only; nested, interval, binary and JSON types are left to DuckDB. INSERT ... VALUES is not checked
+(dbt seeds bind their values as parameters of their own types).
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from sqlglot import exp
 from tdlocal.errors import TrinoError
 from tdlocal.sql import names
 from tdlocal.sql.context import TranslationContext
-from tdlocal.sql.plan import TableRef
+from tdlocal.sql.function_library import macro
+from tdlocal.sql.plan import TableRef, quote_identifier
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,17 @@ class InsertTypeCheck:
     probe_sql: str
     table: TableRef
     columns: tuple[str, ...] | None
+    # The query as DuckDB SQL (`SELECT * FROM (query) AS tdlocal_insert_source`), for
+    # `converted_insert`; strict: whether types Trino does not coerce are refused.
+    source_sql: str = ""
+    strict: bool = True
 
 
 def plan_check(tree: exp.Insert, context: TranslationContext, translate) -> InsertTypeCheck | None:
-    """The check for an INSERT ... SELECT in strict mode, else None. `translate(tree) -> sql`
-    turns the source query into DuckDB SQL as the statement's own translation does."""
+    """The check for an INSERT ... SELECT, else None. `translate(tree) -> sql` turns the source
+    query into DuckDB SQL as the statement's own translation does."""
     source = tree.expression
-    if not context.strict or not isinstance(source, exp.Query):
+    if not isinstance(source, exp.Query):
         return None
     target = tree.this
     columns = None
@@ -52,8 +63,9 @@ def plan_check(tree: exp.Insert, context: TranslationContext, translate) -> Inse
         return None
     catalog, schema, name = names.table_parts(target)
     table = TableRef(names.resolve_schema(catalog, schema, context), name)
-    probe = exp.select("*").from_(exp.Subquery(this=source.copy(), alias="tdlocal_insert_probe")).limit(0)
-    return InsertTypeCheck(translate(probe), table, columns)
+    whole = exp.select("*").from_(exp.Subquery(this=source.copy(), alias="tdlocal_insert_source"))
+    source_sql = translate(whole)
+    return InsertTypeCheck(f"{source_sql} LIMIT 0", table, columns, source_sql, context.strict)
 
 
 _INTEGERS = {"tinyint", "smallint", "integer", "bigint"}
@@ -73,19 +85,18 @@ def _category(trino_type: str) -> str | None:
     return None
 
 
-# Query category -> the table categories Trino's implicit coercions reach (TypeCoercion).
-_COERCIBLE = {
-    "integer": {"integer", "decimal", "real", "double"},
-    "decimal": {"decimal", "real", "double"},
-    "real": {"real", "double"},
-    "double": {"double"},
-    "varchar": {"varchar"},
-    "date": {"date", "timestamp", "timestamp with time zone"},
-    "timestamp": {"timestamp", "timestamp with time zone"},
-    # Not refused: dbt's snapshots insert current_timestamp into the timestamp columns their CTAS
-    # made (TD's Hive tables hold no zone), and that pairing is not verified against TD.
-    "timestamp with time zone": {"timestamp with time zone", "timestamp"},
-    "boolean": {"boolean"},
+# Categories with a common supertype (TypeCoercion.compatibility: numbers widen to decimal, real
+# or double; date and timestamps to the zoned timestamp; varchar and char to char).
+_FAMILY = {
+    "integer": "number",
+    "decimal": "number",
+    "real": "number",
+    "double": "number",
+    "varchar": "text",
+    "date": "datetime",
+    "timestamp": "datetime",
+    "timestamp with time zone": "datetime",
+    "boolean": "boolean",
 }
 
 
@@ -97,10 +108,44 @@ def mismatch(table_types: list[str], query_types: list[str]) -> TrinoError | Non
         source, target = _category(query_type), _category(table_type)
         if query_type == "unknown" or source is None or target is None:
             continue
-        if target not in _COERCIBLE[source]:
+        if _FAMILY[target] != _FAMILY[source]:
             return TrinoError(
                 "Insert query has mismatched column types: "
                 f"Table: [{', '.join(table_types)}], Query: [{', '.join(query_types)}]",
                 "TYPE_MISMATCH",
             )
     return None
+
+
+def conversions(table_types: list[str], query_types: list[str]) -> list[str | None]:
+    """Per insert column (Trino type texts, in insert order): the DuckDB expression of Trino's cast
+    of query column `#i` to the table type where DuckDB's insert cast would write another value,
+    else None (DuckDB's cast is Trino's, or the pair is refused by `mismatch`)."""
+    found: list[str | None] = []
+    for position, (table_type, query_type) in enumerate(zip(table_types, query_types, strict=True), 1):
+        source, target = _category(query_type), _category(table_type)
+        column = f"#{position}"
+        base = table_type.split("(", 1)[0].strip()
+        if source in ("double", "real") and target == "integer":
+            # DoubleOperators.castToLong / castToInteger...: HALF_UP (away from zero).
+            found.append(f"{macro(f'trino_to_{base}')}({column})")
+        elif source in ("double", "real") and target == "decimal":
+            # DecimalConversions: BigDecimal.valueOf(double) (Java's shortest text, which is
+            # DuckDB's double text) set to the scale HALF_UP, as DuckDB's text-to-decimal cast does.
+            found.append(f"CAST(CAST(CAST({column} AS DOUBLE) AS VARCHAR) AS {table_type.upper()})")
+        elif source == "timestamp with time zone" and target == "date":
+            found.append(f"{macro('trino_to_date')}({column})")
+        elif source == "timestamp with time zone" and target == "timestamp":
+            found.append(f"{macro('zoned_local')}({column})")
+        else:
+            found.append(None)
+    return found
+
+
+def converted_insert(check: InsertTypeCheck, converted: list[str | None]) -> str:
+    """The INSERT writing `converted` (from `conversions`) in place of the plain query columns."""
+    columns = ""
+    if check.columns is not None:
+        columns = " (" + ", ".join(quote_identifier(column) for column in check.columns) + ")"
+    select = ", ".join(expression or f"#{position}" for position, expression in enumerate(converted, 1))
+    return f"INSERT INTO {check.table.sql}{columns} SELECT {select} FROM ({check.source_sql}) AS tdlocal_insert_converted"
