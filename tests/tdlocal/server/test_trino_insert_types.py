@@ -77,7 +77,11 @@ def test_insert_of_types_without_a_common_supertype_is_refused(
         ("d, h", "SELECT 1.005e0, 1.5e0", [Decimal("1.01"), 1.5]),
         ("d", "SELECT 1.125", [Decimal("1.13")]),
         # testInsertWithCoercion: a timestamp into a date column is its date.
-        ("e, ts", "SELECT TIMESTAMP '2024-01-05 10:00:00', DATE '2024-01-06'", [date(2024, 1, 5), datetime(2024, 1, 6)]),
+        (
+            "e, ts",
+            "SELECT TIMESTAMP '2024-01-05 10:00:00', DATE '2024-01-06'",
+            [date(2024, 1, 5), datetime(2024, 1, 6)],
+        ),
         # A zoned value's date and wall clock are in its own zone (23:59:59 UTC is the next day
         # in Tokyo).
         (
@@ -88,7 +92,9 @@ def test_insert_of_types_without_a_common_supertype_is_refused(
         ("e", "SELECT from_unixtime(0, 'UTC')", [date(1970, 1, 1)]),
     ],
 )
-def test_insert_of_compatible_types_writes_trinos_cast(td_connect, typed_table, columns, query, expected) -> None:
+def test_insert_of_compatible_types_writes_trinos_cast(
+    td_connect, typed_table, columns, query, expected
+) -> None:
     cursor = td_connect().cursor()
     key = abs(hash((columns, query))) % 1_000_000
     cursor.execute(f"INSERT INTO {typed_table} (k, {columns}) SELECT {key}, * FROM ({query})")
