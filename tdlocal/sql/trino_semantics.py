@@ -47,6 +47,11 @@ DEFAULT_TIMESTAMP_PRECISION = 3
 DEFAULT_DECIMAL = (38, 0)
 
 # SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
+# DuckDB type names whose cast to varchar(n) Trino checks against n (besides doubles and reals).
+_LENGTH_CHECKED = (
+    "(typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'DATE') OR typeof(x) LIKE 'DECIMAL%')"
+)
+
 MACROS: dict[str, str] = {
     # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since trinodb/trino#10657,
     # January 2022, so in 423):
@@ -90,20 +95,6 @@ MACROS: dict[str, str] = {
         "THEN trim(CAST(j AS VARCHAR)) ELSE tdlocal.main.trino_double_text(TRY_CAST(j AS DOUBLE)) END "
         "ELSE trim(CAST(j AS VARCHAR)) END"
     ),
-    # CAST(x AS varchar(n)) of the text Trino's cast gives: a varchar keeps its first n code points
-    # (Presto/Trino's VarcharToVarcharCast truncates), any other value whose text is longer fails
-    # with INVALID_CAST_ARGUMENT "Value 12.4 cannot be represented as varchar(3)" (Trino's
-    # TestExpressionInterpreter for decimals, doubles, dates). DuckDB ignored the length.
-    "trino_varchar_length": (
-        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
-        "WHEN length(text) > n "
-        "THEN error('Value ' || text || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')') "
-        "ELSE text END"
-    ),
-    "trino_try_varchar_length": (
-        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
-        "WHEN length(text) > n THEN NULL ELSE text END"
-    ),
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
     # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
@@ -115,6 +106,41 @@ MACROS: dict[str, str] = {
         "WHEN starts_with(s, '0.') "
         "THEN length(ltrim(split_part(s, '.', 2), '0')) - length(split_part(s, '.', 2)) - 1 "
         "ELSE position('.' IN s) - 2 END"
+    ),
+    # Java's Double.toString / Float.toString: plain digits with a fraction within [1e-3, 1e7)
+    # ('1200.0', DuckDB's shortest text too), else computerized scientific notation ('1.2E7').
+    "java_text_of": (
+        "(s, v) AS CASE WHEN NOT isfinite(v) OR (abs(v) >= 0.001 AND abs(v) < 10000000) THEN s "
+        "ELSE CASE WHEN v < 0 THEN '-' ELSE '' END || tdlocal.main.java_scientific_text("
+        "tdlocal.main.shortest_digits(ltrim(s, '-')), tdlocal.main.shortest_exponent(ltrim(s, '-'))) END"
+    ),
+    "java_floating_text": (
+        "(x) AS CASE WHEN typeof(x) = 'FLOAT' THEN tdlocal.main.java_text_of(CAST(TRY_CAST(x AS FLOAT) AS VARCHAR), "
+        "TRY_CAST(x AS DOUBLE)) ELSE tdlocal.main.java_text_of(CAST(TRY_CAST(x AS DOUBLE) AS VARCHAR), "
+        "TRY_CAST(x AS DOUBLE)) END"
+    ),
+    # CAST(x AS varchar(n)) of the text Trino's cast gives: a varchar keeps its first n code points
+    # (Presto/Trino's VarcharToVarcharCast truncates). Only the casts from integers, decimals,
+    # doubles, reals and dates check the length (Trino 423: BigintOperators.castToVarchar ...,
+    # DecimalCasts, DateOperators, DoubleOperators/RealOperators.castToVarchar), failing with
+    # INVALID_CAST_ARGUMENT "Value 12.4 cannot be represented as varchar(3)"; a double or real
+    # names its Java text too: "Value 1200.0 (1.2E3) cannot be represented as varchar(2)"
+    # (DoubleOperators line 210). Timestamps, booleans and the rest return their whole text
+    # (TimestampToVarcharCast, BooleanOperators.castToVarchar). DuckDB ignored the length.
+    "trino_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) <= n THEN text "
+        "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+        "THEN error('Value ' || tdlocal.main.java_floating_text(x) || ' (' || text || ') cannot be represented as varchar(' "
+        "|| CAST(n AS VARCHAR) || ')') "
+        f"WHEN {_LENGTH_CHECKED} "
+        "THEN error('Value ' || text || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')') "
+        "ELSE text END"
+    ),
+    "trino_try_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) <= n THEN text "
+        f"WHEN typeof(x) IN ('DOUBLE', 'FLOAT') OR {_LENGTH_CHECKED} THEN NULL ELSE text END"
     ),
     # CAST(x AS varchar) as Trino prints it: doubles and reals in scientific notation, timestamps with their
     # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and

@@ -84,3 +84,34 @@ def test_try_cast_to_bounded_varchar_is_null_where_cast_fails(td_connect) -> Non
         "SELECT try_cast(12 AS varchar(1)), try(CAST(12 AS varchar(1))), try_cast(12 AS varchar(2))"
     )
     assert cursor.fetchall() == [[None, None, "12"]]
+
+
+def test_cast_of_timestamps_and_booleans_to_bounded_varchar_keeps_the_whole_text(td_connect) -> None:
+    # Trino 423's TimestampToVarcharCast.cast, TimestampWithTimeZoneToVarcharCast and
+    # BooleanOperators.castToVarchar return the text without comparing it with n (only the
+    # integer, decimal, double, real and date casts check the length).
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT CAST(TIMESTAMP '2024-01-05 10:00:00' AS varchar(10)), CAST(true AS varchar(1)), "
+        "try_cast(false AS varchar(1)), CAST(from_unixtime(0, 'UTC') AS varchar(4))"
+    )
+    assert cursor.fetchall() == [["2024-01-05 10:00:00", "true", "false", "1970-01-01 00:00:00.000 UTC"]]
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        # DoubleOperators.castToVarchar (line 210): "Value %s (%s)" of Java's Double.toString and
+        # Trino's text; RealOperators the same with Float.toString.
+        ("1200e0", "Value 1200.0 (1.2E3) cannot be represented as varchar(2)"),
+        ("1.2e7", "Value 1.2E7 (1.2E7) cannot be represented as varchar(2)"),
+        ("REAL '1.1'", "Value 1.1 (1.1E0) cannot be represented as varchar(2)"),
+    ],
+)
+def test_cast_of_doubles_to_short_varchar_names_java_text(td_connect, expression, message) -> None:
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(f"SELECT CAST({expression} AS varchar(2))")
+        cursor.fetchall()
+    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
+    assert raised.value.message == message
