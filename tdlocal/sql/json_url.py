@@ -297,21 +297,38 @@ JSON_PATH_JSON = "tdlocal_json_path_json"
 
 
 def trino_path_text(path: exp.JSONPath) -> str | None:
-    """A sqlglot JSON path as Trino reads it, every step a field name or an index: `[*]` and `.*`
-    are the field "*" and `[-1]` the field "-1" (JsonPathTokenizer); None for steps of other kinds."""
+    """A sqlglot JSON path of field names and indexes as the bracketed text `_path_value` reads
+    (`$["*"]`, `$[0]`); None for steps of other kinds (wildcards, negative indexes)."""
     parts = ["$"]
     for step in path.expressions:
         inner = step.this
         if isinstance(step, exp.JSONPathRoot):
             continue
-        if isinstance(inner, exp.JSONPathWildcard):
-            inner = "*"
         if isinstance(step, exp.JSONPathSubscript) and isinstance(inner, int) and inner >= 0:
             parts.append(f"[{inner}]")
-        elif isinstance(inner, (str, int)):
-            parts.append(f"[{json.dumps(str(inner), ensure_ascii=False)}]")
+        elif isinstance(step, exp.JSONPathKey) and isinstance(inner, str):
+            parts.append(f"[{json.dumps(inner, ensure_ascii=False)}]")
         else:
             return None
+    return "".join(parts)
+
+
+def written_path_text(path: exp.JSONPath) -> str:
+    """A sqlglot JSON path as a query writes it (`$.bar[2][-1]`, `$[*]`, `$.*`), for messages."""
+    parts = []
+    for step in path.expressions:
+        inner = step.this
+        wildcard = isinstance(inner, exp.JSONPathWildcard)
+        if isinstance(step, exp.JSONPathRoot):
+            parts.append("$")
+        elif isinstance(step, exp.JSONPathSubscript):
+            parts.append("[*]" if wildcard else f"[{inner}]")
+        elif wildcard:
+            parts.append(".*")
+        elif isinstance(inner, str) and re.fullmatch(r"[A-Za-z0-9_]+", inner):
+            parts.append(f".{inner}")
+        else:
+            parts.append(f"[{json.dumps(str(inner), ensure_ascii=False)}]")
     return "".join(parts)
 
 

@@ -48,9 +48,7 @@ DEFAULT_DECIMAL = (38, 0)
 
 # SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
 # DuckDB type names whose cast to varchar(n) Trino checks against n (besides doubles and reals).
-_LENGTH_CHECKED = (
-    "(typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'DATE') OR typeof(x) LIKE 'DECIMAL%')"
-)
+_LENGTH_CHECKED = "(typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'DATE') OR typeof(x) LIKE 'DECIMAL%')"
 
 MACROS: dict[str, str] = {
     # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since trinodb/trino#10657,
@@ -678,18 +676,27 @@ def _not_json(node: exp.JSONExtract | exp.JSONExtractScalar) -> exp.Expression:
 
 
 def _path_duckdb_reads_otherwise(node: exp.JSONExtract | exp.JSONExtractScalar) -> str | None:
-    """Trino's text of a path DuckDB would read another way, else None. Trino's JsonPathTokenizer
-    makes every step a field name or an index: `[*]` and `.*` name the field "*" and `[-1]` the
-    field "-1" (NULL on an array); DuckDB reads `*` (quoted too) as a wildcard returning every
-    element and `[-1]` as the last element."""
+    """Trino's text of a path DuckDB would read another way, else None; raises Trino's error for a
+    path Trino refuses.
+
+    Trino 423's JsonPathTokenizer takes in an unquoted step only '_' and letters or digits (line
+    117), so `$[*]`, `$.*` and `$[-1]` leave an empty token: INVALID_FUNCTION_ARGUMENT `Invalid JSON
+    path: '$[*]'` (lines 84/108; TestJsonExtract asserts "$.bar[2][-1]" fails). DuckDB read them
+    as a wildcard and the last element. The quoted field `$["*"]` is the field "*" in Trino; DuckDB
+    reads a quoted * as a wildcard too, so that path is evaluated in Python."""
     path = node.expression
     if not isinstance(path, exp.JSONPath):
         return None
-    differs = any(
+    refused = any(
         isinstance(step.this, exp.JSONPathWildcard)
         or (isinstance(step, exp.JSONPathSubscript) and isinstance(step.this, int) and step.this < 0)
         for step in path.expressions
     )
+    if refused:
+        raise TrinoError(
+            f"Invalid JSON path: '{json_url.written_path_text(path)}'", "INVALID_FUNCTION_ARGUMENT"
+        )
+    differs = any(isinstance(step, exp.JSONPathKey) and step.this == "*" for step in path.expressions)
     return json_url.trino_path_text(path) if differs else None
 
 

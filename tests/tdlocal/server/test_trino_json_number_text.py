@@ -37,15 +37,36 @@ def test_json_extract_scalar_of_a_column(td_connect) -> None:
     assert cursor.fetchall() == [["19.90"], ["5"], [None]]
 
 
-def test_wildcards_and_negative_indexes_are_field_names(td_connect) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        "json_extract_scalar('[1,2,3]', '$[-1]')",
+        "json_extract('[1,2]', '$[*]')",
+        """json_extract('{"a":{"b":1}}', '$.*')""",
+        "json_extract_scalar('[1,2]', '$.bar[2][-1]')",
+    ],
+)
+def test_wildcards_and_negative_indexes_are_invalid_paths(td_connect, call) -> None:
+    # Trino 423's JsonPathTokenizer accepts only '_' and letters or digits in an unquoted step
+    # (line 117); an empty token fails with `Invalid JSON path: '<path>'` (lines 84/108), and
+    # TestJsonExtract asserts that "$.bar[2][-1]" fails.
+    path = call.rsplit("'", 2)[1]
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(f"SELECT {call}")
+        cursor.fetchall()
+    assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert raised.value.message == f"Invalid JSON path: '{path}'"
+
+
+def test_quoted_star_and_minus_one_are_field_names(td_connect) -> None:
+    # JsonPathTokenizer reads a quoted step ["..."] as a field name whatever its characters.
     cursor = td_connect().cursor()
     cursor.execute(
-        """SELECT json_extract_scalar('[1,2,3]', '$[-1]'), json_extract('[1,2]', '$[*]'), """
-        """json_extract('{"a":{"b":1},"c":{"b":2}}', '$.*.b'), json_extract_scalar('{"*":5}', '$.*'), """
-        """json_extract_scalar('{"-1":7}', '$[-1]')"""
+        """SELECT json_extract_scalar('{"*":5}', '$["*"]'), json_extract('{"*":[1, 2]}', '$["*"]'), """
+        """json_extract_scalar('{"-1":7}', '$["-1"]'), json_extract_scalar('[1]', '$["*"]')"""
     )
-    assert cursor.fetchall() == [[None, None, None, "5", "7"]]
-    assert [column[1] for column in cursor.description][:3] == ["varchar", "json", "json"]
+    assert cursor.fetchall() == [["5", "[1,2]", "7", None]]
 
 
 def test_cast_of_json_to_varchar_is_the_scalar_text(td_connect) -> None:
