@@ -162,6 +162,8 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         re.compile(r"^bigint addition overflow: ", re.S),
         "NUMERIC_VALUE_OUT_OF_RANGE",
     ),
+    # tdlocal.sql.zoned_timestamps.extract: a field the value's type lacks (visitExtract).
+    (duckdb.InvalidInputException, re.compile(r"^Cannot extract [A-Z_]+ from ", re.S), "TYPE_MISMATCH"),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

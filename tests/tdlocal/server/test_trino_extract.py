@@ -41,3 +41,56 @@ def test_extract_of_a_field_trino_lacks_is_a_syntax_error(td_connect, field) -> 
         cursor.fetchall()
     assert raised.value.error_name == "SYNTAX_ERROR"
     assert raised.value.message.startswith(f"Invalid EXTRACT field: {field}")
+
+
+def test_extract_from_times(td_connect) -> None:
+    # Trino 423's visitExtract allows HOUR, MINUTE, SECOND of time(p) (TimeFunctions.hour line 74
+    # ... : hour(TIME '10:11:12') is 10); current_time is a time with time zone, localtime a time,
+    # both read at their wall clock.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT extract(HOUR FROM TIME '10:11:12'), extract(MINUTE FROM TIME '10:11:12'), "
+        "extract(SECOND FROM TIME '10:11:12'), extract(HOUR FROM TIME '10:11:12+05:00'), "
+        "extract(HOUR FROM current_time) = hour(current_time), extract(MINUTE FROM localtime) BETWEEN 0 AND 59"
+    )
+    assert cursor.fetchall() == [[10, 11, 12, 10, True, True]]
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        # ExpressionAnalyzer.visitExtract (lines 2093-2128): TYPE_MISMATCH "Cannot extract %s from
+        # %s" with the Trino type; a string literal is varchar(n).
+        ("'2024-01-01'", "Cannot extract YEAR from varchar(10)"),
+        ("CAST('2024-01-01' AS varchar)", "Cannot extract YEAR from varchar"),
+    ],
+)
+def test_extract_of_year_from_text_is_a_type_mismatch(td_connect, expression, message) -> None:
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(f"SELECT extract(YEAR FROM {expression})")
+        cursor.fetchall()
+    assert raised.value.error_name == "TYPE_MISMATCH"
+    assert raised.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        # HOUR reads timestamps, times and day-to-second intervals only; TIMEZONE_HOUR zoned
+        # values only (visitExtract lines 2116-2128).
+        ("extract(HOUR FROM DATE '2024-01-01')", "Cannot extract HOUR from date"),
+        (
+            "extract(TIMEZONE_HOUR FROM TIMESTAMP '2024-01-01 00:00:00')",
+            "Cannot extract TIMEZONE_HOUR from timestamp(0)",
+        ),
+        ("extract(DOW FROM TIME '10:00:00.123456')", "Cannot extract DOW from time(6)"),
+    ],
+)
+def test_extract_of_a_field_the_type_lacks_is_a_type_mismatch(td_connect, sql, message) -> None:
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(f"SELECT {sql}")
+        cursor.fetchall()
+    assert raised.value.error_name == "TYPE_MISMATCH"
+    assert raised.value.message == message
