@@ -93,6 +93,11 @@ MACROS: dict[str, str] = {
         "THEN trim(CAST(j AS VARCHAR)) ELSE tdlocal.main.trino_double_text(TRY_CAST(j AS DOUBLE)) END "
         "ELSE trim(CAST(j AS VARCHAR)) END"
     ),
+    # date_format formats milliseconds: Trino 423's timestamp/DateFormat.format first rounds the
+    # microseconds half up (DateTimes.epochMicrosToMillisWithRounding -> roundDiv: toward +infinity
+    # on a tie, negative values too), so .123999 prints as .124 and 13:04:59.9996 as 13:05:00.000;
+    # a zoned timestamp(p > 3) rounds its picoseconds of the milli the same way (roundToEpochMillis).
+    "trino_round_to_millis": "(t) AS make_timestamp(CAST(floor((epoch_us(t) + 500) / 1000) AS BIGINT) * 1000)",
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
     # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
@@ -632,7 +637,8 @@ def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expres
         return node
     # strftime() by name: sqlglot would rewrite a TimeToStr's format letters again for DuckDB.
     strftime_format = exp.Literal.string(mysql_date_formats.strftime_format(trino_format))
-    return exp.Anonymous(this="strftime", expressions=[wall_clock, strftime_format])
+    rounded = exp.Anonymous(this=macro("trino_round_to_millis"), expressions=[wall_clock])
+    return exp.Anonymous(this="strftime", expressions=[rounded, strftime_format])
 
 
 def _array_join(node: exp.ArrayToString, context: TranslationContext) -> exp.Expression:

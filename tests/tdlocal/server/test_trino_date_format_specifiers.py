@@ -5,7 +5,8 @@ Expected values: Trino's DateTimeFunctions.createDateTimeFormatter (each specifi
 `%c` monthOfYear(1), `%e` dayOfMonth(1), `%k` hourOfDay(1), `%l` clockhourOfHalfday(1), `%v`
 weekOfWeekyear(2), `%x` weekyear(4), `%f` fractionOfSecond(6, 9), `%W` the weekday's name, `%%` a
 percent sign, `%<x>` for any other x the literal x) and Trino docs, Date and time functions,
-"MySQL date functions" (`%f` prints a value truncated to milliseconds, `000000 .. 999000`; "The
+"MySQL date functions" (`%f` prints milliseconds, `000000 .. 999000`: Trino 423's
+timestamp/DateFormat.format first rounds the microseconds half up, epochMicrosToMillisWithRounding; "The
 following specifiers are not currently supported: %D %U %u %V %w %X", which fail with
 INVALID_FUNCTION_ARGUMENT "%U not supported in date format string"). 2001-01-09 is a Tuesday in ISO
 week 2 of 2001; 2024-12-30 is in ISO week 1 of 2025. DuckDB printed `%u` as the ISO day, `%w`, `%U`,
@@ -48,6 +49,20 @@ def test_week_year_and_fraction_of_second(td_connect) -> None:
         "date_format(from_unixtime(1710504000, 'Asia/Tokyo'), '%Y-%m-%d %H:%i')"
     )
     assert cursor.fetchall() == [["2025-01", "123000", "2024-03-15 21:00"]]
+
+
+def test_date_format_rounds_microseconds_to_milliseconds_half_up(td_connect) -> None:
+    # DateFormat.format: epochMicrosToMillisWithRounding (roundDiv: (us + 500) / 1000 for us >= 0,
+    # (us + 1 - 500) / 1000 below, so a tie goes up), then Joda prints the milliseconds.
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT date_format(TIMESTAMP '2024-01-05 13:04:05.123999', '%f'), "
+        "date_format(TIMESTAMP '2024-01-05 13:04:59.9996', '%i:%S.%f'), "
+        "date_format(TIMESTAMP '2024-01-05 13:04:05.1234', '%f'), "
+        "date_format(TIMESTAMP '2024-01-05 13:04:05.1235', '%f'), "
+        "date_format(TIMESTAMP '1969-12-31 23:59:59.9995', '%Y %S.%f')"
+    )
+    assert cursor.fetchall() == [["124000", "05:00.000000", "123000", "124000", "1970 00.000000"]]
 
 
 @pytest.mark.parametrize("specifier", list("DUuVwX"))
