@@ -77,9 +77,14 @@ MACROS: dict[str, str] = {
     # DuckDB's list_distinct / array_intersect order by hash.
     # array_remove keeps NULL elements and is NULL for a NULL value (Trino's ArrayRemoveFunction:
     # a null element is kept; the function is called on non-null arguments only); DuckDB's
-    # list_filter(a, x -> x <> v) drops NULLs, and everything for a NULL v.
+    # list_filter(a, x -> x <> v) drops NULLs, and everything for a NULL v. Trino compares with
+    # the type's equal operator, and DoubleType's is `left == right`, so NaN equals nothing and a
+    # NaN value removes nothing; DuckDB's NaN = NaN is true (typeof() is constant: the test costs
+    # nothing for other types).
     "trino_array_remove": (
-        "(a, v) AS CASE WHEN v IS NULL THEN NULL ELSE list_filter(a, lambda e: e IS NULL OR e <> v) END"
+        "(a, v) AS CASE WHEN v IS NULL THEN NULL "
+        "WHEN typeof(v) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(v AS DOUBLE)) THEN a "
+        "ELSE list_filter(a, lambda e: e IS NULL OR e <> v) END"
     ),
     "trino_array_union": "(a, b) AS tdlocal.main.trino_array_distinct(list_concat(a, b))",
     "trino_array_except": (

@@ -45,6 +45,37 @@ def _keep_date_formats() -> None:
 
 
 _keep_date_formats()
+
+# Where a date_trunc / date_add / date_diff node keeps a unit that is no string literal, as
+# written: sqlglot turns date_trunc(u, ts) into the unit Var(U), the same tree as date_trunc('u', ts).
+UNIT_EXPRESSION_META = "tdlocal_unit_expression"
+
+
+def _keeping_unit_expression(builder):
+    def build(args, dialect):
+        # As sqlglot's parser calls builders: with the dialect only where one takes it.
+        try:
+            node = builder(args)
+        except TypeError:
+            node = builder(args, dialect=dialect)
+        if args and not (isinstance(args[0], exp.Literal) and args[0].is_string):
+            node.meta[UNIT_EXPRESSION_META] = args[0].sql(dialect="trino")
+        return node
+
+    build.keeps_unit_expression = True
+    return build
+
+
+def _keep_unit_expressions() -> None:
+    """Mark date_trunc / date_add / date_diff calls whose unit is computed (see _keep_date_formats
+    for why the builders are wrapped)."""
+    functions = Trino.Parser.FUNCTIONS
+    for name in ("DATE_TRUNC", "DATE_ADD", "DATE_DIFF"):
+        if not getattr(functions[name], "keeps_unit_expression", False):
+            functions[name] = _keeping_unit_expression(functions[name])
+
+
+_keep_unit_expressions()
 READ_DIALECT = "trino"
 
 

@@ -37,7 +37,7 @@ from tdlocal.sql import (
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
-from tdlocal.sql.parsing import TRINO_FORMAT_META
+from tdlocal.sql.parsing import TRINO_FORMAT_META, UNIT_EXPRESSION_META
 from tdlocal.sql.templates import fill
 from tdlocal.sql.tree_walk import rewrite_bottom_up
 
@@ -158,7 +158,7 @@ MACROS: dict[str, str] = {
         f"struct_extract(TRY_CAST(x AS {zoned_timestamps.ZONED_TYPE}), '{zoned_timestamps.ZONE_FIELD}') "
         # Trino has no cast from an array, map or row to varchar (TYPE_MISMATCH "Cannot cast
         # array(integer) to varchar"); DuckDB would print '[1, 2]'.
-        "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' "
+        "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' OR typeof(x) LIKE 'TUPLE(%' "
         f"THEN error('Cannot cast ' || {TRINO_TYPE_UDF}(typeof(x)) || ' to varchar') "
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
@@ -404,6 +404,19 @@ def _checked_unit(node: exp.Expression, value: exp.Expression, result: exp.Expre
     unit does not apply to `value`'s type (known when DuckDB binds the query: typeof() is
     constant). DuckDB's date_add('hour', 1, DATE ...) answered the same date, its date_diff('hour',
     ...) of dates 24, and it accepted units Trino lacks ('days', 'decade')."""
+    computed = node.meta.get(UNIT_EXPRESSION_META)
+    if computed is not None:
+        # sqlglot reads a column unit as the unit of that name; Trino evaluates it per row.
+        function = {
+            exp.TimestampTrunc: "date_trunc",
+            exp.DateTrunc: "date_trunc",
+            exp.DateDiff: "date_diff",
+        }.get(type(node), "date_add")
+        raise TrinoError(
+            f"tdlocal cannot read {function}'s unit from an expression ({computed}); "
+            "write it as a literal such as 'hour'",
+            "NOT_SUPPORTED",
+        )
     name = _unit_name(node)
     if name is None or name in _DATE_UNITS:
         return result

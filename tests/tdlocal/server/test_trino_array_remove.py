@@ -17,3 +17,15 @@ def test_array_remove_keeps_null_elements(td_connect) -> None:
         "array_remove(ARRAY[1, 2], NULL), array_remove(ARRAY[1, 2, 3], 2)"
     )
     assert cursor.fetchall() == [[[None, 2], ["a", None], None, [1, 3]]]
+
+
+def test_a_nan_value_removes_nothing(td_connect) -> None:
+    # ArrayRemoveFunction compares with the element type's equal operator; DoubleType's is
+    # `left == right`, false for NaN, so NaN elements stay (DuckDB's NaN = NaN removed them).
+    cursor = td_connect().cursor()
+    cursor.execute(
+        "SELECT cardinality(array_remove(ARRAY[nan(), 1e0], nan())), "
+        "is_nan(array_remove(ARRAY[nan(), 1e0], nan())[1]), array_remove(ARRAY[nan(), 1e0], 1e0)[1] IS NOT NULL, "
+        "array_remove(ARRAY[2e0, 1e0], 1e0)"
+    )
+    assert cursor.fetchall() == [[2, True, True, [2.0]]]

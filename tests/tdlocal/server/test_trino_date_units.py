@@ -48,3 +48,23 @@ def test_units_the_type_has_still_run(td_connect) -> None:
         "date_diff('hour', TIMESTAMP '2024-01-05 10:00:00', TIMESTAMP '2024-01-05 12:00:00')"
     )
     assert cursor.fetchall() == [[datetime.date(2024, 1, 6), datetime.datetime(2024, 1, 5, 11, 0), 2]]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "date_trunc(u, TIMESTAMP '2024-01-05 10:20:00')",
+        "date_add(u, 1, DATE '2024-01-05')",
+        "date_diff(u, DATE '2024-01-05', DATE '2024-01-06')",
+    ],
+)
+def test_a_unit_read_from_a_column_is_refused_not_misread(td_connect, call) -> None:
+    # Trino evaluates a computed unit per row (date_trunc(varchar(x), timestamp) is an ordinary
+    # function). sqlglot reads the column u as the unit 'u', so tdlocal answered "'u' is not a
+    # valid TIMESTAMP field", a message Trino would not give here; it now says what it cannot do.
+    cursor = td_connect().cursor()
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(f"SELECT {call} FROM (VALUES 'day') t(u)")
+        cursor.fetchall()
+    assert raised.value.error_name == "NOT_SUPPORTED"
+    assert "unit from an expression (u)" in raised.value.message
