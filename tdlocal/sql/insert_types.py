@@ -130,9 +130,10 @@ def conversions(table_types: list[str], query_types: list[str]) -> list[str | No
             # DoubleOperators.castToLong / castToInteger...: HALF_UP (away from zero).
             found.append(f"{macro(f'trino_to_{base}')}({column})")
         elif source in ("double", "real") and target == "decimal":
-            # DecimalConversions: BigDecimal.valueOf(double) (Java's shortest text, which is
-            # DuckDB's double text) set to the scale HALF_UP, as DuckDB's text-to-decimal cast does.
-            found.append(f"CAST(CAST(CAST({column} AS DOUBLE) AS VARCHAR) AS {table_type.upper()})")
+            # DecimalConversions: BigDecimal.valueOf(double) / new BigDecimal(String.valueOf(float))
+            # (Java's shortest text, which is DuckDB's DOUBLE / FLOAT text) set to the scale
+            # HALF_UP, as DuckDB's text-to-decimal cast rounds.
+            found.append(f"CAST(CAST({column} AS VARCHAR) AS {table_type.upper()})")
         elif source == "timestamp with time zone" and target == "date":
             found.append(f"{macro('trino_to_date')}({column})")
         elif source == "timestamp with time zone" and target == "timestamp":

@@ -76,6 +76,8 @@ def test_insert_of_types_without_a_common_supertype_is_refused(
         # DecimalConversions: BigDecimal.valueOf(1.005e0) is 1.005, HALF_UP to scale 2 -> 1.01.
         ("d, h", "SELECT 1.005e0, 1.5e0", [Decimal("1.01"), 1.5]),
         ("d", "SELECT 1.125", [Decimal("1.13")]),
+        # realToShortDecimal: new BigDecimal(String.valueOf(1.005f)) is 1.005 -> 1.01.
+        ("d", "SELECT REAL '1.005'", [Decimal("1.01")]),
         # testInsertWithCoercion: a timestamp into a date column is its date.
         (
             "e, ts",
