@@ -50,7 +50,7 @@ from tdlocal.data_dir import DATABASE_FILE_NAME
 from tdlocal.errors import TrinoError
 from tdlocal.plan_cache import PlanCache
 from tdlocal.session import Session, SessionChanges
-from tdlocal.sql import function_library
+from tdlocal.sql import function_library, insert_types
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.duckdb_errors import trino_error_from_duckdb, with_column_position
 from tdlocal.sql.intervals import YEAR_TO_MONTH_TYPE_TEXT, unsupported_interval_column
@@ -58,7 +58,7 @@ from tdlocal.sql.output_names import output_name
 from tdlocal.sql.plan import Plan, TableRef, quote_string
 from tdlocal.sql.statements import TIME_COLUMN, TIME_ZONE_PROPERTY, plan_statement
 from tdlocal.sql.zones import duckdb_session_time_zone
-from tdlocal.trino_types import row_converter, trino_type
+from tdlocal.trino_types import row_converter, trino_type, trino_type_from_text
 
 # DuckDB shares one database instance per file within a process, so a second Engine on the same
 # data dir would silently share (and then close) the first one's functions: refuse it instead.
@@ -308,6 +308,7 @@ class Engine:
         running.check()
         _check_requirements(plan, cursor)
         _run_column_checks(plan, cursor)
+        converted_insert = _run_insert_check(plan, cursor)
         if plan.writes:
             self._acquire_write_lock(running)
         try:
@@ -315,6 +316,8 @@ class Engine:
             last = len(plan.sql) - 1
             for index, statement in enumerate(plan.sql):
                 running.check()
+                if converted_insert is not None and index == last:
+                    statement = converted_insert
                 if index == last and plan.parameters is not None:
                     cursor.execute(statement, plan.parameters)
                 else:
@@ -438,6 +441,42 @@ def _run_column_checks(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:
                 "not found" in str(failure) or "does not have a column" in str(failure)
             ):
                 raise error from None
+
+
+def _run_insert_check(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> str | None:
+    """An INSERT ... SELECT against its table's types (tdlocal.sql.insert_types): strict mode
+    refuses query types Trino would not coerce; returns the INSERT writing Trino's casts where
+    DuckDB's would write other values, else None. A probe or table that cannot be read is left for
+    the statement itself to report; so are column counts that differ (the statement's own error)."""
+    check = plan.insert_check
+    if check is None:
+        return None
+    try:
+        cursor.execute(check.probe_sql)
+        query_types = [trino_type(column[1]) for column in cursor.description or []]
+        table_columns = cursor.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [TD_CATALOG, check.table.schema, check.table.name],
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    types_by_name = {name.lower(): trino_type_from_text(kind) for name, kind in table_columns}
+    if check.columns is None:
+        table_types = [trino_type_from_text(kind) for _, kind in table_columns]
+    elif all(column in types_by_name for column in check.columns):
+        table_types = [types_by_name[column] for column in check.columns]
+    else:
+        return None
+    if len(table_types) != len(query_types):
+        return None
+    error = insert_types.mismatch(table_types, query_types)
+    if error is not None and check.strict:
+        raise error
+    converted = insert_types.conversions(table_types, query_types)
+    if error is not None or not any(converted):
+        return None
+    return insert_types.converted_insert(check, converted)
 
 
 def _check_requirements(plan: Plan, cursor: duckdb.DuckDBPyConnection) -> None:

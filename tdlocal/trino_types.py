@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from tdlocal.errors import TrinoError
+
 # DuckDB's own microsecond TIMESTAMP is timestamp(6); TIMESTAMP(3) and TIMESTAMP(0) columns are
 # stored as TIMESTAMP_MS and TIMESTAMP_S, so their Trino precision survives a round trip.
 _SIMPLE_TYPES = {
@@ -129,6 +131,8 @@ def value_converter(duckdb_type: duckdb.DuckDBPyType) -> Converter | None:
     kind = duckdb_type.id
     if kind == "uuid":
         return _uuid_text
+    if kind == "hugeint":
+        return _bigint_or_overflow
     if kind in ("list", "array"):
         child = value_converter(dict(duckdb_type.children)["child"])
         return None if child is None else _list_of(child)
@@ -167,6 +171,22 @@ def row_converter(types: list[duckdb.DuckDBPyType]) -> Callable[[tuple], tuple] 
 
 def _identity(value: Any) -> Any:
     return value
+
+
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _bigint_or_overflow(value: int) -> int:
+    """A HUGEINT value (DuckDB's integer sums and arithmetic on them) as the bigint Trino holds,
+    or Trino's overflow error: Trino computes these in bigint and fails beyond its range
+    (BigintOperators, NUMERIC_VALUE_OUT_OF_RANGE), where DuckDB's 128 bits carry on."""
+    if _BIGINT_MIN <= value <= _BIGINT_MAX:
+        return value
+    raise TrinoError(
+        f"bigint overflow: {value} is outside the range of bigint (a sum of integers, or arithmetic "
+        "on one); cast to decimal(38,0) or double before summing",
+        "NUMERIC_VALUE_OUT_OF_RANGE",
+    )
 
 
 def _uuid_text(value: Any) -> Any:

@@ -75,6 +75,17 @@ MACROS: dict[str, str] = {
     # Trino's set functions keep the first occurrences in the order of the first array (and of
     # the second, for array_union), comparing with IS NOT DISTINCT FROM (one NULL is kept).
     # DuckDB's list_distinct / array_intersect order by hash.
+    # array_remove keeps NULL elements and is NULL for a NULL value (Trino's ArrayRemoveFunction:
+    # a null element is kept; the function is called on non-null arguments only); DuckDB's
+    # list_filter(a, x -> x <> v) drops NULLs, and everything for a NULL v. Trino compares with
+    # the type's equal operator, and DoubleType's is `left == right`, so NaN equals nothing and a
+    # NaN value removes nothing; DuckDB's NaN = NaN is true (typeof() is constant: the test costs
+    # nothing for other types).
+    "trino_array_remove": (
+        "(a, v) AS CASE WHEN v IS NULL THEN NULL "
+        "WHEN typeof(v) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(v AS DOUBLE)) THEN a "
+        "ELSE list_filter(a, lambda e: e IS NULL OR e <> v) END"
+    ),
     "trino_array_union": "(a, b) AS tdlocal.main.trino_array_distinct(list_concat(a, b))",
     "trino_array_except": (
         "(a, b) AS list_filter(tdlocal.main.trino_array_distinct(a), "
@@ -108,8 +119,15 @@ def array_distinct(node: exp.ArrayDistinct, context: TranslationContext) -> exp.
     return exp.Anonymous(this=macro("trino_array_distinct"), expressions=[node.this])
 
 
+def array_remove(node: exp.ArrayRemove, context: TranslationContext) -> exp.Expression:
+    """array_remove(a, v): NULL elements stay, a NULL v gives NULL (ArrayRemoveFunction)."""
+    return exp.Anonymous(this=macro("trino_array_remove"), expressions=[node.this, node.expression])
+
+
 def subscript(node: exp.Bracket, context: TranslationContext) -> exp.Expression:
     """a[i] / m[k]: an error where Trino raises one; element_at (safe) keeps DuckDB's NULL."""
+    if node.args.get("safe") and len(node.expressions) == 1:
+        return _element_at(node)
     if node.args.get("safe") or len(node.expressions) != 1:
         return node
     if node.args.get("json_access"):
@@ -117,6 +135,19 @@ def subscript(node: exp.Bracket, context: TranslationContext) -> exp.Expression:
     # sqlglot stores Trino's 1-based index 0-based and adds the offset back when writing DuckDB.
     index = _one_based_index(node)
     return exp.Anonymous(this=macro("trino_subscript"), expressions=[node.this, index])
+
+
+def _element_at(node: exp.Bracket) -> exp.Expression:
+    """element_at(array, 0) fails as Trino's (ArrayElementAtFunction: "SQL array indices start at
+    1"; out-of-range indexes give NULL); DuckDB answered NULL. A map's key 0 is looked up."""
+    index = node.expressions[0]
+    if isinstance(index, exp.Literal) and index.is_int and int(index.this) != 0:
+        return node
+    zero_on_array = fill(
+        "typeof({a}) NOT LIKE 'MAP(%' AND TRY_CAST({i} AS BIGINT) = 0", a=node.this, i=_one_based_index(node)
+    )
+    refused = exp.Anonymous(this="error", expressions=[exp.Literal.string("SQL array indices start at 1")])
+    return exp.Case(ifs=[exp.If(this=zero_on_array, true=refused)], default=node)
 
 
 def _one_based_index(node: exp.Bracket) -> exp.Expression:

@@ -120,6 +120,10 @@ def parse_datetime(node: exp.ParseDatetime, context: TranslationContext) -> exp.
         raise TrinoError("tdlocal needs parse_datetime's pattern to be a string literal", "NOT_SUPPORTED")
     format_text, has_offset = strptime_format(pattern.this)
     parsed = fill("try_strptime({s}, {f})", s=node.this, f=exp.Literal.string(format_text))
+    if not any(year in format_text for year in ("%Y", "%y", "%G")):
+        # Joda fills the fields the text lacks from 1970-01-01 (parse_datetime('10:30', 'HH:mm')
+        # is 1970-01-01 10:30); DuckDB's strptime from 1900-01-01.
+        parsed = fill("{p} + INTERVAL 70 YEAR", p=parsed)
     if has_offset:
         value = fill("CAST({p} AS TIMESTAMPTZ)", p=parsed)
     else:

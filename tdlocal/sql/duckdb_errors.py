@@ -126,6 +126,15 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "TYPE_MISMATCH",
     ),
+    # tdlocal's trino_varchar: Trino has no cast from arrays, maps and rows to varchar (checked
+    # before the INVALID_CAST_ARGUMENT texts below, which also start "Cannot cast").
+    (duckdb.InvalidInputException, re.compile(r"^Cannot cast \S+.* to varchar$", re.S), "TYPE_MISMATCH"),
+    # tdlocal.sql.trino_semantics: a value whose text is longer than CAST(... AS varchar(n)).
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^Value .* cannot be represented as varchar\(\d+\)$", re.S),
+        "INVALID_CAST_ARGUMENT",
+    ),
     # tdlocal.sql.casts raises Trino's VarcharOperators / DecimalCasts texts from SQL, and
     # tdlocal.sql.datetime_casts DateOperators' / VarcharToTimestampCast's.
     (
@@ -141,6 +150,20 @@ _RULES: list[tuple[type[duckdb.Error], re.Pattern[str], str]] = [
         ),
         "INVALID_FUNCTION_ARGUMENT",
     ),
+    # tdlocal.sql.trino_semantics: a date_add / date_trunc / date_diff unit the value's type lacks.
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^'[^']*' is not a valid (DATE|TIME|TIMESTAMP) field", re.S),
+        "INVALID_FUNCTION_ARGUMENT",
+    ),
+    # tdlocal.sql.numeric's integer sums beyond bigint (Trino's LongSumAggregation).
+    (
+        duckdb.InvalidInputException,
+        re.compile(r"^bigint addition overflow: ", re.S),
+        "NUMERIC_VALUE_OUT_OF_RANGE",
+    ),
+    # tdlocal.sql.zoned_timestamps.extract: a field the value's type lacks (visitExtract).
+    (duckdb.InvalidInputException, re.compile(r"^Cannot extract [A-Z_]+ from ", re.S), "TYPE_MISMATCH"),
     # tdlocal's own refusals raised from SQL (error('tdlocal cannot ...')).
     (duckdb.InvalidInputException, re.compile(r"^tdlocal cannot", re.S), "NOT_SUPPORTED"),
     (duckdb.ConversionException, re.compile(r".", re.S), "INVALID_CAST_ARGUMENT"),

@@ -9,6 +9,7 @@ whose arguments are constants, which keeps TD_INTERVAL's bounds computed once pe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,9 +103,23 @@ def install(connection: duckdb.DuckDBPyConnection) -> None:
             null_handling="special" if udf.special_nulls else "default",
             side_effects=False,
         )
+    from tdlocal.sql import unchecked_twins
+
     connection.execute(f"ATTACH ':memory:' AS {FUNCTION_CATALOG}")
-    for name, definition in sql_macros().items():
+    for name, definition in unchecked_twins.twins(sql_macros()).items():
         connection.execute(f"CREATE MACRO {FUNCTION_CATALOG}.main.{name}{definition}")
+
+
+@functools.cache
+def raising_macros() -> frozenset[str]:
+    """The macros that have an `_unchecked` twin (tdlocal.sql.unchecked_twins)."""
+    from tdlocal.sql import unchecked_twins
+
+    return frozenset(
+        name[: -len(unchecked_twins.SUFFIX)]
+        for name in unchecked_twins.twins(sql_macros())
+        if name.endswith(unchecked_twins.SUFFIX)
+    )
 
 
 def macro(name: str) -> str:

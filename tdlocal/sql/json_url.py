@@ -233,6 +233,108 @@ def _json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# json_extract_scalar of a number: Trino's JsonExtract.ScalarValueJsonExtractor returns Jackson's
+# getText(), the number as written in the document ('1.50', '1e2', '-0'); DuckDB's
+# json_extract_string prints the parsed double ('1.5', '100.0'). Only values DuckDB types as
+# DOUBLE come here (integers print as written in both). The path is Trino's JsonPath subset:
+# `$`, `.name`, `["name"]`, `[index]`; any other path is left to DuckDB (None).
+_PATH_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\.?\[?"((?:[^"\\]|\\.)*)"\]?|\[(\d+)\]')
+
+
+_NOT_FOUND = object()
+
+
+def _path_value(document: str, path: str) -> object:
+    """The value `path` selects in `document` (numbers as _NumberText), or _NOT_FOUND."""
+    if not path.startswith("$"):
+        return _NOT_FOUND
+    steps, position = [], 1
+    while position < len(path):
+        step = _PATH_STEP.match(path, position)
+        if step is None:
+            return _NOT_FOUND
+        name, quoted, index = step.groups()
+        steps.append(
+            int(index) if index is not None else name if name is not None else json.loads(f'"{quoted}"')
+        )
+        position = step.end()
+    try:
+        value = _JSON_DECODER.decode(document)
+    except ValueError:
+        return _NOT_FOUND
+    for step in steps:
+        in_array = isinstance(step, int) and isinstance(value, list) and step < len(value)
+        in_object = isinstance(step, str) and isinstance(value, dict) and step in value
+        if not (in_array or in_object):
+            return _NOT_FOUND
+        value = value[step]
+    return value
+
+
+def json_number_text(document: str, path: str) -> str | None:
+    """The source text of the number `path` selects in `document`, or None."""
+    value = _path_value(document, path)
+    return str(value) if isinstance(value, _NumberText) else None
+
+
+def json_path_scalar(document: str, path: str) -> str | None:
+    """json_extract_scalar for a path DuckDB reads otherwise (`$["*"]`, `$["-1"]`): the scalar's
+    text (a number as written, a boolean as true/false), NULL for objects, arrays, JSON null."""
+    value = _path_value(document, path)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, str) else None
+
+
+def json_path_json(document: str, path: str) -> str | None:
+    """json_extract for such a path: the selected value's compact JSON text (numbers as written)."""
+    value = _path_value(document, path)
+    return None if value is _NOT_FOUND or value is None else _json_text(value)
+
+
+JSON_PATH_SCALAR = "tdlocal_json_path_scalar"
+JSON_PATH_JSON = "tdlocal_json_path_json"
+
+
+def trino_path_text(path: exp.JSONPath) -> str | None:
+    """A sqlglot JSON path of field names and indexes as the bracketed text `_path_value` reads
+    (`$["*"]`, `$[0]`); None for steps of other kinds (wildcards, negative indexes)."""
+    parts = ["$"]
+    for step in path.expressions:
+        inner = step.this
+        if isinstance(step, exp.JSONPathRoot):
+            continue
+        if isinstance(step, exp.JSONPathSubscript) and isinstance(inner, int) and inner >= 0:
+            parts.append(f"[{inner}]")
+        elif isinstance(step, exp.JSONPathKey) and isinstance(inner, str):
+            parts.append(f"[{json.dumps(inner, ensure_ascii=False)}]")
+        else:
+            return None
+    return "".join(parts)
+
+
+def written_path_text(path: exp.JSONPath) -> str:
+    """A sqlglot JSON path as a query writes it (`$.bar[2][-1]`, `$[*]`, `$.*`), for messages."""
+    parts = []
+    for step in path.expressions:
+        inner = step.this
+        wildcard = isinstance(inner, exp.JSONPathWildcard)
+        if isinstance(step, exp.JSONPathRoot):
+            parts.append("$")
+        elif isinstance(step, exp.JSONPathSubscript):
+            parts.append("[*]" if wildcard else f"[{inner}]")
+        elif wildcard:
+            parts.append(".*")
+        elif isinstance(inner, str) and re.fullmatch(r"[A-Za-z0-9_]+", inner):
+            parts.append(f".{inner}")
+        else:
+            parts.append(f"[{json.dumps(str(inner), ensure_ascii=False)}]")
+    return "".join(parts)
+
+
+JSON_NUMBER_TEXT = "tdlocal_json_number_text"
+
+
 def json_array_get(json_array: str, index: int) -> str | None:
     """json_array_get(json_array, index) -> json, as Trino 423 answers it.
 
@@ -264,6 +366,14 @@ def json_array_get(json_array: str, index: int) -> str | None:
 
 
 JSON_ARRAY_GET = "tdlocal_json_array_get"
+PYTHON_FUNCTIONS.extend(
+    PythonFunction(name, _null_in_null_out(function), ["VARCHAR", "VARCHAR"], kind, True)
+    for name, function, kind in [
+        (JSON_NUMBER_TEXT, json_number_text, "VARCHAR"),
+        (JSON_PATH_SCALAR, json_path_scalar, "VARCHAR"),
+        (JSON_PATH_JSON, json_path_json, "JSON"),
+    ]
+)
 PYTHON_FUNCTIONS.append(
     PythonFunction(JSON_ARRAY_GET, _null_in_null_out(json_array_get), ["VARCHAR", "BIGINT"], "JSON", True)
 )

@@ -1,5 +1,6 @@
 """Trino's math functions DuckDB lacks or answers differently: e(), is_finite, is_infinite,
-width_bucket(x, bound1, bound2, n), from_base and to_base.
+width_bucket(x, bound1, bound2, n), from_base and to_base, and the result types of ceiling,
+floor and sign.
 
 DuckDB's to_base prints upper-case digits and refuses negative numbers, where Trino's is Java's
 Long.toString(value, radix) ('ff', '-ff'); from_base is Java's Long.parseLong. Sources: Trino
@@ -19,6 +20,7 @@ from sqlglot import exp
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import PythonFunction
+from tdlocal.sql.templates import fill
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _JAVA_LONG = re.compile(r"^[+-]?[0-9A-Za-z]+$")
@@ -149,6 +151,41 @@ def width_bucket_call(node: exp.WidthBucket, context: TranslationContext) -> exp
             "tdlocal runs width_bucket(x, bound1, bound2, n) only, not width_bucket(x, bins)", "NOT_SUPPORTED"
         )
     return exp.Anonymous(this=WIDTH_BUCKET, expressions=[node.this, *bounds])
+
+
+# The template a result is cast to so that it has Trino's type: DuckDB folds typeof() while
+# binding, so struct_extract's key is a constant and the template has one type per query (the
+# technique tdlocal.sql.numeric uses for decimal quotients).
+_INTEGER_TYPES_TEST = "typeof({x}) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')"
+# ceiling(x) / floor(x) are "[same as input]" (Trino docs, Mathematical functions; MathFunctions
+# has tinyint..bigint versions returning their argument): DuckDB's of an integer is a double.
+_SAME_TYPE_FOR_INTEGERS = (
+    "cast_to_type({rounded}, struct_extract(struct_pack(i := {x}, o := {rounded}), "
+    f"CASE WHEN {_INTEGER_TYPES_TEST} THEN 'i' ELSE 'o' END))"
+)
+# sign(x): Trino's MathFunctions.sign returns x's type for integers, doubles and reals (a double's
+# is Math.signum: NaN for NaN, the zero itself for 0.0 and -0.0) and decimal(1,0) for decimals;
+# DuckDB's is a tinyint, 0 for NaN.
+_TRINO_SIGN = (
+    "cast_to_type(CASE WHEN typeof({x}) IN ('DOUBLE', 'FLOAT') "
+    "AND (isnan(TRY_CAST({x} AS DOUBLE)) OR TRY_CAST({x} AS DOUBLE) = 0) THEN TRY_CAST({x} AS DOUBLE) "
+    "ELSE sign({x}) END, struct_extract(struct_pack(n := {x}, d := CAST(0 AS DECIMAL(1, 0))), "
+    "CASE WHEN typeof({x}) LIKE 'DECIMAL(%' THEN 'd' ELSE 'n' END))"
+)
+
+
+def rounded_to_integer(node: exp.Ceil | exp.Floor, context: TranslationContext) -> exp.Expression:
+    """ceiling(x) / floor(x) typed as Trino types them: an integer stays its integer type."""
+    if node.args.get("decimals") is not None or isinstance(node.this, exp.Null):
+        return node
+    return fill(_SAME_TYPE_FOR_INTEGERS, rounded=node, x=node.this)
+
+
+def sign(node: exp.Sign, context: TranslationContext) -> exp.Expression:
+    """sign(x) with Trino's result type and Math.signum's NaN and signed zeros."""
+    if isinstance(node.this, exp.Null):
+        return node
+    return fill(_TRINO_SIGN, x=node.this)
 
 
 ANONYMOUS_FIXES = {"e": _e, "is_finite": _is_finite, "is_infinite": _is_infinite, "to_base": _to_base}

@@ -38,6 +38,10 @@ MACROS: dict[str, str] = {
     **{
         f"trino_to_{name.lower()}": (
             f"(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+            f"THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS {name}) "
+            # A JSON number with a fraction is read as a double and rounded the same way
+            # (JsonOperators: DoubleOperators.castToLong(parser.getDoubleValue())).
+            f"WHEN typeof(x) = 'JSON' AND json_type(TRY_CAST(x AS JSON)) = 'DOUBLE' "
             f"THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS {name}) ELSE CAST(x AS {name}) END"
         )
         for name in _INTEGER_TYPES.values()
@@ -62,6 +66,23 @@ MACROS: dict[str, str] = {
         "tdlocal.main.decimal_quotient_type(a, b)) "
         "ELSE cast_to_type(a / b, tdlocal.main.decimal_quotient_type(a, b)) END"
     ),
+    # sum() of tinyint..bigint is a bigint in Trino and fails once it leaves bigint's range
+    # (LongSumAggregation adds with BigintOperators.add: "bigint addition overflow",
+    # NUMERIC_VALUE_OUT_OF_RANGE, also as a window function in 423). DuckDB sums integers into
+    # a HUGEINT that holds the wider value, which the client would receive as a bigint. typeof()
+    # is constant, so sums of other types (double, decimal) keep only the ELSE branch; the
+    # error() branch leaves the result's type DuckDB's.
+    "trino_integer_sum": (
+        # TRY_CAST to BIGINT is NULL exactly for a sum beyond bigint (the cheapest test to bind:
+        # a short query pays this macro's binding on every run).
+        "(s) AS CASE WHEN typeof(s) = 'HUGEINT' AND TRY_CAST(s AS BIGINT) IS NULL AND s IS NOT NULL "
+        "THEN error('bigint addition overflow: the sum is outside the range of bigint; cast the argument "
+        "to decimal(38,0) or double to sum it') ELSE s END"
+    ),
+    # corr, regr_slope and regr_intercept are NULL where their double is not finite (Trino's
+    # DoubleCorrelationAggregation / DoubleRegressionAggregation: `if (Double.isFinite(result))`,
+    # else appendNull): a constant x, or a NaN among the inputs. DuckDB answers NaN.
+    "trino_finite_or_null": "(r) AS CASE WHEN isfinite(r) THEN r END",
 }
 
 # Exact decimal quotients in Python's decimal module: DuckDB divides decimals as doubles, and a
@@ -611,6 +632,27 @@ PYTHON_FUNCTIONS = [
 ]
 
 
+# CAST(real AS varchar): Trino's RealOperators formats Double.parseDouble(Float.toString(f)) with
+# DecimalFormat("0.0#####E0"): at most seven significant digits, rounded HALF_EVEN (DecimalFormat's
+# default), at least one after the point. Python's decimal rounds the float's shortest digits
+# (DuckDB's text of it) the same way; Java 17's Float.toString may give a longer text for a few
+# floats, not reproduced.
+REAL_TEXT = "tdlocal_real_text"
+
+
+def _real_text(shortest: str) -> str:
+    value = decimal.Decimal(shortest)
+    exponent = value.adjusted()
+    mantissa = value.scaleb(-exponent).quantize(decimal.Decimal("1.000000"), rounding=decimal.ROUND_HALF_EVEN)
+    if abs(mantissa) >= 10:  # 9.9999999 rounded up to 10.000000
+        mantissa, exponent = (mantissa / 10).quantize(decimal.Decimal("1.000000")), exponent + 1
+    whole, _, fraction = f"{mantissa:f}".partition(".")
+    return f"{whole}.{fraction.rstrip('0') or '0'}E{exponent}"
+
+
+PYTHON_FUNCTIONS.append(PythonFunction(REAL_TEXT, _real_text, ["VARCHAR"], "VARCHAR"))
+
+
 def _three_argument_call(name: str, udf: str):
     def rewrite(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:
         if len(node.expressions) != 3:
@@ -641,16 +683,83 @@ PYTHON_FUNCTIONS.append(
 
 
 def window(node: exp.Window, context: TranslationContext) -> exp.Expression:
-    """The fixes for windows: random orderings, averages of decimals, max() over NaN."""
-    return maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+    """The fixes for windows: random orderings, averages of decimals, max() over NaN, the outputs
+    of integer sums and of corr/regr_*."""
+    return _aggregate_output(
+        maximum_over(refuse_decimal_average(random_window_order(node, context), context))
+    )
 
 
 def aggregate_filter(node: exp.Filter, context: TranslationContext) -> exp.Expression:
-    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN."""
+    """The fixes for FILTER (WHERE ...): averages of decimals, max() over NaN, aggregate outputs."""
     fixed = refuse_decimal_average(node, context)
     if isinstance(node.parent, exp.Window) or not isinstance(fixed, exp.Filter):
         return fixed  # under OVER, `window` splits max() around the whole window
-    return maximum_over(fixed)
+    return _aggregate_output(maximum_over(fixed))
+
+
+# Aggregates whose DuckDB result needs Trino's check, and the macro that applies it:
+# sum(x) of integers is a bigint that fails beyond bigint's range, as Trino's LongSumAggregation
+# (NUMERIC_VALUE_OUT_OF_RANGE "bigint addition overflow"); Trino fails when a running total
+# leaves the range even if the final one would fit, while tdlocal checks the final total only
+# (DuckDB's HUGEINT holds every partial sum), so an order-dependent failure is not reproduced.
+# corr / regr_slope / regr_intercept give NULL for a non-finite double.
+_OUTPUT_CHECKS: dict[type[exp.Expression], str] = {
+    exp.Sum: "trino_integer_sum",
+    exp.Corr: "trino_finite_or_null",
+    exp.RegrSlope: "trino_finite_or_null",
+    exp.RegrIntercept: "trino_finite_or_null",
+}
+
+
+# skewness and kurtosis from the count n and DuckDB's value m of the same rows. Trino's
+# CentralMomentsAggregation: skewness is sqrt(n) * M3 / M2^1.5 (the population coefficient; NULL
+# below 3 values), where DuckDB's is the sample-adjusted one, sqrt(n(n-1)) / (n-2) times it;
+# kurtosis is the same formula in both (NULL below 4 values). For constant values Trino divides 0
+# by 0 (NaN) where DuckDB gives NULL.
+_MOMENTS: dict[type[exp.Expression], str] = {
+    exp.Skewness: (
+        "CASE WHEN {n} < 3 THEN NULL "
+        "ELSE coalesce({m} * ({n} - 2) / sqrt({n} * ({n} - 1)), CAST('NaN' AS DOUBLE)) END"
+    ),
+    exp.Kurtosis: "CASE WHEN {n} < 4 THEN NULL ELSE coalesce({m}, CAST('NaN' AS DOUBLE)) END",
+}
+CHECKED_AGGREGATES = (*_OUTPUT_CHECKS, *_MOMENTS)
+
+
+def aggregate_output(node: exp.Expression, context: TranslationContext) -> exp.Expression:
+    """sum(x), corr(y, x), regr_slope(y, x), regr_intercept(y, x) with Trino's output check;
+    skewness(x) and kurtosis(x) with Trino's formula.
+
+    Under OVER or FILTER the check wraps the whole window or filter (`window`, `aggregate_filter`).
+    """
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    return _checked(node, node)
+
+
+def _aggregate_output(node: exp.Expression) -> exp.Expression:
+    # f(x) OVER (...), f(x) FILTER (...), f(x) FILTER (...) OVER (...).
+    if not isinstance(node, (exp.Window, exp.Filter)):
+        return node
+    aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
+    if type(aggregate) not in CHECKED_AGGREGATES:
+        return node
+    return _checked(node, aggregate)
+
+
+def _checked(outer: exp.Expression, aggregate: exp.Expression) -> exp.Expression:
+    """`outer` (the aggregate, or the window or filter holding it) with Trino's output check."""
+    check = _OUTPUT_CHECKS.get(type(aggregate))
+    if check is not None:
+        return exp.Anonymous(this=macro(check), expressions=[outer])
+    count = outer.copy()
+    counted = exp.Count(this=aggregate.this.copy())
+    if count is outer or outer is aggregate:
+        count = counted
+    else:
+        next(node for node in count.walk() if type(node) is type(aggregate)).replace(counted)
+    return fill(_MOMENTS[type(aggregate)], n=count, m=outer)
 
 
 def random_window_order(node: exp.Window, context: TranslationContext) -> exp.Expression:

@@ -7,6 +7,7 @@ import re
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, TokenError
 
 from tdlocal.errors import TrinoError
@@ -14,6 +15,67 @@ from tdlocal.errors import TrinoError
 # sqlglot logs a warning when it falls back to a generic Command; we detect those trees ourselves.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
+# Where a date_format / date_parse node keeps its format as written (see TrinoKeepingFormats).
+TRINO_FORMAT_META = "tdlocal_trino_format"
+
+
+def _keeping_format(builder):
+    def build(args, dialect):
+        node = builder(args, dialect)
+        if len(args) > 1 and isinstance(args[1], exp.Literal) and args[1].is_string:
+            node.meta[TRINO_FORMAT_META] = args[1].this
+        return node
+
+    build.keeps_trino_format = True
+    return build
+
+
+def _keep_date_formats() -> None:
+    """Make sqlglot's Trino parser keep date_format's and date_parse's format string as written.
+
+    sqlglot rewrites it into strftime letters, which cannot be read back (Trino's `%u` is refused,
+    strftime's is the ISO day; Trino's `%A` is a literal A); tdlocal.sql.mysql_date_formats reads
+    the original. sqlglot's parser classes are compiled and cannot be subclassed, so the builders
+    in its function table are wrapped (once), which only adds a meta entry to the node.
+    """
+    functions = Trino.Parser.FUNCTIONS
+    for name in ("DATE_FORMAT", "DATE_PARSE"):
+        if not getattr(functions[name], "keeps_trino_format", False):
+            functions[name] = _keeping_format(functions[name])
+
+
+_keep_date_formats()
+
+# Where a date_trunc / date_add / date_diff node keeps a unit that is no string literal, as
+# written: sqlglot turns date_trunc(u, ts) into the unit Var(U), the same tree as date_trunc('u', ts).
+UNIT_EXPRESSION_META = "tdlocal_unit_expression"
+
+
+def _keeping_unit_expression(builder):
+    def build(args, dialect):
+        # As sqlglot's parser calls builders: with the dialect only where one takes it.
+        try:
+            node = builder(args)
+        except TypeError:
+            node = builder(args, dialect=dialect)
+        if args and not (isinstance(args[0], exp.Literal) and args[0].is_string):
+            node.meta[UNIT_EXPRESSION_META] = args[0].sql(dialect="trino")
+        return node
+
+    build.keeps_unit_expression = True
+    return build
+
+
+def _keep_unit_expressions() -> None:
+    """Mark date_trunc / date_add / date_diff calls whose unit is computed (see _keep_date_formats
+    for why the builders are wrapped)."""
+    functions = Trino.Parser.FUNCTIONS
+    for name in ("DATE_TRUNC", "DATE_ADD", "DATE_DIFF"):
+        if not getattr(functions[name], "keeps_unit_expression", False):
+            functions[name] = _keeping_unit_expression(functions[name])
+
+
+_keep_unit_expressions()
 READ_DIALECT = "trino"
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tdlocal.errors import TrinoError
 from tdlocal.session import SessionChanges
+
+if TYPE_CHECKING:  # insert_types builds on TableRef, defined here
+    from tdlocal.sql.insert_types import InsertTypeCheck
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Plan:
     # Strict mode (tdlocal.sql.select_aliases): (probe, error) pairs run first; a probe that cannot
     # bind its column means the statement read a select-list alias Trino cannot see.
     column_checks: list[tuple[str, TrinoError]] = field(default_factory=list)
+    # Strict mode (tdlocal.sql.insert_types): an INSERT ... SELECT's query types against the table's.
+    insert_check: InsertTypeCheck | None = None
 
 
 def quote_identifier(name: str) -> str:

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.session import Session, SessionChanges
-from tdlocal.sql import intervals, metadata, names, parameters, select_aliases, strict_mode
+from tdlocal.sql import insert_types, intervals, metadata, names, parameters, select_aliases, strict_mode
 from tdlocal.sql.context import TD_CATALOG, TranslationContext
 from tdlocal.sql.output_names import UNNAMED_MARKER, unnamed_positions
 from tdlocal.sql.parsing import blank_comments, parse_statement
@@ -451,8 +451,19 @@ def _row_write_planner(update_type: str):
     """Planner for INSERT, DELETE, UPDATE and MERGE: translate, run, report the rows written."""
 
     def plan(tree: exp.Expression, context: TranslationContext) -> Plan:
+        insert_check = None
+        if isinstance(tree, exp.Insert):
+            insert_check = insert_types.plan_check(
+                tree, context, lambda probe: to_duckdb_sql(translate_query(probe, context))
+            )
         tree = translate_query(tree, context)
-        return Plan(sql=[to_duckdb_sql(tree)], update_type=update_type, counts_rows=True, writes=True)
+        return Plan(
+            sql=[to_duckdb_sql(tree)],
+            update_type=update_type,
+            counts_rows=True,
+            writes=True,
+            insert_check=insert_check,
+        )
 
     return plan
 

@@ -21,9 +21,10 @@ import hmac
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+import sqlglot
 from sqlglot import exp
 
 from tdlocal.errors import TrinoError
@@ -35,6 +36,8 @@ JAVA_REGEXP_LIKE = "tdlocal_java_regexp_like"
 JAVA_REGEXP_REPLACE = "tdlocal_java_regexp_replace"
 JAVA_REGEXP_EXTRACT = "tdlocal_java_regexp_extract"
 JAVA_REGEXP_EXTRACT_ALL = "tdlocal_java_regexp_extract_all"
+JAVA_REGEXP_SPLIT = "tdlocal_java_regexp_split"
+JAVA_REGEXP_COUNT = "tdlocal_java_regexp_count"
 
 # Java constructs RE2 cannot run: (?=, (?!, (?<=, (?<!, (?>, \1-\9, \k<name>, possessive x*+.
 _NEEDS_JAVA = re.compile(r"\(\?(?:=|!|<=|<!|>)|\\[1-9]|\\k<|[*+?}]\+")
@@ -117,9 +120,32 @@ def _java_regexp_like(text: str, pattern: str) -> bool:
     return compile_java_pattern(pattern).search(text) is not None
 
 
+def _trino_matches(compiled: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches Trino's regexp_replace / _split / _extract_all / _count loops find.
+
+    Each search starts where the previous match ended, or one code point further when that match
+    was empty (JoniRegexpFunctions.getNextStart); so an empty match may follow a non-empty one
+    ('a*' in 'aaa' matches 'aaa', then '' at the end). RE2's global functions skip that empty
+    match, and Python's finditer would retry a non-empty match at an empty match's position.
+    """
+    position = 0
+    while position <= len(text):
+        match = compiled.search(text, position)
+        if match is None:
+            return
+        yield match
+        position = match.end() + 1 if match.end() == match.start() else match.end()
+
+
 def _java_regexp_replace(text: str, pattern: str, replacement: str) -> str:
     python = java_replacement(replacement, pattern, lambda group: f"\\g<{group}>")
-    return compile_java_pattern(pattern).sub(python, text)
+    pieces, last_end = [], 0
+    for match in _trino_matches(compile_java_pattern(pattern), text):
+        pieces.append(text[last_end : match.start()])
+        pieces.append(match.expand(python))
+        last_end = match.end()
+    pieces.append(text[last_end:])
+    return "".join(pieces)
 
 
 def _check_group(pattern: re.Pattern[str], group: int) -> None:
@@ -132,13 +158,27 @@ def _java_regexp_extract(text: str, pattern: str, group: int) -> str | None:
     compiled = compile_java_pattern(pattern)
     _check_group(compiled, group)
     match = compiled.search(text)
+    # A group that did not take part in the match is NULL (JoniRegexpFunctions.regexpExtract).
     return None if match is None else match.group(group)
 
 
 def _java_regexp_extract_all(text: str, pattern: str, group: int) -> list[str | None]:
     compiled = compile_java_pattern(pattern)
     _check_group(compiled, group)
-    return [match.group(group) for match in compiled.finditer(text)]
+    return [match.group(group) for match in _trino_matches(compiled, text)]
+
+
+def _java_regexp_split(text: str, pattern: str) -> list[str]:
+    pieces, last_end = [], 0
+    for match in _trino_matches(compile_java_pattern(pattern), text):
+        pieces.append(text[last_end : match.start()])
+        last_end = match.end()
+    pieces.append(text[last_end:])
+    return pieces
+
+
+def _java_regexp_count(text: str, pattern: str) -> int:
+    return sum(1 for _ in _trino_matches(compile_java_pattern(pattern), text))
 
 
 def _null_in_null_out(function: Callable[..., object]) -> Callable[..., object]:
@@ -175,21 +215,97 @@ PYTHON_FUNCTIONS = [
         "VARCHAR[]",
         True,
     ),
+    PythonFunction(
+        JAVA_REGEXP_SPLIT, _null_in_null_out(_java_regexp_split), ["VARCHAR", "VARCHAR"], "VARCHAR[]", True
+    ),
+    PythonFunction(
+        JAVA_REGEXP_COUNT, _null_in_null_out(_java_regexp_count), ["VARCHAR", "VARCHAR"], "BIGINT", True
+    ),
 ]
 
 
 # --- rewrites ---------------------------------------------------------------------------------------
 
 
-def _pattern_of(node: exp.Expression) -> tuple[str | None, bool]:
-    """(literal pattern or None, whether it needs Java's engine instead of RE2)."""
+def _pattern_of(node: exp.Expression, *, empty_matches_differ: bool = False) -> tuple[str | None, bool]:
+    """(literal pattern or None, whether it runs in Python's `re` with Trino's semantics
+    instead of RE2): when it needs Java's constructs, or, for the functions that step over every
+    match (`empty_matches_differ`), when it can match the empty string (see _trino_matches)."""
     pattern = _string_literal(node.expression)
     if pattern is None:
         return None, False
     needs_java = bool(_NEEDS_JAVA.search(pattern))
     if needs_java:
         compile_java_pattern(pattern)  # refuse what Python cannot read, before running anything
+    elif empty_matches_differ and _may_match_empty(pattern):
+        needs_java = True
     return pattern, needs_java
+
+
+def _may_match_empty(pattern: str) -> bool:
+    """Whether `pattern` can match the empty string somewhere (`a*`, `x?`, `^`, `\\b`, ``), by its
+    minimum width as Python's regex parser computes it; False when Python cannot read the pattern
+    (RE2 can: `\\pL`), which then stays on RE2."""
+    try:
+        from re import _parser  # the standard library's parser: its width is exact, no own rules
+
+        return _parser.parse(_java_to_engine_pattern(pattern)).getwidth()[0] == 0
+    except Exception:
+        return False
+
+
+def _group_may_not_participate(pattern: str, group: exp.Expression) -> bool:
+    """Whether a group other than 0 is read from a pattern where it may be left out of a match
+    (inside an optional repeat, an alternative or a look-around): RE2 gives '' for such a group,
+    Trino NULL. Read from Python's regex parser's tree; any doubt (a computed group number, a
+    pattern Python cannot read) counts as may."""
+    if not (isinstance(group, exp.Literal) and group.is_int):
+        return True
+    number = int(group.this)
+    if number == 0:
+        return False
+    optional = _optional_groups(pattern)
+    return optional is None or number in optional
+
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+@lru_cache(maxsize=256)
+def _optional_groups(pattern: str) -> frozenset[int] | None:
+    try:
+        from re import _parser  # the standard library's parser: the tree, not own rules
+
+        tree = _parser.parse(_java_to_engine_pattern(pattern))
+    except Exception:
+        return None
+    optional: set[int] = set()
+
+    def walk(items, inside_optional: bool) -> None:
+        for op, argument in items:
+            name = str(op)
+            if name == "SUBPATTERN":
+                number, _, _, sub = argument
+                if number is not None and inside_optional:
+                    optional.add(number)
+                walk(sub, inside_optional)
+            elif name in _REPEATS:
+                low, _, sub = argument
+                walk(sub, inside_optional or low == 0)
+            elif name == "BRANCH":
+                for sub in argument[1]:
+                    walk(sub, True)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(argument[1], True)
+            elif name == "GROUPREF_EXISTS":
+                for sub in argument[1:]:
+                    if sub is not None:
+                        walk(sub, True)
+            elif name == "ATOMIC_GROUP":
+                walk(argument, inside_optional)
+
+    walk(tree, False)
+    return frozenset(optional)
 
 
 def _check_literal_group(node: exp.Expression, pattern: str | None) -> None:
@@ -233,7 +349,7 @@ def regexp_like(node: exp.RegexpLike, context: TranslationContext) -> exp.Expres
 
 def regexp_replace(node: exp.RegexpReplace, context: TranslationContext) -> exp.Expression:
     """regexp_replace(s, pattern[, replacement]) with Java's `$1` / `${name}` replacements."""
-    pattern, needs_java = _pattern_of(node)
+    pattern, needs_java = _pattern_of(node, empty_matches_differ=True)
     replacement_node = node.args.get("replacement")
     replacement = "" if replacement_node is None else _string_literal(replacement_node)
     if pattern is None or replacement is None:
@@ -261,6 +377,8 @@ def regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.
     """The Java-engine call for regexp_extract when its pattern needs one, else None (RE2 path)."""
     pattern, needs_java = _pattern_of(node)
     _check_literal_group(node, pattern)
+    if pattern is not None and not needs_java and _may_compile_in_python(pattern):
+        needs_java = _group_may_not_participate(pattern, _group_argument(node))
     if pattern is not None and not needs_java:
         _set_engine_pattern(node, pattern)
     if not needs_java:
@@ -268,9 +386,38 @@ def regexp_extract(node: exp.RegexpExtract, context: TranslationContext) -> exp.
     return _call(JAVA_REGEXP_EXTRACT, node.this, exp.Literal.string(pattern), _group_argument(node))
 
 
+def _may_compile_in_python(pattern: str) -> bool:
+    try:
+        compile_java_pattern(pattern)
+    except TrinoError:
+        return False
+    return True
+
+
+def regexp_split(node: exp.RegexpSplit, context: TranslationContext) -> exp.Expression:
+    """regexp_split(s, pattern) with Java patterns and Trino's empty matches."""
+    pattern, needs_java = _pattern_of(node, empty_matches_differ=True)
+    if needs_java:
+        return _call(JAVA_REGEXP_SPLIT, node.this, exp.Literal.string(pattern))
+    if pattern is not None:
+        _set_engine_pattern(node, pattern)
+    return node
+
+
+def regexp_count(node: exp.RegexpCount, context: TranslationContext) -> exp.Expression:
+    """regexp_count(s, pattern) with Java patterns and Trino's empty matches (sqlglot's DuckDB
+    form counts 0 for an empty pattern, where Trino counts every position)."""
+    pattern, needs_java = _pattern_of(node, empty_matches_differ=True)
+    if needs_java:
+        return _call(JAVA_REGEXP_COUNT, node.this, exp.Literal.string(pattern))
+    if pattern is not None:
+        _set_engine_pattern(node, pattern)
+    return node
+
+
 def regexp_extract_all(node: exp.RegexpExtractAll, context: TranslationContext) -> exp.Expression:
     """regexp_extract_all(s, pattern[, group]) with Java patterns."""
-    pattern, needs_java = _pattern_of(node)
+    pattern, needs_java = _pattern_of(node, empty_matches_differ=True)
     _check_literal_group(node, pattern)
     if needs_java:
         return _call(JAVA_REGEXP_EXTRACT_ALL, node.this, exp.Literal.string(pattern), _group_argument(node))
@@ -298,6 +445,35 @@ MACROS: dict[str, str] = {
         "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END"
     ),
 }
+
+
+# What Trino's one-argument trim / ltrim / rtrim remove: airlift's SliceUtf8.trim, whose
+# whitespace is Java's Character.isWhitespace (tab, line feed, vertical tab, form feed, carriage
+# return, the four information separators U+001C..U+001F, and the Unicode space, line and
+# paragraph separators except the no-break spaces U+00A0, U+2007, U+202F). DuckDB's trim removes
+# spaces only, so a value ending in a tab or a newline kept it.
+JAVA_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680"
+    + "".join(chr(code) for code in range(0x2000, 0x200B) if code != 0x2007)
+    + "\u2028\u2029\u205f\u3000"
+)
+# The same characters as SQL: chr() calls DuckDB folds into one constant. Written as characters
+# in a literal, U+2028 / U+2029 (line and paragraph separators) would break the statement log's
+# lines for readers that split on them.
+_JAVA_WHITESPACE_SQL = " || ".join(f"chr({ord(character)})" for character in JAVA_WHITESPACE)
+
+
+def trim(node: exp.Trim, context: TranslationContext) -> exp.Expression:
+    """trim(s) / ltrim(s) / rtrim(s) / TRIM(BOTH FROM s): Java's whitespace, not only spaces.
+    With characters given (trim(s, 'x'), TRIM(LEADING 'x' FROM s)) DuckDB's answer is Trino's."""
+    if node.args.get("expression") is None:
+        node.set("expression", _java_whitespace_expression().copy())
+    return node
+
+
+@functools.lru_cache(maxsize=1)
+def _java_whitespace_expression() -> exp.Expression:
+    return sqlglot.parse_one(_JAVA_WHITESPACE_SQL, read="duckdb")
 
 
 def substr(node: exp.Substring, context: TranslationContext) -> exp.Expression:

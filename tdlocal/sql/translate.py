@@ -11,7 +11,15 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from tdlocal.errors import TrinoError
-from tdlocal.sql import metadata, names, output_names, td_functions, trino_semantics
+from tdlocal.sql import (
+    function_library,
+    metadata,
+    names,
+    output_names,
+    td_functions,
+    trino_semantics,
+    unchecked_twins,
+)
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.sessionize import rewrite_sessionize_windows
 
@@ -26,7 +34,8 @@ def translate_query(tree: exp.Expression, context: TranslationContext) -> exp.Ex
     tree = rewrite_sessionize_windows(tree)
     output_names.name_select_items(tree)
     metadata.replace_metadata_tables(metadata_tables, context)
-    return tree
+    # Last: window specs and TRY take macros without error() branches (volatile in DuckDB).
+    return unchecked_twins.use_twins(tree, function_library.raising_macros())
 
 
 def to_duckdb_sql(tree: exp.Expression) -> str:

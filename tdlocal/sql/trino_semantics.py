@@ -29,6 +29,7 @@ from tdlocal.sql import (
     json_url,
     late_bound_operands,
     math_functions,
+    mysql_date_formats,
     numeric,
     strings,
     zoned_timestamps,
@@ -36,6 +37,7 @@ from tdlocal.sql import (
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.date_patterns import joda_sql
 from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
+from tdlocal.sql.parsing import TRINO_FORMAT_META, UNIT_EXPRESSION_META
 from tdlocal.sql.templates import fill
 from tdlocal.sql.tree_walk import rewrite_bottom_up
 
@@ -45,23 +47,57 @@ DEFAULT_TIMESTAMP_PRECISION = 3
 DEFAULT_DECIMAL = (38, 0)
 
 # SQL macros the fixes call, created in the `tdlocal` catalog (see function_library).
+# DuckDB type names whose cast to varchar(n) Trino checks against n (besides doubles and reals).
+_LENGTH_CHECKED = "(typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'DATE') OR typeof(x) LIKE 'DECIMAL%')"
+
 MACROS: dict[str, str] = {
-    # Java's Double.toString, which Trino's CAST(double AS varchar) uses: plain notation for
-    # 1e-3 <= |d| < 1e7 ('100.0'), else computerized scientific notation ('1.0E20'). Both use
-    # the shortest digits that identify the double, as DuckDB's own cast does; DuckDB prints
-    # plain notation in that range too, so only other magnitudes are rewritten (always in
-    # scientific notation), from the digits and exponent of DuckDB's text.
-    "java_double_text": (
+    # Trino's CAST(double AS varchar) (DoubleOperators.castToVarchar since trinodb/trino#10657,
+    # January 2022, so in 423):
+    # DecimalFormat("0.0###################E0"), scientific notation always, from the shortest
+    # digits that identify the double, at least one after the point ('1.5E0', '1.0E2', '1.0E-4'),
+    # '0E0' / '-0E0' for zeros, 'NaN', 'Infinity'. The digits and exponent come from DuckDB's own
+    # shortest text. (Java's Double.toString, which tdlocal used before, prints '1.5' and '100.0'.)
+    "trino_double_text": (
         "(d) AS CASE "
         "WHEN d IS NULL THEN NULL "
-        "WHEN abs(d) >= 0.001 AND abs(d) < 10000000 THEN CAST(d AS VARCHAR) "
         "WHEN isnan(d) THEN 'NaN' "
         "WHEN isinf(d) THEN CASE WHEN d > 0 THEN 'Infinity' ELSE '-Infinity' END "
-        "WHEN d = 0 THEN CAST(d AS VARCHAR) "
+        "WHEN d = 0 THEN CASE WHEN CAST(d AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
         "ELSE (CASE WHEN d < 0 THEN '-' ELSE '' END) || tdlocal.main.java_scientific_text("
         "tdlocal.main.shortest_digits(CAST(abs(d) AS VARCHAR)), "
         "tdlocal.main.shortest_exponent(CAST(abs(d) AS VARCHAR))) END"
     ),
+    # Trino's CAST(real AS varchar) (RealOperators.castToVarchar): the same notation with at most
+    # seven significant digits, DecimalFormat("0.0#####E0") rounding HALF_EVEN the float's
+    # shortest digits (Float.toString's), e.g. REAL '12345678.9' is '1.234568E7'.
+    "trino_real_text": (
+        "(f) AS CASE "
+        "WHEN f IS NULL THEN NULL "
+        "WHEN isnan(f) THEN 'NaN' "
+        "WHEN isinf(f) THEN CASE WHEN f > 0 THEN 'Infinity' ELSE '-Infinity' END "
+        "WHEN f = 0 THEN CASE WHEN CAST(f AS VARCHAR) LIKE '-%' THEN '-0E0' ELSE '0E0' END "
+        f"ELSE {numeric.REAL_TEXT}(CAST(f AS VARCHAR)) END"
+    ),
+    # CAST(json AS varchar) (Trino's JsonOperators.currentTokenAsVarchar): a string is its text
+    # unquoted, an integer as written, a non-integer number as CAST(double AS varchar) prints it,
+    # true/false, NULL for JSON null, and an object or array fails. DuckDB printed the JSON text
+    # ('"abc"' with its quotes).
+    "trino_json_text": (
+        "(j) AS CASE json_type(j) "
+        "WHEN 'VARCHAR' THEN json_extract_string(j, '$') "
+        "WHEN 'NULL' THEN NULL "
+        "WHEN 'BOOLEAN' THEN CAST(j AS VARCHAR) "
+        "WHEN 'OBJECT' THEN error('Cannot cast to varchar. Unexpected token when cast to varchar: {') "
+        "WHEN 'ARRAY' THEN error('Cannot cast to varchar. Unexpected token when cast to varchar: [') "
+        "WHEN 'DOUBLE' THEN CASE WHEN regexp_full_match(trim(CAST(j AS VARCHAR)), '-?[0-9]+') "
+        "THEN trim(CAST(j AS VARCHAR)) ELSE tdlocal.main.trino_double_text(TRY_CAST(j AS DOUBLE)) END "
+        "ELSE trim(CAST(j AS VARCHAR)) END"
+    ),
+    # date_format formats milliseconds: Trino 423's timestamp/DateFormat.format first rounds the
+    # microseconds half up (DateTimes.epochMicrosToMillisWithRounding -> roundDiv: toward +infinity
+    # on a tie, negative values too), so .123999 prints as .124 and 13:04:59.9996 as 13:05:00.000;
+    # a zoned timestamp(p > 3) rounds its picoseconds of the milli the same way (roundToEpochMillis).
+    "trino_round_to_millis": "(t) AS make_timestamp(CAST(floor((epoch_us(t) + 500) / 1000) AS BIGINT) * 1000)",
     # Java's computerized scientific notation of digits d1d2d3... times 10^e: 'd1.d2d3E<e>'.
     "java_scientific_text": "(digits, e) AS substr(digits, 1, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'E' || CAST(e AS VARCHAR)",
     # The significant digits of DuckDB's shortest text of a positive double ('1.5e+20' -> '15').
@@ -74,7 +110,42 @@ MACROS: dict[str, str] = {
         "THEN length(ltrim(split_part(s, '.', 2), '0')) - length(split_part(s, '.', 2)) - 1 "
         "ELSE position('.' IN s) - 2 END"
     ),
-    # CAST(x AS varchar) as Trino prints it: doubles in Java's notation, timestamps with their
+    # Java's Double.toString / Float.toString: plain digits with a fraction within [1e-3, 1e7)
+    # ('1200.0', DuckDB's shortest text too), else computerized scientific notation ('1.2E7').
+    "java_text_of": (
+        "(s, v) AS CASE WHEN NOT isfinite(v) OR (abs(v) >= 0.001 AND abs(v) < 10000000) THEN s "
+        "ELSE CASE WHEN v < 0 THEN '-' ELSE '' END || tdlocal.main.java_scientific_text("
+        "tdlocal.main.shortest_digits(ltrim(s, '-')), tdlocal.main.shortest_exponent(ltrim(s, '-'))) END"
+    ),
+    "java_floating_text": (
+        "(x) AS CASE WHEN typeof(x) = 'FLOAT' THEN tdlocal.main.java_text_of(CAST(TRY_CAST(x AS FLOAT) AS VARCHAR), "
+        "TRY_CAST(x AS DOUBLE)) ELSE tdlocal.main.java_text_of(CAST(TRY_CAST(x AS DOUBLE) AS VARCHAR), "
+        "TRY_CAST(x AS DOUBLE)) END"
+    ),
+    # CAST(x AS varchar(n)) of the text Trino's cast gives: a varchar keeps its first n code points
+    # (Presto/Trino's VarcharToVarcharCast truncates). Only the casts from integers, decimals,
+    # doubles, reals and dates check the length (Trino 423: BigintOperators.castToVarchar ...,
+    # DecimalCasts, DateOperators, DoubleOperators/RealOperators.castToVarchar), failing with
+    # INVALID_CAST_ARGUMENT "Value 12.4 cannot be represented as varchar(3)"; a double or real
+    # names its Java text too: "Value 1200.0 (1.2E3) cannot be represented as varchar(2)"
+    # (DoubleOperators line 210). Timestamps, booleans and the rest return their whole text
+    # (TimestampToVarcharCast, BooleanOperators.castToVarchar). DuckDB ignored the length.
+    "trino_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) <= n THEN text "
+        "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+        "THEN error('Value ' || tdlocal.main.java_floating_text(x) || ' (' || text || ') cannot be represented as varchar(' "
+        "|| CAST(n AS VARCHAR) || ')') "
+        f"WHEN {_LENGTH_CHECKED} "
+        "THEN error('Value ' || text || ' cannot be represented as varchar(' || CAST(n AS VARCHAR) || ')') "
+        "ELSE text END"
+    ),
+    "trino_try_varchar_length": (
+        "(x, text, n) AS CASE WHEN typeof(x) = 'VARCHAR' THEN substr(text, 1, n) "
+        "WHEN length(text) <= n THEN text "
+        f"WHEN typeof(x) IN ('DOUBLE', 'FLOAT') OR {_LENGTH_CHECKED} THEN NULL ELSE text END"
+    ),
+    # CAST(x AS varchar) as Trino prints it: doubles and reals in scientific notation, timestamps with their
     # precision's fraction. Every branch binds for any type (TRY_CAST never fails to bind) and
     # typeof() is constant, so DuckDB keeps only the branch for x's type.
     # Zoned timestamps print as Trino's `2024-01-13 00:00:00.000 UTC`: DuckDB holds them as
@@ -85,11 +156,17 @@ MACROS: dict[str, str] = {
         f"WHEN typeof(x) = '{zoned_timestamps.ZONED_TYPE_TEXT}' "
         "THEN strftime(tdlocal.main.zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || "
         f"struct_extract(TRY_CAST(x AS {zoned_timestamps.ZONED_TYPE}), '{zoned_timestamps.ZONE_FIELD}') "
+        # Trino has no cast from an array, map or row to varchar (TYPE_MISMATCH "Cannot cast
+        # array(integer) to varchar"); DuckDB would print '[1, 2]'.
+        "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' OR typeof(x) LIKE 'TUPLE(%' "
+        f"THEN error('Cannot cast ' || {TRINO_TYPE_UDF}(typeof(x)) || ' to varchar') "
         "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(TRY_CAST(x AS TIMESTAMPTZ), "
         "CASE WHEN microsecond(TRY_CAST(x AS TIMESTAMPTZ)) % 1000 = 0 THEN '%Y-%m-%d %H:%M:%S.%g' "
         "ELSE '%Y-%m-%d %H:%M:%S.%f' END) || ' ' || zone "
         "WHEN typeof(x) = 'INTERVAL' THEN tdlocal.main.trino_day_second_text(TRY_CAST(x AS INTERVAL)) "
-        "WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN tdlocal.main.java_double_text(TRY_CAST(x AS DOUBLE)) "
+        "WHEN typeof(x) = 'JSON' THEN tdlocal.main.trino_json_text(TRY_CAST(x AS JSON)) "
+        "WHEN typeof(x) = 'DOUBLE' THEN tdlocal.main.trino_double_text(TRY_CAST(x AS DOUBLE)) "
+        "WHEN typeof(x) = 'FLOAT' THEN tdlocal.main.trino_real_text(TRY_CAST(x AS FLOAT)) "
         "WHEN typeof(x) = 'TIMESTAMP_MS' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g') "
         "WHEN typeof(x) = 'TIMESTAMP' THEN strftime(TRY_CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') "
         "ELSE CAST(x AS VARCHAR) END"
@@ -155,6 +232,13 @@ def _try_of_a_cast(attempt: exp.Try) -> None:
     if isinstance(attempt.this, exp.Cast) and not isinstance(attempt.this, exp.TryCast):
         cast = attempt.this
         attempt.replace(exp.TryCast(this=cast.this, to=cast.args["to"]))
+    elif (
+        isinstance(attempt.this, exp.Date)
+        and not attempt.this.expressions
+        and attempt.this.args.get("zone") is None
+    ):
+        # date(x) is CAST(x AS date), so TRY(date(x)) is TRY_CAST(x AS date).
+        attempt.replace(exp.TryCast(this=attempt.this.this, to=exp.DataType.build("DATE")))
 
 
 #: Where a type check that runs with the query (DuckDB's error(), volatile) breaks the statement:
@@ -243,6 +327,14 @@ def _check_coercions(
 
 
 def _default_precisions(data_type: exp.DataType) -> None:
+    if data_type.this in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR):
+        # Trino's char(n) pads to n with spaces and compares without trailing spaces (docs, Data
+        # types: CHAR); DuckDB reads it as varchar, so CAST('a' AS char(3)) would be 'a', not 'a  '.
+        raise TrinoError(
+            "tdlocal cannot run Trino's char(n) type (values padded with spaces to n, compared "
+            "without trailing spaces): use varchar",
+            "NOT_SUPPORTED",
+        )
     if data_type.expressions:
         return
     if data_type.this == exp.DataType.Type.TIMESTAMP:
@@ -294,14 +386,67 @@ def _same_type_as(node: exp.Expression, template: exp.Expression) -> exp.Express
     return exp.Anonymous(this="cast_to_type", expressions=[node, template.copy()])
 
 
+# The units Trino's date_trunc / date_add / date_diff take per type (DateTimeFunctions'
+# getDateField, getTimeField, getTimestampField; Trino docs, "Interval functions": millisecond,
+# second, minute, hour, day, week, month, quarter, year; lower-cased, singular only).
+_DATE_UNITS = frozenset({"day", "week", "month", "quarter", "year"})
+_TIME_UNITS = frozenset({"millisecond", "second", "minute", "hour"})
+_TIMESTAMP_UNITS = _DATE_UNITS | _TIME_UNITS
+
+
+def _unit_name(node: exp.Expression) -> str | None:
+    unit = node.args.get("unit")
+    return unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
+
+
+def _checked_unit(node: exp.Expression, value: exp.Expression, result: exp.Expression) -> exp.Expression:
+    """`result`, or Trino's INVALID_FUNCTION_ARGUMENT "'hour' is not a valid DATE field" where the
+    unit does not apply to `value`'s type (known when DuckDB binds the query: typeof() is
+    constant). DuckDB's date_add('hour', 1, DATE ...) answered the same date, its date_diff('hour',
+    ...) of dates 24, and it accepted units Trino lacks ('days', 'decade')."""
+    computed = node.meta.get(UNIT_EXPRESSION_META)
+    if computed is not None:
+        # sqlglot reads a column unit as the unit of that name; Trino evaluates it per row.
+        function = {
+            exp.TimestampTrunc: "date_trunc",
+            exp.DateTrunc: "date_trunc",
+            exp.DateDiff: "date_diff",
+        }.get(type(node), "date_add")
+        raise TrinoError(
+            f"tdlocal cannot read {function}'s unit from an expression ({computed}); "
+            "write it as a literal such as 'hour'",
+            "NOT_SUPPORTED",
+        )
+    name = _unit_name(node)
+    if name is None or name in _DATE_UNITS:
+        return result
+    kind = exp.Anonymous(this="typeof", expressions=[value.copy()])
+
+    def refusal(type_name: str) -> exp.Expression:
+        return exp.Anonymous(
+            this="error", expressions=[exp.Literal.string(f"'{name}' is not a valid {type_name} field")]
+        )
+
+    ifs = [exp.If(this=exp.EQ(this=kind, expression=exp.Literal.string("DATE")), true=refusal("DATE"))]
+    if name not in _TIME_UNITS:
+        in_time = exp.In(
+            this=kind.copy(),
+            expressions=[exp.Literal.string("TIME"), exp.Literal.string("TIME WITH TIME ZONE")],
+        )
+        ifs.append(exp.If(this=in_time, true=refusal("TIME")))
+    # A unit no type takes is refused for every value (DuckDB might not even bind its own call).
+    default = result if name in _TIMESTAMP_UNITS else refusal("TIMESTAMP")
+    return exp.Case(ifs=ifs, default=default)
+
+
 def _date_trunc(node: exp.TimestampTrunc, context: TranslationContext) -> exp.Expression:
     # Trino: date_trunc('month', DATE '2020-01-15') is DATE '2020-01-01'; DuckDB gives a TIMESTAMP.
-    return _same_type_as(node, node.this)
+    return _checked_unit(node, node.this, _same_type_as(node, node.this))
 
 
 def _date_add(node: exp.DateAdd, context: TranslationContext) -> exp.Expression:
     # Trino: date_add('day', 1, DATE '2020-01-15') is DATE '2020-01-16'.
-    return _same_type_as(node, node.this)
+    return _checked_unit(node, node.this, _same_type_as(node, node.this))
 
 
 def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expression:
@@ -313,7 +458,10 @@ def _date_diff(node: exp.DateDiff, context: TranslationContext) -> exp.Expressio
     name = unit.name.lower() if isinstance(unit, (exp.Var, exp.Literal, exp.Identifier)) else None
     if not name:
         raise TrinoError("tdlocal needs date_diff's unit to be a string literal", "NOT_SUPPORTED")
-    return exp.Anonymous(this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this])
+    elapsed = exp.Anonymous(
+        this="datesub", expressions=[exp.Literal.string(name), node.expression, node.this]
+    )
+    return _checked_unit(node, node.this, elapsed)
 
 
 def _interval_arithmetic(node: exp.Add | exp.Sub, context: TranslationContext) -> exp.Expression:
@@ -468,21 +616,58 @@ def _date_parse(node: exp.StrToTime, context: TranslationContext) -> exp.Express
     """date_parse(s, format) is a timestamp(3) (Trino docs, DateTimeFunctions.dateParse): Joda's
     parser keeps milliseconds of `%f` and drops further digits. DuckDB's strptime keeps
     microseconds; its cast to TIMESTAMP_MS would round, so the value is truncated first."""
-    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), node])
+    trino_format = node.meta.get(TRINO_FORMAT_META)
+    parsed: exp.Expression = node
+    if trino_format is not None:
+        specifiers = mysql_date_formats.check_parse_format(trino_format)
+        if not specifiers & {"Y", "y", "x"}:
+            # Joda fills the fields the text lacks from 1970-01-01 (date_parse('5', '%d') is
+            # 1970-01-05); DuckDB's strptime from 1900-01-01.
+            parsed = fill("{t} + INTERVAL 70 YEAR", t=parsed)
+        if "y" in specifiers:
+            # Trino docs, date_parse: %y reads 70..99 as 1970..1999 and 00..69 as 2000..2069;
+            # strptime reads 69 as 1969.
+            parsed = fill("CASE WHEN year({t}) = 1969 THEN {t} + INTERVAL 100 YEAR ELSE {t} END", t=parsed)
+    truncated = exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string("millisecond"), parsed])
     return exp.Cast(this=truncated, to=exp.DataType.build("TIMESTAMP(3)", dialect="duckdb"))
 
 
 def _date_of(node: exp.Date, context: TranslationContext) -> exp.Expression:
-    # date(x) is CAST(x AS date): a zoned value's date in its own zone.
+    # date(x) is CAST(x AS date) (Trino docs, Date and time functions): text is read as that cast
+    # reads it ('2024-01-05 10:00:00' fails), a zoned value gives its date in its own zone.
     if node.expressions or node.args.get("zone") is not None:
         return node
-    return exp.Anonymous(this=macro("trino_to_date"), expressions=[node.this])
+    return _cast(exp.Cast(this=node.this, to=exp.DataType.build("DATE")), context)
 
 
 def _time_to_str(node: exp.TimeToStr, context: TranslationContext) -> exp.Expression:
-    # date_format(x, f): the wall clock of x in its own zone.
-    node.set("this", zoned_timestamps.local_wall_clock(node.this))
-    return node
+    """date_format(x, f): the wall clock of x in its own zone, printed with Trino's specifiers
+    (tdlocal.sql.mysql_date_formats) when f is a literal; a computed f keeps sqlglot's reading."""
+    wall_clock = zoned_timestamps.local_wall_clock(node.this)
+    trino_format = node.meta.get(TRINO_FORMAT_META)
+    if trino_format is None:
+        node.set("this", wall_clock)
+        return node
+    # strftime() by name: sqlglot would rewrite a TimeToStr's format letters again for DuckDB.
+    strftime_format = exp.Literal.string(mysql_date_formats.strftime_format(trino_format))
+    rounded = exp.Anonymous(this=macro("trino_round_to_millis"), expressions=[wall_clock])
+    return exp.Anonymous(this="strftime", expressions=[rounded, strftime_format])
+
+
+def _array_join(node: exp.ArrayToString, context: TranslationContext) -> exp.Expression:
+    """array_join(a, sep[, null_text]) writes each element as CAST(element AS varchar) does
+    (Trino's ArrayJoin calls the element type's cast to varchar): doubles '1.5E0', timestamps with
+    their fraction. DuckDB's array_to_string printed its own texts ('1.5')."""
+    zone = exp.Literal.string(trino_zone_name(context))
+    text = "tdlocal.main.trino_varchar(tdlocal_element, {zone})"
+    null_text = node.args.get("null")
+    if null_text is not None:
+        text = f"COALESCE({text}, {{null_text}})"
+    template = f"array_to_string(list_transform({{a}}, lambda tdlocal_element: {text}), {{sep}})"
+    holes = {"a": node.this, "sep": node.expression, "zone": zone}
+    if null_text is not None:
+        holes["null_text"] = null_text
+    return fill(template, **holes)
 
 
 def _greatest_least(node: exp.Greatest | exp.Least, context: TranslationContext) -> exp.Expression:
@@ -509,23 +694,88 @@ def _not_json(node: exp.JSONExtract | exp.JSONExtractScalar) -> exp.Expression:
     return exp.Not(this=exp.Coalesce(this=valid, expressions=[exp.true()]))
 
 
+def _path_duckdb_reads_otherwise(node: exp.JSONExtract | exp.JSONExtractScalar) -> str | None:
+    """Trino's text of a path DuckDB would read another way, else None; raises Trino's error for a
+    path Trino refuses.
+
+    Trino 423's JsonPathTokenizer takes in an unquoted step only '_' and letters or digits (line
+    117), so `$[*]`, `$.*` and `$[-1]` leave an empty token: INVALID_FUNCTION_ARGUMENT `Invalid JSON
+    path: '$[*]'` (lines 84/108; TestJsonExtract asserts "$.bar[2][-1]" fails). DuckDB read them
+    as a wildcard and the last element. The quoted field `$["*"]` is the field "*" in Trino; DuckDB
+    reads a quoted * as a wildcard too, so that path is evaluated in Python."""
+    path = node.expression
+    if not isinstance(path, exp.JSONPath):
+        return None
+    refused = any(
+        isinstance(step.this, exp.JSONPathWildcard)
+        or (isinstance(step, exp.JSONPathSubscript) and isinstance(step.this, int) and step.this < 0)
+        for step in path.expressions
+    )
+    if refused:
+        raise TrinoError(
+            f"Invalid JSON path: '{json_url.written_path_text(path)}'", "INVALID_FUNCTION_ARGUMENT"
+        )
+    differs = any(isinstance(step, exp.JSONPathKey) and step.this == "*" for step in path.expressions)
+    return json_url.trino_path_text(path) if differs else None
+
+
 def _json_extract_scalar(node: exp.JSONExtractScalar, context: TranslationContext) -> exp.Expression:
+    trino_path = _path_duckdb_reads_otherwise(node)
+    if trino_path is not None:
+        return _json_in_python(json_url.JSON_PATH_SCALAR, node, trino_path)
     # Trino: json_extract_scalar returns NULL when the path selects an object or an array.
     kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
     composite = exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")])
+    # A non-integer number is returned as written ('1.50'), as Jackson's getText() gives it.
+    number_text = exp.Coalesce(
+        this=exp.Anonymous(
+            this=json_url.JSON_NUMBER_TEXT,
+            expressions=[
+                exp.Cast(this=node.this.copy(), to=exp.DataType.build("VARCHAR")),
+                node.expression.copy(),
+            ],
+        ),
+        expressions=[node.copy()],
+    )
+    is_double = exp.EQ(this=kind.copy(), expression=exp.Literal.string("DOUBLE"))
     return exp.Case(
-        ifs=[exp.If(this=_not_json(node), true=exp.Null()), exp.If(this=composite, true=exp.Null())],
+        ifs=[
+            exp.If(this=_not_json(node), true=exp.Null()),
+            exp.If(this=composite, true=exp.Null()),
+            exp.If(this=is_double, true=number_text),
+        ],
         default=node,
     )
 
 
+def _json_in_python(udf: str, node: exp.Expression, trino_path: str) -> exp.Expression:
+    text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("VARCHAR"))
+    return exp.Anonymous(this=udf, expressions=[text, exp.Literal.string(trino_path)])
+
+
 def _json_extract(node: exp.JSONExtract, context: TranslationContext) -> exp.Expression:
+    trino_path = _path_duckdb_reads_otherwise(node)
+    if trino_path is not None:
+        return _json_in_python(json_url.JSON_PATH_JSON, node, trino_path)
     return exp.Case(ifs=[exp.If(this=_not_json(node), true=exp.Null())], default=node)
 
 
 def _format(node: exp.Format, context: TranslationContext) -> exp.Expression:
     # Trino's format() takes Java's %-specifiers; DuckDB's format() takes {} (printf takes %).
     return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
+
+
+def _fetch(node: exp.Fetch, context: TranslationContext) -> exp.Expression:
+    """FETCH FIRST n ROWS WITH TIES also returns the rows tied with the n-th (Trino docs, SELECT:
+    "WITH TIES"); DuckDB has no such clause and sqlglot wrote a plain LIMIT n, which drops them."""
+    options = node.args.get("limit_options")
+    if options is not None and options.args.get("with_ties"):
+        raise TrinoError(
+            "tdlocal cannot run FETCH FIRST ... ROWS WITH TIES (DuckDB would drop the tied rows): "
+            "filter on rank() OVER (ORDER BY ...) <= n in a subquery instead",
+            "NOT_SUPPORTED",
+        )
+    return node
 
 
 def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
@@ -542,7 +792,7 @@ def _reduce(node: exp.Reduce, context: TranslationContext) -> exp.Expression:
 
 
 def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
-    # Trino prints doubles as Java does (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
+    # Casts as Trino reads and prints values (CAST(1e20 AS varchar) = '1.0E20'; DuckDB: '1e+20').
     target = node.to
     value = node.this
     is_literal_text = isinstance(value, exp.Literal) and value.is_string
@@ -568,14 +818,26 @@ def _cast(node: exp.Cast, context: TranslationContext) -> exp.Expression:
     if intervals.is_year_month(value):
         text = intervals.year_to_month_text(value)
         return exp.Cast(this=text, to=target) if target.expressions else text
+    length = _varchar_length(target)
     if isinstance(value, exp.Literal) and value.is_string:
-        return node
+        # CAST('abc' AS varchar(2)) keeps the first 2 code points (VarcharToVarcharCast truncates).
+        return node if length is None else exp.Literal.string(value.this[:length])
     call = exp.Anonymous(
         this=macro("trino_varchar"), expressions=[value, exp.Literal.string(trino_zone_name(context))]
     )
-    if target.expressions:  # varchar(n)
-        return exp.Cast(this=call, to=target)
-    return call
+    if length is None:
+        return call
+    # TRY_CAST gives NULL where CAST fails.
+    bounded = "trino_try_varchar_length" if isinstance(node, exp.TryCast) else "trino_varchar_length"
+    return exp.Anonymous(this=macro(bounded), expressions=[value.copy(), call, exp.Literal.number(length)])
+
+
+def _varchar_length(target: exp.DataType) -> int | None:
+    if not target.expressions:
+        return None
+    size = target.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    return int(size.name) if isinstance(size, exp.Literal) and size.is_int else None
 
 
 def _multiply(node: exp.Mul, context: TranslationContext) -> exp.Expression:
@@ -722,15 +984,18 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.TimeToUnix, zoned_timestamps.call("trino_to_unixtime")),
     (exp.Date, _date_of),
     (exp.TimeToStr, _time_to_str),
+    (exp.Extract, zoned_timestamps.extract),
     *((kind, zoned_timestamps.field) for kind in zoned_timestamps.FIELD_NODES),
     *((kind, _compare) for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)),
     (exp.Greatest, _greatest_least),
+    (exp.ArrayToString, _array_join),
     (exp.Least, _greatest_least),
     (exp.RegexpExtract, _regexp_extract),
     (exp.JSONExtractScalar, _json_extract_scalar),
     (exp.JSONExtract, _json_extract),
     (exp.Format, _format),
     (exp.Reduce, _reduce),
+    (exp.Fetch, _fetch),
     (exp.Cast, _cast),
     (exp.GenerateSeries, _sequence),
     (exp.Typeof, _typeof),
@@ -743,7 +1008,10 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.RegexpLike, strings.regexp_like),
     (exp.RegexpReplace, strings.regexp_replace),
     (exp.RegexpExtractAll, strings.regexp_extract_all),
+    (exp.RegexpSplit, strings.regexp_split),
+    (exp.RegexpCount, strings.regexp_count),
     (exp.Substring, strings.substr),
+    (exp.Trim, strings.trim),
     (exp.SplitPart, strings.split_part),
     (exp.StrPosition, strings.strpos),
     (exp.StrToMap, strings.split_to_map_call),
@@ -752,6 +1020,9 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ToBase32, strings.base32_call),
     (exp.FromBase, math_functions.from_base_call),
     (exp.WidthBucket, math_functions.width_bucket_call),
+    (exp.Ceil, math_functions.rounded_to_integer),
+    (exp.Floor, math_functions.rounded_to_integer),
+    (exp.Sign, math_functions.sign),
     (exp.JSONArrayContains, json_url.json_array_contains_call),
     (exp.ArrayPosition, arrays.array_position),
     (exp.ArrayMax, arrays.array_max),
@@ -762,6 +1033,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.SHA, strings.sha1),
     (exp.SHA2Digest, strings.sha2),
     (exp.ArrayDistinct, arrays.array_distinct),
+    (exp.ArrayRemove, arrays.array_remove),
     (exp.Bracket, arrays.subscript),
     (exp.Repeat, arrays.repeat),
     (exp.ArrayExcept, arrays.array_except),
@@ -783,6 +1055,7 @@ _NODE_FIXES: list[tuple[type[exp.Expression], Callable[..., exp.Expression]]] = 
     (exp.ApproxDistinct, _approx_distinct),
     (exp.Select, intervals.result_columns),
     (exp.Avg, numeric.average),
+    *((kind, numeric.aggregate_output) for kind in numeric.CHECKED_AGGREGATES),
     (exp.Max, numeric.maximum),
 ]
 

@@ -32,7 +32,8 @@ from sqlglot import exp
 
 from tdlocal.errors import TrinoError
 from tdlocal.sql.context import TranslationContext
-from tdlocal.sql.function_library import macro
+from tdlocal.sql.function_library import TRINO_TYPE_UDF, macro
+from tdlocal.sql.intervals import YEAR_TO_MONTH_TYPE_TEXT
 from tdlocal.sql.templates import fill
 
 INSTANT_FIELD = "tdlocal_instant"
@@ -64,14 +65,24 @@ _FIELD_FUNCTIONS = {
 }
 
 
+# Fields a time of day has (Trino's TimeFunctions / TimeWithTimeZoneFunctions: hour(time(p)) ...).
+_TIME_FIELDS = {"hour", "minute", "second", "millisecond"}
+
+
 def _field_macro(function: str, reads_intervals: bool) -> str:
     interval_branch = (
         f"WHEN typeof(x) = 'INTERVAL' THEN {function}(TRY_CAST(x AS INTERVAL)) " if reads_intervals else ""
     )
+    # A time with time zone is read at its own offset: DuckDB's TIMETZ -> TIME keeps the wall clock.
+    time_branch = (
+        f"WHEN typeof(x) IN ('TIME', 'TIME WITH TIME ZONE') THEN {function}(TRY_CAST(x AS TIME)) "
+        if function in _TIME_FIELDS
+        else ""
+    )
     return (
         f"(x) AS CASE WHEN {_IS_ZONED} OR typeof(x) = 'TIMESTAMP WITH TIME ZONE' "
         f"THEN {function}(tdlocal.main.zoned_local(x)) "
-        f"{interval_branch}"
+        f"{interval_branch}{time_branch}"
         f"WHEN typeof(x) = 'DATE' THEN {function}(TRY_CAST(x AS DATE)) "
         f"ELSE {function}(CAST(x AS TIMESTAMP)) END"
     )
@@ -312,6 +323,85 @@ def field(node: exp.Expression, context: TranslationContext) -> exp.Expression:
     if name is None:
         return node
     return exp.Anonymous(this=macro(f"trino_{name}"), expressions=[node.this])
+
+
+# EXTRACT(field FROM x): Trino's fields (Extract.Field in Trino's parser) and the function each
+# one is (Trino docs, Date and time functions: "The extract function supports the following
+# fields", each the same as the function of that name). DuckDB's own EXTRACT reads DOW as 0 for
+# Sunday (Trino: day_of_week, ISO, 7) and accepts fields Trino's parser refuses (EPOCH, ISODOW,
+# MILLISECOND, ...).
+_EXTRACT_FIELDS: dict[str, str] = {
+    "YEAR": "year",
+    "QUARTER": "quarter",
+    "MONTH": "month",
+    "WEEK": "weekofyear",
+    "DAY": "day",
+    "DAY_OF_MONTH": "day",
+    "DAY_OF_WEEK": "isodow",
+    "DOW": "isodow",
+    "DAY_OF_YEAR": "dayofyear",
+    "DOY": "dayofyear",
+    "HOUR": "hour",
+    "MINUTE": "minute",
+    "SECOND": "second",
+    "TIMEZONE_HOUR": "timezone_hour",
+    "TIMEZONE_MINUTE": "timezone_minute",
+}
+_EXTRACT_YEAR_OF_WEEK = {"YEAR_OF_WEEK", "YOW"}
+
+# The DuckDB types (typeof() texts) each field reads, as Trino 423's ExpressionAnalyzer.visitExtract
+# allows them; any other is TYPE_MISMATCH "Cannot extract HOUR from date".
+_TIMESTAMPS = (
+    "TIMESTAMP",
+    "TIMESTAMP_MS",
+    "TIMESTAMP_S",
+    "TIMESTAMP_NS",
+    "TIMESTAMP WITH TIME ZONE",
+    ZONED_TYPE_TEXT,
+)
+_DAY_SECOND = ("INTERVAL",)
+_YEAR_MONTH = ("INTERVAL", YEAR_TO_MONTH_TYPE_TEXT)
+_TIMES = ("TIME", "TIME WITH TIME ZONE")
+_EXTRACT_TYPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("YEAR", "MONTH"), ("DATE", *_TIMESTAMPS, *_YEAR_MONTH)),
+    "DAY": ("DATE", *_TIMESTAMPS, *_DAY_SECOND),
+    **dict.fromkeys(
+        ("QUARTER", "WEEK", "DAY_OF_MONTH", "DAY_OF_WEEK", "DOW", "DAY_OF_YEAR", "DOY"),
+        ("DATE", *_TIMESTAMPS),
+    ),
+    **dict.fromkeys(("HOUR", "MINUTE", "SECOND"), (*_TIMESTAMPS, *_TIMES, *_DAY_SECOND)),
+    **dict.fromkeys(
+        ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"), ("TIMESTAMP WITH TIME ZONE", ZONED_TYPE_TEXT, _TIMES[1])
+    ),
+}
+
+
+def extract(node: exp.Extract, context: TranslationContext) -> exp.Expression:
+    """EXTRACT(field FROM x) as Trino's function of that field (`DOW` is day_of_week: 7 on a
+    Sunday), read in x's own zone; in strict mode a field Trino's parser lacks is its
+    SYNTAX_ERROR `Invalid EXTRACT field: EPOCH` (lenient mode keeps DuckDB's)."""
+    field_name = node.name.upper()
+    value = node.expression
+    if field_name in _EXTRACT_YEAR_OF_WEEK:
+        return exp.YearOfWeek(this=value)  # as year_of_week(x) is translated
+    function = _EXTRACT_FIELDS.get(field_name)
+    if function is None:
+        if not context.strict:
+            return node
+        raise TrinoError(
+            f"Invalid EXTRACT field: {field_name}. Trino's fields are {', '.join(sorted(_EXTRACT_FIELDS))}, "
+            "YEAR_OF_WEEK, YOW (for epoch seconds use to_unixtime(x))",
+            "SYNTAX_ERROR",
+        )
+    if isinstance(value, exp.Literal) and value.is_string:
+        # Trino types a string literal varchar(n), n its length.
+        raise TrinoError(f"Cannot extract {field_name} from varchar({len(value.this)})", "TYPE_MISMATCH")
+    allowed = ", ".join(f"'{name}'" for name in _EXTRACT_TYPES[field_name])
+    return fill(
+        f"CASE WHEN typeof({{x}}) IN ({allowed}) THEN {macro(f'trino_{function}')}({{x}}) "
+        f"ELSE error('Cannot extract {field_name} from ' || {TRINO_TYPE_UDF}(typeof({{x}}))) END",
+        x=value,
+    )
 
 
 def millisecond(node: exp.Anonymous, context: TranslationContext) -> exp.Expression:

@@ -110,20 +110,31 @@ class TestCasts:
     @pytest.mark.parametrize(
         ("expression", "trino_text"),
         [
-            ("1e20", "1.0E20"),  # Trino prints doubles as Java's Double.toString
-            ("1.5e0", "1.5"),
-            ("100e0", "100.0"),
+            # Trino 423 prints doubles with DecimalFormat("0.0###################E0") (DoubleOperators
+            # .castToVarchar; TestDoubleOperators.testCastToVarchar: 37.7E0 is '3.77E1', 12e2 '1.2E3',
+            # 12345678.9e0 '1.23456789E7', 0e0 '0E0') and reals with "0.0#####E0" (RealOperators;
+            # TestRealOperators: REAL '754.1985' is '7.541985E2', REAL '12345678.9e0' '1.234568E7').
+            ("1e20", "1.0E20"),
+            ("1.5e0", "1.5E0"),
+            ("100e0", "1.0E2"),
+            ("37.7e0", "3.77E1"),
+            ("12345678.9e0", "1.23456789E7"),
             ("123456789.0e0", "1.23456789E8"),
-            ("9999999e0", "9999999.0"),
+            ("9999999e0", "9.999999E6"),
             ("1e7", "1.0E7"),
-            ("0.001e0", "0.001"),
+            ("0.001e0", "1.0E-3"),
             ("0.0001e0", "1.0E-4"),
             ("-2.5e-7", "-2.5E-7"),
-            ("0e0", "0.0"),
+            ("0e0", "0E0"),
+            ("-0e0", "-0E0"),
             ("nan()", "NaN"),
             ("infinity()", "Infinity"),
             ("-infinity()", "-Infinity"),
-            ("CAST(1.25 AS real)", "1.25"),
+            ("CAST(1.25 AS real)", "1.25E0"),
+            ("REAL '754.1985'", "7.541985E2"),
+            ("REAL '-754.2008'", "-7.542008E2"),
+            ("REAL '12345678.9e0'", "1.234568E7"),
+            ("CAST(0.1 AS real)", "1.0E-1"),
             ("12", "12"),
             ("DECIMAL '1.50'", "1.50"),
             ("true", "true"),
@@ -138,7 +149,7 @@ class TestCasts:
     def test_cast_of_a_double_column_to_varchar(self, expr):
         assert expr("SELECT CAST(x AS varchar) FROM (VALUES 1e20, 2.5e0) AS t(x)").rows == [
             ("1.0E20",),
-            ("2.5",),
+            ("2.5E0",),
         ]
 
     def test_decimal_literal_keeps_its_precision_and_scale(self, expr):
