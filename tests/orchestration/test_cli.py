@@ -186,20 +186,26 @@ def test_run_select_dbt_rejects_is_one_clear_line_before_any_sql(local_td, capsy
     assert local_td.statements_logged() == before
 
 
-def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td, tmp_path):
-    """`td-dagster run ... | head -1`: the pipe breaks after the first line; the run still loads
-    its day, and neither the progress lines nor the summary turn into broken-pipe errors."""
+def _environment_of_its_own(tmp_path: Path, td_database: str) -> dict[str, str]:
+    """The environment of a `td-dagster` subprocess with a Dagster instance, a dbt project copy and
+    a TD database of its own: the days the shared ones hold, which other tests assert, stay as
+    they are."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = {
+    return {
         **os.environ,
-        # An instance, a project and a TD database of its own: the shared ones' days stay as they are.
         "DAGSTER_HOME": str(home),
         "DBT_PROJECT_DIR": str(copy_dbt_project(tmp_path / "dbt_project")),
-        "TD_DATABASE": "cli_closed_pipe",
+        "TD_DATABASE": td_database,
         "TDLOCAL_NOW": PINNED_NOW.isoformat(),
     }
+
+
+def test_a_run_whose_reader_goes_away_finishes_its_load_without_errors(local_td, tmp_path):
+    """`td-dagster run ... | head -1`: the pipe breaks after the first line; the run still loads
+    its day, and neither the progress lines nor the summary turn into broken-pipe errors."""
+    env = _environment_of_its_own(tmp_path, "cli_closed_pipe")
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run", "--partition", "2026-11-19"],
         env=env,
@@ -225,17 +231,7 @@ def test_a_model_materialized_alone_fails_neither_its_run_nor_the_later_loads(lo
     own tests only: not the check of user_daily_activity that compares the two models, which would
     fail on the day user_daily_activity has not loaded. The next full load of another day then
     passes that check, which compares only the days it loaded."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = {
-        **os.environ,
-        # An instance, a project and a TD database of their own: the shared days stay as they are.
-        "DAGSTER_HOME": str(home),
-        "DBT_PROJECT_DIR": str(copy_dbt_project(tmp_path / "dbt_project")),
-        "TD_DATABASE": "cli_model_alone",
-        "TDLOCAL_NOW": PINNED_NOW.isoformat(),
-    }
+    env = _environment_of_its_own(tmp_path, "cli_model_alone")
     env.pop("DBT_INDIRECT_SELECTION", None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
