@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from tdlocal.sql import numeric
 from tdlocal.sql.context import TranslationContext
 from tdlocal.sql.function_library import macro
 
@@ -156,7 +157,7 @@ def try_over_aggregates(attempt: exp.Try, context: TranslationContext) -> exp.Ex
     def hoist(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Lambda):
             return node  # a lambda of the query's own: its parameters are no values to hoist
-        if isinstance(node, _HOISTED) or _is_aggregate_name(node):
+        if isinstance(node, _HOISTED) or _is_aggregate_name(node) or _is_output_check(node):
             if node not in fields:
                 fields[node.copy()] = _field(len(fields))
             return _extract(fields[node])
@@ -190,6 +191,16 @@ def _is_aggregate_name(node: exp.Expression) -> bool:
     return (
         isinstance(node, exp.Anonymous)
         and str(node.this).lower().rsplit(".", 1)[-1] in _AGGREGATE_FUNCTION_NAMES
+    )
+
+
+def _is_output_check(node: exp.Expression) -> bool:
+    """An aggregate's output check (numeric.OUTPUT_CHECK_MACROS, e.g. sum's bigint overflow): hoisted
+    whole, with its aggregate, so that its error is raised as Trino raises it, in the aggregation,
+    and not turned into NULL by the try() around the rest."""
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower().rsplit(".", 1)[-1] in numeric.OUTPUT_CHECK_MACROS
     )
 
 

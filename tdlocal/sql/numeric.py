@@ -725,6 +725,10 @@ _MOMENTS: dict[type[exp.Expression], str] = {
     exp.Kurtosis: "CASE WHEN {n} < 4 THEN NULL ELSE coalesce({m}, CAST('NaN' AS DOUBLE)) END",
 }
 CHECKED_AGGREGATES = (*_OUTPUT_CHECKS, *_MOMENTS)
+#: The macros that check an aggregate's output (wrapping the aggregate, or its OVER / FILTER).
+#: Trino raises their errors in the aggregation or window operator, before any TRY around the
+#: value is evaluated (late_bound_operands keeps them outside TRY's try()).
+OUTPUT_CHECK_MACROS = frozenset(_OUTPUT_CHECKS.values())
 
 
 def aggregate_output(node: exp.Expression, context: TranslationContext) -> exp.Expression:

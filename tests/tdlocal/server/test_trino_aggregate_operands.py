@@ -181,3 +181,25 @@ def test_try_over_aggregates_gives_null_for_an_error_and_the_value_otherwise(td_
     assert _rows(td_connect, windowed) == [[None, 3]]
     with_subquery = f"SELECT TRY(max(n) / (SELECT count(*) - 3 FROM {EVENTS})) FROM {EVENTS}"
     assert _rows(td_connect, with_subquery) == [[None]]
+
+
+def test_try_does_not_hide_a_sum_beyond_bigint(td_connect):
+    # Trino 423 adds a bigint sum up in the aggregation (or window) operator, LongSumAggregation ->
+    # BigintOperators.add: NUMERIC_VALUE_OUT_OF_RANGE "bigint addition overflow". TRY wraps only
+    # the projection evaluated after it (TryFunction), so the error is not turned into NULL.
+    overflowing = (
+        "(VALUES ('a', BIGINT '9223372036854775807'), ('a', BIGINT '1'), ('b', BIGINT '5')) AS o(g, n)"
+    )
+    for sql in (
+        f"SELECT g, TRY(sum(n)) FROM {overflowing} GROUP BY g",
+        f"SELECT coalesce(TRY(sum(n) / 1), -1) FROM {overflowing} GROUP BY g",
+        f"SELECT TRY(sum(n) OVER (PARTITION BY g)) FROM {overflowing}",
+    ):
+        with pytest.raises(TrinoUserError) as caught:
+            _rows(td_connect, sql)
+        assert caught.value.error_name == "NUMERIC_VALUE_OUT_OF_RANGE", sql
+        assert "bigint addition overflow" in caught.value.message, sql
+    # A sum within range still gives TRY's value.
+    assert _rows(td_connect, f"SELECT g, TRY(sum(n) / 5) FROM {overflowing} WHERE g = 'b' GROUP BY g") == [
+        ["b", 1]
+    ]
