@@ -123,9 +123,19 @@ _SCENARIOS = textwrap.dedent(
     # A forked dbt killed outright (SIGKILL, the OOM killer) has its named semaphores unlinked all
     # the same: it registers them with a resource tracker of its own (this process's is out of its
     # reach), which unlinks them and warns of them on dbt's output when dbt's end closes its pipe.
-    invocation = resource.cli(["debug"], raise_on_error=False, target_path=Path("target", "fork_test_kill"))
-    pid, tracker = invocation.process.pid, None
-    while tracker is None and invocation.process.poll() is None:
+    # The dbt killed waits on a warehouse that never answers (a socket that accepts and is silent),
+    # so that it is killed well after its start, whatever the machine's load.
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    silent.settimeout(60)
+    invocation = resource.cli_with_env(
+        ["debug"], {"TDLOCAL_PORT": str(silent.getsockname()[1])},
+        raise_on_error=False, target_path=Path("target", "fork_test_kill"),
+    )
+    pid, tracker, deadline = invocation.process.pid, None, time.monotonic() + 60
+    while tracker is None and invocation.process.poll() is None and time.monotonic() < deadline:
         try:
             for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
                 if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
@@ -133,7 +143,8 @@ _SCENARIOS = textwrap.dedent(
         except OSError:
             pass
         time.sleep(0.002)
-    time.sleep(0.02)  # dbt registers its semaphore right after starting the tracker
+    silent.accept()  # dbt debug's connection test: from here on dbt waits for an answer
+    time.sleep(0.5)
     report["killed_dbt_was_running"] = invocation.process.poll() is None
     invocation.process.kill()
     invocation.process.wait()
@@ -141,6 +152,7 @@ _SCENARIOS = textwrap.dedent(
     report["killed_dbt_semaphores_unlinked"] = (
         b"leaked semaphore objects to clean up" in invocation.process.stdout.read()
     )
+    silent.close()
     # A resource built without fork_dbt (dbt parse, dbt deps) follows TD_DBT_FORK.
     os.environ["TD_DBT_FORK"] = "false"
     invocation = resource.cli(["ls", "--quiet"], raise_on_error=False, target_path=Path("target", "fork_test_off"))
