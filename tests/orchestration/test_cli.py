@@ -263,6 +263,27 @@ def test_a_model_materialized_alone_fails_neither_its_run_nor_the_later_loads(lo
         ("events", "2026-11-18"),
         ("events", "2026-11-19"),
     ]
+    # The scheduled test job's check (the default range, which holds both days) passes too: the
+    # day user_daily_activity has not loaded is a missing partition, not a disagreement.
+    project = env["DBT_PROJECT_DIR"]
+    command = [
+        sys.executable,
+        "-m",
+        "dbt.cli.main",
+        "test",
+        "--select",
+        "assert_daily_activity_matches_events",
+    ]
+    command += ["--project-dir", project, "--profiles-dir", project, "--target-path", str(tmp_path / "tests")]
+    tested = subprocess.run(
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert tested.returncode == 0 and "PASS=1" in tested.stdout, tested.stdout[-3000:]
     # incremental_events loaded again alone (after late rows, say): user_daily_activity's day was
     # built from what it held before, so `td-dagster stale` lists it.
     again = run("--partition", "2026-11-19", "--select", "incremental_events")
