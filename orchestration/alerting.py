@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from dagster import (
+    DagsterEventType,
     DefaultSensorStatus,
     RunFailureSensorContext,
     SensorDefinition,
     run_failure_sensor,
 )
+
+from orchestration.run_errors import root_cause
 
 _TIMEOUT_SECONDS = 10
 _MAX_ERROR_CHARS = 2000
@@ -22,10 +25,12 @@ def failure_payload(
     job_name: str, run_id: str, error: str | None, tags: Mapping[str, str], webserver_url: str | None
 ) -> dict[str, Any]:
     """The webhook body: which run failed, for which partition(s), and why (truncated)."""
+    first, last = (
+        tags.get("dagster/asset_partition_range_start"),
+        tags.get("dagster/asset_partition_range_end"),
+    )
     partition = tags.get("dagster/partition") or (
-        f"{tags['dagster/asset_partition_range_start']}..{tags['dagster/asset_partition_range_end']}"
-        if "dagster/asset_partition_range_start" in tags
-        else None
+        first if first == last else f"{first}..{last}" if first else None
     )
     message = (error or "unknown error").strip()
     if len(message) > _MAX_ERROR_CHARS:
@@ -68,7 +73,16 @@ def build_failure_sensors(
 
     def alert(context: RunFailureSensorContext) -> None:
         run = context.dagster_run
-        error = context.failure_event.message if context.failure_event else None
+        # What failed, as the CLI's summary says it (`dbt: Database Error in model ...`); the run's
+        # own failure event says only which steps failed.
+        step_errors = [
+            root_cause(entry.dagster_event.event_specific_data.error)
+            for entry in context.instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_FAILURE)
+            if entry.dagster_event
+            and entry.dagster_event.event_specific_data
+            and entry.dagster_event.event_specific_data.error
+        ]
+        error = "\n".join(step_errors) or (context.failure_event.message if context.failure_event else None)
         payload = failure_payload(run.job_name, run.run_id, error, run.tags, webserver_url)
         context.log.error(payload["text"])
         if not webhook_url:

@@ -103,7 +103,7 @@ def _unreachable(args: argparse.Namespace, error: BaseException, line: str) -> i
         print(text.replace(key, masked_key(key)) if key else text, file=sys.stderr, end="")
         print(f"td-dagster: {line}", file=sys.stderr)
     else:
-        print(f"td-dagster: {line} (-v shows the full error)", file=sys.stderr)
+        print(f"td-dagster: {line} (run the command again with -v for the full error)", file=sys.stderr)
     return 1
 
 
@@ -225,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser(
         "doctor", help="check the connection: target, endpoint, key (masked), databases, leftover stages"
     )
+    _add_verbose(doctor)
     doctor.set_defaults(handler=_doctor)
     return parser
 

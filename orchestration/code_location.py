@@ -52,7 +52,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     )
     sensors = [
         build_automation_sensor(AssetSelection.assets(*dbt_defs.models), settings.schedules_enabled),
-        *build_failure_sensors(settings.alert_webhook_url),
+        *build_failure_sensors(settings.alert_webhook_url, settings.webserver_url),
         *late_sensors,
     ]
     if SNAPSHOT_JOB_NAME in jobs_by_name:

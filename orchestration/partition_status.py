@@ -20,7 +20,7 @@ LEGEND = (
     "# loaded  . missing  F failed (latest attempt)  R running  ! table rows differ from the load's td/rows"
 )
 #: Added to the legend only when a day is marked stale (see mark_stale).
-STALE_LEGEND = "  S stale (source rows arrived after the load)"
+STALE_LEGEND = "  S stale (its source rows, or a partitioned model it reads, changed after the load)"
 
 
 @dataclass

@@ -70,6 +70,8 @@ class Settings:
     load_lookback_days: int = 0
     #: Start dbt as a fork of the process running the step where that is safe (forked_dbt.py).
     dbt_fork: bool = True
+    #: The Dagster UI's base URL as the alerts' readers reach it (their `run_url`); None: no link.
+    webserver_url: str | None = None
 
     @property
     def uses_tdlocal(self) -> bool:
@@ -103,11 +105,12 @@ class Settings:
             _td_database(env, name)
         _api_host(env)
         _partition_settings(env)
+        _indirect_selection(env)
         return cls(
             dbt_project_dir=project_dir,
             dbt_target=target,
             schedules_enabled=_flag(env, "TD_SCHEDULES_ENABLED", default=True),
-            alert_webhook_url=env.get("ALERT_WEBHOOK_URL") or None,
+            alert_webhook_url=_http_url(env, "ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/..."),
             tdlocal_data_dir=Path(env.get("TDLOCAL_DATA_DIR", str(PROJECT_ROOT / ".tdlocal"))).resolve(),
             tdlocal_host=env.get("TDLOCAL_HOST", "127.0.0.1"),
             tdlocal_port=_port(env),
@@ -125,7 +128,32 @@ class Settings:
             late_data_schedule=_cron(env, "TD_LATE_DATA_SCHEDULE", default="0 * * * *"),
             load_lookback_days=_count(env, "TD_LOAD_LOOKBACK_DAYS", default=0, maximum=MAX_LOOKBACK_DAYS),
             dbt_fork=dbt_fork_setting(env),
+            webserver_url=_http_url(env, "DAGSTER_WEBSERVER_URL", "https://dagster.example.com"),
         )
+
+
+#: dbt's modes of indirect test selection (dbt docs, "Test selection examples").
+INDIRECT_SELECTION_MODES = ("eager", "cautious", "buildable", "empty")
+
+
+def _indirect_selection(env) -> None:
+    """DBT_INDIRECT_SELECTION, when set, is one of dbt's modes (dbt would refuse it in every build)."""
+    value = env.get("DBT_INDIRECT_SELECTION", "").strip()
+    if value and value not in INDIRECT_SELECTION_MODES:
+        raise SettingsError(
+            f"DBT_INDIRECT_SELECTION={value!r} is not one of dbt's modes: use "
+            f"{', '.join(INDIRECT_SELECTION_MODES)}, or unset it for this project's default, buildable"
+        )
+
+
+def _http_url(env, name: str, example: str) -> str | None:
+    """An http(s) URL setting as given, None when unset; SettingsError naming `example` otherwise."""
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise SettingsError(f"{name}={value!r} is not an http(s) URL: write it in full, e.g. {example}")
+    return value
 
 
 def dbt_fork_setting(environ: Mapping[str, str] | None = None) -> bool:

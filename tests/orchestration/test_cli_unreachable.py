@@ -71,7 +71,7 @@ def test_an_unreachable_endpoint_is_one_line_naming_it(on_td, capfd, host, argv,
     assert err.splitlines() == [
         f"td-dagster: cannot reach Treasure Data at https://{host}:443 ({reason}): check TD_API_HOST "
         "(TD's Trino endpoint for your region: api-presto.treasuredata.com, api-presto.treasuredata.co.jp, "
-        "...) and the network or proxy to it; `td-dagster doctor` tests the connection (-v shows the full error)"
+        "...) and the network or proxy to it; `td-dagster doctor` tests the connection (run the command again with -v for the full error)"
     ], err
     assert "Traceback" not in out and KEY not in out + err and KEY[-20:] not in out + err
 

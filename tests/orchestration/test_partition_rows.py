@@ -127,7 +127,10 @@ def test_stale_marks_only_loaded_days_and_the_legend_explains_it_only_then():
     # Only the loaded day becomes stale: a failed or missing day needs a load whatever arrived late.
     assert status.marks == {"2026-11-20": "stale", "2026-11-21": "failed", "2026-11-22": "missing"}
     text = render([status], "Asia/Tokyo")
-    assert "S stale (source rows arrived after the load)" in text.splitlines()[0]
+    assert (
+        "S stale (its source rows, or a partitioned model it reads, changed after the load)"
+        in text.splitlines()[0]
+    )
     assert "  2026-11-16          S F ." in text  # the week of Monday 16th, from Friday 20th
     assert text.endswith("  1 missing, 1 failed, 1 stale")
     assert status.totals() == {"missing": 1, "failed": 1, "stale": 1}

@@ -19,7 +19,7 @@ from dagster import (
 )
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.alerting import build_failure_sensors
+from orchestration.alerting import build_failure_sensors, failure_payload
 from orchestration.assets import DbtRunConfig, _run_dbt
 from orchestration.settings import Settings
 
@@ -92,7 +92,9 @@ def test_a_failed_run_executed_outside_the_daemon_is_posted_to_the_webhook_once(
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    sensors = build_failure_sensors(f"http://127.0.0.1:{server.server_port}/hook")
+    sensors = build_failure_sensors(
+        f"http://127.0.0.1:{server.server_port}/hook", "https://dagster.example.com"
+    )
     repository = Definitions(jobs=[nightly], sensors=sensors).get_repository_def()
     cursors: dict[str, str | None] = {}
 
@@ -121,4 +123,19 @@ def test_a_failed_run_executed_outside_the_daemon_is_posted_to_the_webhook_once(
         server.server_close()
     assert len(received) == 1, [(alert["job"], alert["run_id"]) for alert in received]
     assert received[0]["job"] == "nightly" and received[0]["partition"] == "2026-11-22"
-    assert received[0]["text"].startswith("Dagster run of nightly failed for 2026-11-22")
+    # What failed, not only which step: the error the op raised, and where the run's page is.
+    assert (
+        received[0]["text"]
+        == "Dagster run of nightly failed for 2026-11-22: RuntimeError: the warehouse said no"
+    )
+    assert received[0]["run_url"] == f"https://dagster.example.com/runs/{received[0]['run_id']}"
+
+
+def test_an_alert_names_a_one_day_range_as_its_day():
+    one_day = {
+        "dagster/asset_partition_range_start": "2026-11-30",
+        "dagster/asset_partition_range_end": "2026-11-30",
+    }
+    assert failure_payload("load_and_test", "r", "boom", one_day, None)["partition"] == "2026-11-30"
+    week = {**one_day, "dagster/asset_partition_range_start": "2026-11-24"}
+    assert failure_payload("load_and_test", "r", "boom", week, None)["partition"] == "2026-11-24..2026-11-30"

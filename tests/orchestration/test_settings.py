@@ -34,6 +34,15 @@ def test_loading_needs_no_key_but_running_on_td_does():
         ({"DBT_PROJECT_DIR": "/nonexistent"}, "has no dbt_project.yml"),
         ({"TD_SCHEDULES_ENABLED": "maybe"}, "TD_SCHEDULES_ENABLED='maybe' is not a yes/no value"),
         ({"TDLOCAL_PORT": "http"}, "TDLOCAL_PORT='http' is not a TCP port"),
+        (
+            {"DBT_INDIRECT_SELECTION": "bogus"},
+            "DBT_INDIRECT_SELECTION='bogus' is not one of dbt's modes: use eager, cautious, buildable, empty",
+        ),
+        ({"ALERT_WEBHOOK_URL": "hooks.slack.com/x"}, "ALERT_WEBHOOK_URL='hooks.slack.com/x' is not an http"),
+        (
+            {"DAGSTER_WEBSERVER_URL": "localhost:3000"},
+            "DAGSTER_WEBSERVER_URL='localhost:3000' is not an http",
+        ),
     ],
 )
 def test_bad_values_are_named(env, message):
