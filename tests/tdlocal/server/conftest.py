@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import trino
+from trino.exceptions import TrinoUserError
 
 import tdlocal
 from tdlocal.engine import Column
@@ -162,6 +163,15 @@ class FakeEngine:
     def close(self) -> None:
         for wake in self._sleepers.values():
             wake.set()
+
+
+def trino_failure(cursor: Any, sql: str) -> TrinoUserError:
+    """The error the trino client raises running `sql` on `cursor` (executed, then fetched: the
+    client may see a failure only on a later page); fails the test if the statement succeeds."""
+    with pytest.raises(TrinoUserError) as raised:
+        cursor.execute(sql)
+        cursor.fetchall()
+    return raised.value
 
 
 def host_and_port(url: str) -> tuple[str, int]:

@@ -14,6 +14,8 @@ import datetime
 import pytest
 from trino.exceptions import TrinoUserError
 
+from tests.tdlocal.server.conftest import trino_failure
+
 
 def value(connect, sql: str):
     cursor = connect().cursor()
@@ -24,9 +26,7 @@ def value(connect, sql: str):
 
 
 def failure(connect, sql: str) -> TrinoUserError:
-    with pytest.raises(TrinoUserError) as error:
-        value(connect, sql)
-    return error.value
+    return trino_failure(connect().cursor(), sql)
 
 
 def test_a_400000_character_japanese_literal_is_accepted(td_connect) -> None:

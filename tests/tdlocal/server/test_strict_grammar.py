@@ -22,6 +22,8 @@ from decimal import Decimal
 import pytest
 from trino.exceptions import TrinoUserError
 
+from tests.tdlocal.server.conftest import trino_failure
+
 
 def run(connect, sql: str) -> list:
     cursor = connect().cursor()
@@ -30,9 +32,7 @@ def run(connect, sql: str) -> list:
 
 
 def failure(connect, sql: str) -> TrinoUserError:
-    with pytest.raises(TrinoUserError) as error:
-        run(connect, sql)
-    return error.value
+    return trino_failure(connect().cursor(), sql)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ array to varchar (TYPE_MISMATCH). tdlocal used to print Java's Double.toString (
 from __future__ import annotations
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 def test_doubles_and_reals_cast_to_varchar_in_scientific_notation(td_connect) -> None:
@@ -51,11 +52,9 @@ def test_a_double_column_and_array_join_use_the_same_text(td_connect) -> None:
 
 def test_an_array_does_not_cast_to_varchar(td_connect) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute("SELECT CAST(ARRAY[1, 2] AS varchar)")
-        cursor.fetchall()
-    assert raised.value.error_name == "TYPE_MISMATCH"
-    assert raised.value.message == "Cannot cast array(integer) to varchar"
+    raised = trino_failure(cursor, "SELECT CAST(ARRAY[1, 2] AS varchar)")
+    assert raised.error_name == "TYPE_MISMATCH"
+    assert raised.message == "Cannot cast array(integer) to varchar"
 
 
 def test_cast_to_bounded_varchar_truncates_text_and_refuses_longer_values(td_connect) -> None:
@@ -70,11 +69,9 @@ def test_cast_to_bounded_varchar_truncates_text_and_refuses_longer_values(td_con
     assert cursor.fetchall() == [["ab", "日本", "2013-02-02", "1.2E3"]]
     for expression, text in [("DECIMAL '12.4'", "12.4"), ("DATE '2013-02-02'", "2013-02-02"), ("12", "12")]:
         length = len(text) - 1
-        with pytest.raises(TrinoUserError) as raised:
-            cursor.execute(f"SELECT CAST({expression} AS varchar({length}))")
-            cursor.fetchall()
-        assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
-        assert raised.value.message == f"Value {text} cannot be represented as varchar({length})"
+        raised = trino_failure(cursor, f"SELECT CAST({expression} AS varchar({length}))")
+        assert raised.error_name == "INVALID_CAST_ARGUMENT"
+        assert raised.message == f"Value {text} cannot be represented as varchar({length})"
 
 
 def test_try_cast_to_bounded_varchar_is_null_where_cast_fails(td_connect) -> None:
@@ -110,19 +107,17 @@ def test_cast_of_timestamps_and_booleans_to_bounded_varchar_keeps_the_whole_text
 )
 def test_cast_of_doubles_to_short_varchar_names_java_text(td_connect, expression, message) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT CAST({expression} AS varchar(2))")
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
-    assert raised.value.message == message
+    raised = trino_failure(cursor, f"SELECT CAST({expression} AS varchar(2))")
+    assert raised.error_name == "INVALID_CAST_ARGUMENT"
+    assert raised.message == message
 
 
 def test_a_row_does_not_cast_to_varchar(td_connect) -> None:
     # Trino 423 has no cast from row to varchar: TYPE_MISMATCH "Cannot cast row(integer,
     # varchar(1)) to varchar" (tdlocal types the text column varchar; DuckDB printed '(1, a)').
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute("SELECT CAST(r AS varchar) FROM (SELECT row(1, CAST('a' AS varchar)) AS r)")
-        cursor.fetchall()
-    assert raised.value.error_name == "TYPE_MISMATCH"
-    assert raised.value.message == "Cannot cast row(integer, varchar) to varchar"
+    raised = trino_failure(
+        cursor, "SELECT CAST(r AS varchar) FROM (SELECT row(1, CAST('a' AS varchar)) AS r)"
+    )
+    assert raised.error_name == "TYPE_MISMATCH"
+    assert raised.message == "Cannot cast row(integer, varchar) to varchar"

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-from trino.exceptions import TrinoUserError
+from tests.tdlocal.server.conftest import trino_failure
 
 
 def test_date_of_text_with_a_time_fails_as_the_cast_does(td_connect) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute("SELECT date('2024-01-05 10:00:00')")
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
-    assert raised.value.message == "Value cannot be cast to date: 2024-01-05 10:00:00"
+    raised = trino_failure(cursor, "SELECT date('2024-01-05 10:00:00')")
+    assert raised.error_name == "INVALID_CAST_ARGUMENT"
+    assert raised.message == "Value cannot be cast to date: 2024-01-05 10:00:00"
 
 
 def test_date_of_dates_text_and_zoned_values(td_connect) -> None:

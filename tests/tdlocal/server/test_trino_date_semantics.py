@@ -28,6 +28,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from trino.exceptions import TrinoUserError
 
+from tests.tdlocal.server.conftest import trino_failure
+
 
 def _row(connect, sql: str) -> list:
     cursor = connect().cursor()
@@ -38,9 +40,7 @@ def _row(connect, sql: str) -> list:
 
 
 def _error(connect, sql: str) -> TrinoUserError:
-    with pytest.raises(TrinoUserError) as caught:
-        _row(connect, sql)
-    return caught.value
+    return trino_failure(connect().cursor(), sql)
 
 
 DATES = "(VALUES (DATE '2023-09-10', DATE '2023-09-01')) AS v(a, b)"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 @pytest.mark.parametrize(
@@ -34,11 +35,9 @@ from trino.exceptions import TrinoUserError
 )
 def test_units_the_type_lacks_are_trinos_error(td_connect, expression, message) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT {expression}")
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
-    assert raised.value.message == message
+    raised = trino_failure(cursor, f"SELECT {expression}")
+    assert raised.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert raised.message == message
 
 
 def test_units_the_type_has_still_run(td_connect) -> None:
@@ -63,8 +62,6 @@ def test_a_unit_read_from_a_column_is_refused_not_misread(td_connect, call) -> N
     # function). sqlglot reads the column u as the unit 'u', so tdlocal answered "'u' is not a
     # valid TIMESTAMP field", a message Trino would not give here; it now says what it cannot do.
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT {call} FROM (VALUES 'day') t(u)")
-        cursor.fetchall()
-    assert raised.value.error_name == "NOT_SUPPORTED"
-    assert "unit from an expression (u)" in raised.value.message
+    raised = trino_failure(cursor, f"SELECT {call} FROM (VALUES 'day') t(u)")
+    assert raised.error_name == "NOT_SUPPORTED"
+    assert "unit from an expression (u)" in raised.message

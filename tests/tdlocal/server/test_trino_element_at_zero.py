@@ -9,7 +9,8 @@ beyond either end (negative indexes count from the end). DuckDB answered NULL fo
 from __future__ import annotations
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 @pytest.mark.parametrize(
@@ -18,11 +19,9 @@ from trino.exceptions import TrinoUserError
 )
 def test_element_at_zero_is_an_error(td_connect, sql) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(sql)
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
-    assert raised.value.message == "SQL array indices start at 1"
+    raised = trino_failure(cursor, sql)
+    assert raised.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert raised.message == "SQL array indices start at 1"
 
 
 def test_element_at_elsewhere(td_connect) -> None:

@@ -13,7 +13,8 @@ DuckDB's own EXTRACT(DOW ...) is 0 on a Sunday and it accepts EPOCH, ISODOW, MIL
 from __future__ import annotations
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 def test_extract_fields_are_trinos_functions(td_connect) -> None:
@@ -36,11 +37,9 @@ def test_extract_fields_are_trinos_functions(td_connect) -> None:
 @pytest.mark.parametrize("field", ["EPOCH", "ISODOW", "MILLISECOND"])
 def test_extract_of_a_field_trino_lacks_is_a_syntax_error(td_connect, field) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT extract({field} FROM TIMESTAMP '2024-01-01 00:00:00')")
-        cursor.fetchall()
-    assert raised.value.error_name == "SYNTAX_ERROR"
-    assert raised.value.message.startswith(f"Invalid EXTRACT field: {field}")
+    raised = trino_failure(cursor, f"SELECT extract({field} FROM TIMESTAMP '2024-01-01 00:00:00')")
+    assert raised.error_name == "SYNTAX_ERROR"
+    assert raised.message.startswith(f"Invalid EXTRACT field: {field}")
 
 
 def test_extract_from_times(td_connect) -> None:
@@ -67,11 +66,9 @@ def test_extract_from_times(td_connect) -> None:
 )
 def test_extract_of_year_from_text_is_a_type_mismatch(td_connect, expression, message) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT extract(YEAR FROM {expression})")
-        cursor.fetchall()
-    assert raised.value.error_name == "TYPE_MISMATCH"
-    assert raised.value.message == message
+    raised = trino_failure(cursor, f"SELECT extract(YEAR FROM {expression})")
+    assert raised.error_name == "TYPE_MISMATCH"
+    assert raised.message == message
 
 
 @pytest.mark.parametrize(
@@ -89,8 +86,6 @@ def test_extract_of_year_from_text_is_a_type_mismatch(td_connect, expression, me
 )
 def test_extract_of_a_field_the_type_lacks_is_a_type_mismatch(td_connect, sql, message) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT {sql}")
-        cursor.fetchall()
-    assert raised.value.error_name == "TYPE_MISMATCH"
-    assert raised.value.message == message
+    raised = trino_failure(cursor, f"SELECT {sql}")
+    assert raised.error_name == "TYPE_MISMATCH"
+    assert raised.message == message

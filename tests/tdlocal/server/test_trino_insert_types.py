@@ -24,7 +24,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,9 @@ def test_insert_of_types_without_a_common_supertype_is_refused(
     td_connect, typed_table, columns, query, types
 ) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"INSERT INTO {typed_table} ({columns}) {query}")
-        cursor.fetchall()
-    assert raised.value.error_name == "TYPE_MISMATCH"
-    assert raised.value.message == f"Insert query has mismatched column types: {types}"
+    raised = trino_failure(cursor, f"INSERT INTO {typed_table} ({columns}) {query}")
+    assert raised.error_name == "TYPE_MISMATCH"
+    assert raised.message == f"Insert query has mismatched column types: {types}"
 
 
 @pytest.mark.parametrize(

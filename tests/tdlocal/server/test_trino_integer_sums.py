@@ -14,7 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 _TWO_BIGINTS = "(VALUES BIGINT '9223372036854775807', BIGINT '1') t(x)"
 
@@ -34,11 +35,9 @@ _TWO_BIGINTS = "(VALUES BIGINT '9223372036854775807', BIGINT '1') t(x)"
 )
 def test_integer_sum_beyond_bigint_is_an_overflow_error(td_connect, sql) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(sql)
-        cursor.fetchall()
-    assert raised.value.error_name == "NUMERIC_VALUE_OUT_OF_RANGE"
-    assert "bigint" in raised.value.message and "overflow" in raised.value.message
+    raised = trino_failure(cursor, sql)
+    assert raised.error_name == "NUMERIC_VALUE_OUT_OF_RANGE"
+    assert "bigint" in raised.message and "overflow" in raised.message
 
 
 def test_integer_sums_in_range_are_bigints_with_the_exact_value(td_connect) -> None:

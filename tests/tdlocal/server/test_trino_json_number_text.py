@@ -15,7 +15,8 @@ element.
 from __future__ import annotations
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 def test_json_extract_scalar_keeps_the_written_number(td_connect) -> None:
@@ -52,11 +53,9 @@ def test_wildcards_and_negative_indexes_are_invalid_paths(td_connect, call) -> N
     # TestJsonExtract asserts that "$.bar[2][-1]" fails.
     path = call.rsplit("'", 2)[1]
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(f"SELECT {call}")
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_FUNCTION_ARGUMENT"
-    assert raised.value.message == f"Invalid JSON path: '{path}'"
+    raised = trino_failure(cursor, f"SELECT {call}")
+    assert raised.error_name == "INVALID_FUNCTION_ARGUMENT"
+    assert raised.message == f"Invalid JSON path: '{path}'"
 
 
 def test_quoted_star_and_minus_one_are_field_names(td_connect) -> None:
@@ -84,10 +83,8 @@ def test_cast_of_json_to_varchar_is_the_scalar_text(td_connect) -> None:
 
 def test_cast_of_a_json_object_to_varchar_fails(td_connect) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute("""SELECT CAST(JSON '{"a":1}' AS varchar)""")
-        cursor.fetchall()
-    assert raised.value.error_name == "INVALID_CAST_ARGUMENT"
+    raised = trino_failure(cursor, """SELECT CAST(JSON '{"a":1}' AS varchar)""")
+    assert raised.error_name == "INVALID_CAST_ARGUMENT"
 
 
 def test_cast_of_a_json_fraction_to_an_integer_rounds_half_up(td_connect) -> None:

@@ -12,16 +12,17 @@ not answered with DuckDB's different rows, through the `trino` client against a 
 from __future__ import annotations
 
 import pytest
-from trino.exceptions import TrinoUserError
+
+from tests.tdlocal.server.conftest import trino_failure
 
 
 def test_fetch_with_ties_is_refused(td_connect) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute("SELECT x FROM (VALUES 1, 2, 2, 3) t(x) ORDER BY x FETCH FIRST 2 ROWS WITH TIES")
-        cursor.fetchall()
-    assert raised.value.error_name == "NOT_SUPPORTED"
-    assert "WITH TIES" in raised.value.message and "rank() OVER" in raised.value.message
+    raised = trino_failure(
+        cursor, "SELECT x FROM (VALUES 1, 2, 2, 3) t(x) ORDER BY x FETCH FIRST 2 ROWS WITH TIES"
+    )
+    assert raised.error_name == "NOT_SUPPORTED"
+    assert "WITH TIES" in raised.message and "rank() OVER" in raised.message
 
 
 def test_fetch_first_rows_only_still_runs(td_connect) -> None:
@@ -36,8 +37,6 @@ def test_fetch_first_rows_only_still_runs(td_connect) -> None:
 )
 def test_char_types_are_refused(td_connect, sql) -> None:
     cursor = td_connect().cursor()
-    with pytest.raises(TrinoUserError) as raised:
-        cursor.execute(sql)
-        cursor.fetchall()
-    assert raised.value.error_name == "NOT_SUPPORTED"
-    assert "char(n)" in raised.value.message and "use varchar" in raised.value.message
+    raised = trino_failure(cursor, sql)
+    assert raised.error_name == "NOT_SUPPORTED"
+    assert "char(n)" in raised.message and "use varchar" in raised.message
